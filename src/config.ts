@@ -1,0 +1,167 @@
+/**
+ * Configuration: environment variables (and the CLI flags that mirror them), parsed once into a
+ * frozen, typed object. This is the only module that knows the variable names; nothing else in
+ * the code base reads `process.env`.
+ *
+ * A wrong value throws a ConfigError whose message is one line naming the variable and what is
+ * expected, so `enrolld serve` can stop with exactly that line.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  readonly publicUrl: string;
+  /** A root API key: full access to every organization and to /v1/organizations. */
+  readonly rootKey: string | null;
+  readonly dataDir: string;
+  readonly secretKey: string | null;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** Requests per minute per client address on the public /enroll pages. */
+  readonly enrollRateLimit: number;
+  readonly redisUrl: string | null;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Every variable the service understands, with its CLI flag (see cli.ts). */
+export const CONFIG_VARIABLES = {
+  PORT: '--port',
+  HOST: '--host',
+  DATABASE_URL: '--database-url',
+  ENROLLD_PUBLIC_URL: '--public-url',
+  ENROLLD_ROOT_KEY: '--root-key',
+  ENROLLD_DATA_DIR: '--data-dir',
+  ENROLLD_SECRET_KEY: '--secret-key',
+  SMTP_URL: '--smtp-url',
+  MAIL_FROM: '--mail-from',
+  ENROLLD_ENROLL_RATE_LIMIT: '--enroll-rate-limit',
+  REDIS_URL: '--redis-url',
+  LOG_LEVEL: '--log-level',
+} as const;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+export type ConfigSource = Partial<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEFAULT_DATABASE_URL = 'sqlite:./data/enrolld.sqlite';
+/** Root keys are compared against presented bearer tokens; a short one would be guessable. */
+const MIN_ROOT_KEY_LENGTH = 24;
+const MIN_SECRET_KEY_LENGTH = 32;
+
+function invalid(variable: ConfigVariable, expected: string, got: string): never {
+  throw new ConfigError(`${variable} must be ${expected} (got ${JSON.stringify(got)})`);
+}
+
+/** Empty strings count as unset: `FOO= enrolld serve` should mean "use the default". */
+function read(source: ConfigSource, variable: ConfigVariable): string | undefined {
+  const value = source[variable];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseInteger(source: ConfigSource, variable: ConfigVariable, fallback: number, min: number, max: number): number {
+  const raw = read(source, variable);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    invalid(variable, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function parseUrl(source: ConfigSource, variable: ConfigVariable, protocols: string[]): string | null {
+  const raw = read(source, variable);
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return invalid(variable, `a URL starting with ${protocols.join(' or ')}`, raw);
+  }
+  if (!protocols.includes(url.protocol.replace(/:$/, '') + '://')) {
+    invalid(variable, `a URL starting with ${protocols.join(' or ')}`, raw);
+  }
+  return raw;
+}
+
+function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
+  const raw = read(source, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '' || file === ':memory:') {
+      invalid('DATABASE_URL', 'sqlite:PATH with a file path (the embedded database is a file)', raw);
+    }
+    return { kind: 'sqlite', file: path.resolve(cwd, file) };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    parseUrl(source, 'DATABASE_URL', ['postgres://', 'postgresql://']);
+    return { kind: 'postgres', url: raw };
+  }
+  return invalid('DATABASE_URL', 'sqlite:PATH or postgres://USER@HOST/DB', raw);
+}
+
+function parseLogLevel(source: ConfigSource): LogLevel {
+  const raw = read(source, 'LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  if (!(LOG_LEVELS as string[]).includes(raw)) invalid('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, raw);
+  return raw as LogLevel;
+}
+
+function parseMinLength(source: ConfigSource, variable: ConfigVariable, min: number): string | null {
+  const raw = read(source, variable);
+  if (raw === undefined) return null;
+  if (raw.length < min) invalid(variable, `at least ${min} characters long`, `${raw.slice(0, 3)}…`);
+  return raw;
+}
+
+function parseMailFrom(source: ConfigSource): string {
+  const raw = read(source, 'MAIL_FROM') ?? 'enrolld <no-reply@localhost>';
+  // Header injection guard: a From header must be a single line.
+  if (/[\r\n]/.test(raw) || !/@/.test(raw)) invalid('MAIL_FROM', 'a single-line address such as "IT <it@example.com>"', raw);
+  return raw;
+}
+
+/**
+ * Parse the configuration. `source` is normally `process.env` merged with CLI flags; `cwd`
+ * anchors relative SQLite paths.
+ */
+export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): Config {
+  const port = parseInteger(source, 'PORT', 8080, 0, 65535);
+  const database = parseDatabase(source, cwd);
+  const publicUrl = (parseUrl(source, 'ENROLLD_PUBLIC_URL', ['http://', 'https://']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const dataDirRaw = read(source, 'ENROLLD_DATA_DIR');
+  const dataDir = dataDirRaw
+    ? path.resolve(cwd, dataDirRaw)
+    : database.kind === 'sqlite'
+      ? path.dirname(database.file)
+      : path.resolve(cwd, 'data');
+  const secretKey = parseMinLength(source, 'ENROLLD_SECRET_KEY', MIN_SECRET_KEY_LENGTH);
+  if (database.kind === 'postgres' && secretKey === null) {
+    throw new ConfigError('ENROLLD_SECRET_KEY must be set when DATABASE_URL is a PostgreSQL URL (every node must share it)');
+  }
+
+  return Object.freeze({
+    port,
+    host: read(source, 'HOST') ?? '127.0.0.1',
+    database: Object.freeze(database),
+    publicUrl,
+    rootKey: parseMinLength(source, 'ENROLLD_ROOT_KEY', MIN_ROOT_KEY_LENGTH),
+    dataDir,
+    secretKey,
+    smtpUrl: parseUrl(source, 'SMTP_URL', ['smtp://', 'smtps://']),
+    mailFrom: parseMailFrom(source),
+    enrollRateLimit: parseInteger(source, 'ENROLLD_ENROLL_RATE_LIMIT', 60, 1, 1_000_000),
+    redisUrl: parseUrl(source, 'REDIS_URL', ['redis://', 'rediss://']),
+    logLevel: parseLogLevel(source),
+  });
+}

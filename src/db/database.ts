@@ -1,0 +1,63 @@
+/**
+ * Opens the one Kysely instance the process uses, chosen from DATABASE_URL. The dialect choice is
+ * made here and nowhere else.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
+import { ConfigError } from '../config.ts';
+import { type DialectName, dialectOf } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: DialectName;
+  /** True when the database answers a trivial query (used by /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How long a SQLite writer waits for another connection's write lock before failing. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+function openSqlite(file: string): SQLite.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  // WAL + NORMAL never loses a committed transaction when the process dies (kill -9); only an OS
+  // crash or power loss can drop the last commits, which FULL would prevent at an fsync per commit.
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return connection;
+}
+
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  if (config.kind !== 'sqlite') {
+    throw new ConfigError('DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite:PATH');
+  }
+  const connection = openSqlite(config.file);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: connection }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return {
+    db,
+    dialect: dialectOf(db),
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Table types as Kysely sees them (camelCase; the CamelCasePlugin maps them to snake_case SQL).
+ * JSON columns are `text` on SQLite and `jsonb` on PostgreSQL, timestamps `text` (ISO-8601) or
+ * `timestamptz`: reads go through `decodeJson` / `toIso`, writes pass encoded strings, so the
+ * types below describe what both drivers accept.
+ */
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Written as an ISO string; read back as a string (SQLite) or Date (PostgreSQL). */
+export type Timestamp = ColumnType<string | Date, string, string>;
+/** Written as JSON text; read back as text (SQLite) or a parsed value (PostgreSQL jsonb). */
+export type Json = ColumnType<unknown, string, string>;
+
+export interface OrganizationTable {
+  id: string;
+  slug: string;
+  name: string;
+  plan: Json;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ServiceAccountTable {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** admin | developer | viewer, or null when `permissions` lists them explicitly. */
+  role: string | null;
+  permissions: Json;
+  tokenHash: string;
+  tokenPrefix: string;
+  createdAt: Timestamp;
+  revokedAt: Timestamp | null;
+}
+
+export interface MdmUserTable {
+  id: string;
+  organizationId: string;
+  email: string;
+  /** Lowercased email: the unique key per organization and the column lookups use. */
+  emailNormalized: string;
+  name: string | null;
+  tags: Json;
+  language: string;
+  managedAppleId: string | null;
+  metadata: Json;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  serviceAccounts: ServiceAccountTable;
+  mdmUsers: MdmUserTable;
+}
+
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type NewOrganizationRow = Insertable<OrganizationTable>;
+export type OrganizationUpdate = Updateable<OrganizationTable>;
+export type ServiceAccountRow = Selectable<ServiceAccountTable>;
+export type NewServiceAccountRow = Insertable<ServiceAccountTable>;
+export type MdmUserRow = Selectable<MdmUserTable>;
+export type NewMdmUserRow = Insertable<MdmUserTable>;
+export type MdmUserUpdate = Updateable<MdmUserTable>;

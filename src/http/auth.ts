@@ -1,0 +1,107 @@
+/**
+ * Authentication and authorization for every /v1 route, in one onRequest hook, before the body
+ * is even validated (an anonymous caller learns nothing about a route's schema):
+ *
+ *   1. no or empty bearer token                      → 401/4002
+ *   2. unknown, malformed or revoked token           → 401/4004
+ *   3. route is root-only, or the key lacks the permission → 403/4003
+ *   4. `:organizationId` names another organization  → 403/4003, whether or not it exists
+ *   5. (root key) the organization does not exist    → 404/3001
+ *
+ * Each route declares its rule in `config.auth`; a route under /v1 without one refuses to
+ * register, so nothing is public by accident.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { canAddressOrganization, hasPermission, type Principal } from '../auth/principal.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { digestsEqual, hashSecret } from '../lib/secrets.ts';
+import type { Organization } from '../modules/organizations/organizations.types.ts';
+import type { AuthenticatedKey } from '../modules/service-accounts/service-accounts.service.ts';
+import { ORGANIZATION_PARAM_PATTERN } from './schemas.ts';
+
+export type RouteAuth = { public: true } | { rootOnly: true } | { permission: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    organization: Organization | null;
+  }
+}
+
+export interface AuthDependencies {
+  rootKey: string | null;
+  authenticateKey(token: string): Promise<AuthenticatedKey | null>;
+  findOrganization(idOrSlug: string): Promise<Organization | null>;
+}
+
+const organizationParam = new RegExp(ORGANIZATION_PARAM_PATTERN);
+
+function bearerToken(request: FastifyRequest): string | null | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^Bearer[ \t]+(\S*)\s*$/i.exec(header);
+  if (!match) return null; // some other scheme, or garbage: an invalid token
+  return match[1] === '' ? undefined : match[1]!;
+}
+
+/** The organization a route acts on; the auth hook guarantees it on routes with the param. */
+export function organizationOf(request: FastifyRequest): Organization {
+  if (!request.organization) throw new Error(`route ${request.routeOptions.url} has no resolved organization`);
+  return request.organization;
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} has no principal`);
+  return request.principal;
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void {
+  const rootKeyHash = deps.rootKey ? hashSecret(deps.rootKey) : null;
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('organization', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1') && !route.config?.auth) {
+      throw new Error(`route ${route.method} ${route.url} must declare config.auth`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const rule = request.routeOptions.config.auth;
+    if (request.is404 || !rule || 'public' in rule) return;
+
+    const token = bearerToken(request);
+    if (token === undefined) throw new AppError(ErrorCode.NoAuthToken);
+    if (token === null) throw new AppError(ErrorCode.InvalidToken);
+
+    let principal: Principal;
+    let ownOrganization: Organization | null = null;
+    const tokenHash = hashSecret(token);
+    if (rootKeyHash && digestsEqual(tokenHash, rootKeyHash)) {
+      principal = { kind: 'root' };
+    } else {
+      const key = await deps.authenticateKey(token);
+      if (!key) throw new AppError(ErrorCode.InvalidToken);
+      principal = key.principal;
+      ownOrganization = key.organization;
+    }
+
+    if ('rootOnly' in rule ? principal.kind !== 'root' : !hasPermission(principal, rule.permission)) {
+      throw new AppError(ErrorCode.Forbidden, 'Forbidden: this key lacks the permission for this action');
+    }
+    request.principal = principal;
+
+    const idOrSlug = (request.params as { organizationId?: string } | undefined)?.organizationId;
+    if (idOrSlug === undefined) return;
+    if (!canAddressOrganization(principal, idOrSlug)) {
+      throw new AppError(ErrorCode.Forbidden, 'Forbidden: this key belongs to another organization');
+    }
+    if (!organizationParam.test(idOrSlug)) return; // params validation answers 400
+    request.organization = ownOrganization ?? (await deps.findOrganization(idOrSlug));
+    if (!request.organization) throw AppError.notFound('organization');
+  });
+}

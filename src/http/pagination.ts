@@ -1,0 +1,50 @@
+/** Query and response schemas for paginated lists (product.md §3 "Lists"). */
+import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '../lib/pagination.ts';
+
+/**
+ * The list query: `page`, `limit`, `sort` plus a module's filters. Unknown query keys are
+ * rejected like unknown body keys, so a misspelt filter fails loudly instead of silently
+ * returning everything.
+ */
+export function listQuery<F extends readonly string[], P extends TProperties>(sortFields: F, filters: P) {
+  return Type.Object(
+    {
+      page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1' }),
+      limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `Items per page, 1 to ${MAX_PAGE_SIZE}` }),
+      sort: Type.Optional(
+        Type.String({
+          pattern: `^(${sortFields.join('|')})(:(asc|desc))?$`,
+          description: `Sort as \`field\` or \`field:asc|desc\`; fields: ${sortFields.join(', ')}. Default createdAt:desc`,
+          errorMessage: `must be one of ${sortFields.join(', ')}, optionally followed by :asc or :desc`,
+        }),
+      ),
+      ...filters,
+    },
+    { additionalProperties: false },
+  );
+}
+
+export function pageRequestFrom<Field extends string>(
+  query: { page: number; limit: number; sort?: string },
+  defaultSort: Field,
+): PageRequest<Field> {
+  const { field, direction } = parseSort<Field>(query.sort, defaultSort);
+  return { page: query.page, limit: query.limit, sortField: field, sortDirection: direction };
+}
+
+export const pageOf = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item, { description: 'The items of this page' }),
+      totalDocs: Type.Integer({ description: 'How many items match, over all pages' }),
+      limit: Type.Integer({ description: 'Items per page' }),
+      page: Type.Integer({ description: 'This page number' }),
+      totalPages: Type.Integer({ description: 'How many pages there are (at least 1)' }),
+      hasPrevPage: Type.Boolean({ description: 'Whether a previous page exists' }),
+      hasNextPage: Type.Boolean({ description: 'Whether a next page exists' }),
+      prevPage: Type.Union([Type.Integer(), Type.Null()], { description: 'The previous page number, or null' }),
+      nextPage: Type.Union([Type.Integer(), Type.Null()], { description: 'The next page number, or null' }),
+    },
+    { description },
+  );

@@ -1,0 +1,96 @@
+/**
+ * Schema building blocks shared by every module: ids, the organization parameter, lenient
+ * booleans and integers, enums, the response envelopes and paginated lists. Every schema carries
+ * a description because /openapi.json is generated from them.
+ */
+import { type TSchema, type TLiteral, type TUnion, Type, type StringOptions, type SchemaOptions } from '@sinclair/typebox';
+import { ID_PATTERN } from '../lib/ids.ts';
+
+export const ORGANIZATION_PARAM_PATTERN = '^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$';
+
+export const EntityId = (description: string) =>
+  Type.String({ pattern: ID_PATTERN, description, errorMessage: 'must be a 24-character hexadecimal id' });
+
+export const Timestamp = (description: string) =>
+  Type.String({ format: 'date-time', description: `${description} (ISO-8601 UTC with milliseconds)` });
+
+/** true/false, or the strings "true"/"false" in any case (normalised by http/validation.ts). */
+export const LenientBoolean = (options: SchemaOptions & { description: string }) =>
+  Type.Boolean({
+    ...options,
+    'x-lenient': 'boolean',
+    errorMessage: 'must be a boolean (true or false; the strings "true" and "false" are accepted in any case)',
+  });
+
+/** A whole number, given as a number or a numeric string; fractions are refused. */
+export const LenientInteger = (options: SchemaOptions & { description: string; minimum?: number; maximum?: number }) =>
+  Type.Integer({
+    ...options,
+    'x-lenient': 'integer',
+    errorMessage: 'must be an integer (a number or a numeric string, without a fraction)',
+  });
+
+export function StringEnum<T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions & { description: string },
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { ...options, errorMessage: `must be one of: ${values.join(', ')}` },
+  );
+}
+
+export const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LanguageSchema = (description: string) => StringEnum(LANGUAGES, { description });
+
+export const BoundedString = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ maxLength, ...options });
+
+export const Tags = (description: string) =>
+  Type.Array(BoundedString(128, { description: 'A tag (at most 128 characters)' }), { description });
+
+export const OrganizationParams = Type.Object(
+  {
+    organizationId: Type.String({
+      pattern: ORGANIZATION_PARAM_PATTERN,
+      description: 'The organization: its 24-hex id or its slug',
+      errorMessage: 'must be a 24-character hex id or a slug of at least 3 letters, digits or dashes',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const success = <T extends TSchema>(data: T, description: string) =>
+  Type.Object(
+    {
+      status: Type.Literal(true, { description: 'Always true on success' }),
+      data,
+    },
+    { description },
+  );
+
+export const ErrorEnvelope = Type.Object(
+  {
+    status: Type.Literal(false, { description: 'Always false on failure' }),
+    error: Type.Object(
+      {
+        code: Type.Integer({ description: 'Applivery-compatible error code (see the error-code table)' }),
+        message: Type.String({ description: 'Human-readable message; for validation errors it names each field and rule' }),
+        data: Type.Optional(
+          Type.Record(Type.String(), Type.Unknown(), {
+            description: 'Details; validation errors carry `errors: [{path, message}]`',
+          }),
+        ),
+      },
+      { description: 'What went wrong' },
+    ),
+  },
+  { $id: 'ErrorEnvelope', description: 'The failure envelope' },
+);
+
+/** The error responses every authenticated route can give, for the OpenAPI document. */
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorEnvelope')]));
+
+export const STANDARD_ERRORS = [400, 401, 403, 404] as const;

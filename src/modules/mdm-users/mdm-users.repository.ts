@@ -1,0 +1,80 @@
+/** SQL for MDM users. Every query is scoped by organization id. */
+import type { Kysely } from 'kysely';
+import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { fetchPage } from '../../db/paginate.ts';
+import type { Database, MdmUserRow } from '../../db/schema.ts';
+import { containsInsensitive } from '../../db/search.ts';
+import type { Language } from '../../http/schemas.ts';
+import { normalizeEmail } from '../../lib/email.ts';
+import type { PageRequest } from '../../lib/pagination.ts';
+import { toIso } from '../../lib/time.ts';
+import type { MdmUser, MdmUserFilters } from './mdm-users.types.ts';
+
+type Db = Kysely<Database>;
+
+const SORT_COLUMNS = { createdAt: 'createdAt', updatedAt: 'updatedAt', email: 'emailNormalized', name: 'name' };
+
+export function toMdmUser(row: MdmUserRow): MdmUser {
+  return {
+    id: row.id,
+    organization: row.organizationId,
+    email: row.email,
+    name: row.name,
+    tags: decodeJson<string[]>(row.tags),
+    language: row.language as Language,
+    managedAppleId: row.managedAppleId,
+    metadata: decodeJson<Record<string, unknown>>(row.metadata),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+function toRow(user: MdmUser) {
+  return {
+    id: user.id,
+    organizationId: user.organization,
+    email: user.email,
+    emailNormalized: normalizeEmail(user.email),
+    name: user.name,
+    tags: encodeJson(user.tags),
+    language: user.language,
+    managedAppleId: user.managedAppleId,
+    metadata: encodeJson(user.metadata),
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+export async function insertMdmUser(db: Db, user: MdmUser): Promise<void> {
+  await db.insertInto('mdmUsers').values(toRow(user)).execute();
+}
+
+export async function findMdmUser(db: Db, organizationId: string, id: string): Promise<MdmUser | null> {
+  const row = await db
+    .selectFrom('mdmUsers')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return row ? toMdmUser(row) : null;
+}
+
+export async function listMdmUsers(db: Db, organizationId: string, filters: MdmUserFilters, page: PageRequest) {
+  let query = db.selectFrom('mdmUsers').selectAll().where('organizationId', '=', organizationId);
+  if (filters.email !== undefined) query = query.where('emailNormalized', '=', normalizeEmail(filters.email));
+  if (filters.search) {
+    const term = filters.search;
+    query = query.where((eb) => eb.or([containsInsensitive('emailNormalized', term), containsInsensitive('name', term)]));
+  }
+  const { rows, total } = await fetchPage(query, page, SORT_COLUMNS);
+  return { items: rows.map(toMdmUser), total };
+}
+
+export async function updateMdmUser(db: Db, user: MdmUser): Promise<void> {
+  const { id, organizationId, createdAt: _createdAt, ...changes } = toRow(user);
+  await db.updateTable('mdmUsers').set(changes).where('organizationId', '=', organizationId).where('id', '=', id).execute();
+}
+
+export async function deleteMdmUser(db: Db, organizationId: string, id: string): Promise<void> {
+  await db.deleteFrom('mdmUsers').where('organizationId', '=', organizationId).where('id', '=', id).execute();
+}

@@ -1,0 +1,85 @@
+/** MDM users of an organization. Emails are unique per organization, ignoring case (5048). */
+import type { Db } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import { nowIso } from '../../lib/time.ts';
+import * as repository from './mdm-users.repository.ts';
+import type { CreateMdmUserInput, MdmUser, MdmUserFilters, UpdateMdmUserInput } from './mdm-users.types.ts';
+
+function alreadyExists(email: string): AppError {
+  return new AppError(ErrorCode.MdmUserAlreadyExists, undefined, { email });
+}
+
+export function createMdmUserService(deps: { db: Db }) {
+  const { db } = deps;
+
+  async function get(organizationId: string, id: string): Promise<MdmUser> {
+    const user = await repository.findMdmUser(db, organizationId, id);
+    if (!user) throw AppError.notFound('mdmUser');
+    return user;
+  }
+
+  return {
+    get,
+
+    async create(organizationId: string, input: CreateMdmUserInput): Promise<MdmUser> {
+      const now = nowIso();
+      const user: MdmUser = {
+        id: newId(),
+        organization: organizationId,
+        email: input.email.trim(),
+        name: input.name ?? null,
+        tags: input.tags ?? [],
+        language: input.language ?? 'en',
+        managedAppleId: input.managedAppleId ?? null,
+        metadata: input.metadata ?? {},
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await repository.insertMdmUser(db, user);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyExists(user.email);
+        throw error;
+      }
+      return user;
+    },
+
+    async list(organizationId: string, filters: MdmUserFilters, page: PageRequest): Promise<Page<MdmUser>> {
+      const { items, total } = await repository.listMdmUsers(db, organizationId, filters, page);
+      return buildPage(items, total, page);
+    },
+
+    /** Partial update: fields left out keep their values; `null` clears a nullable field. */
+    async update(organizationId: string, id: string, input: UpdateMdmUserInput): Promise<MdmUser> {
+      const current = await get(organizationId, id);
+      const next: MdmUser = {
+        ...current,
+        email: input.email?.trim() ?? current.email,
+        name: input.name === undefined ? current.name : input.name,
+        tags: input.tags ?? current.tags,
+        language: input.language ?? current.language,
+        managedAppleId: input.managedAppleId === undefined ? current.managedAppleId : input.managedAppleId,
+        metadata: input.metadata ?? current.metadata,
+        updatedAt: nowIso(),
+      };
+      try {
+        await repository.updateMdmUser(db, next);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw alreadyExists(next.email);
+        throw error;
+      }
+      return next;
+    },
+
+    async remove(organizationId: string, id: string): Promise<MdmUser> {
+      const current = await get(organizationId, id);
+      await repository.deleteMdmUser(db, organizationId, current.id);
+      return current;
+    },
+  };
+}
+
+export type MdmUserService = ReturnType<typeof createMdmUserService>;

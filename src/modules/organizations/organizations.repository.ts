@@ -1,0 +1,65 @@
+/** SQL for organizations. Functions take `db` (or a transaction) first. */
+import type { Kysely } from 'kysely';
+import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { fetchPage } from '../../db/paginate.ts';
+import { containsInsensitive } from '../../db/search.ts';
+import type { Database, OrganizationRow } from '../../db/schema.ts';
+import { isId } from '../../lib/ids.ts';
+import type { PageRequest } from '../../lib/pagination.ts';
+import { toIso } from '../../lib/time.ts';
+import type { Organization, Plan } from './organizations.types.ts';
+
+type Db = Kysely<Database>;
+
+export const ORGANIZATION_SORT_COLUMNS = { createdAt: 'createdAt', updatedAt: 'updatedAt', name: 'name', slug: 'slug' };
+
+export function toOrganization(row: OrganizationRow): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    plan: decodeJson<Plan>(row.plan),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+export async function insertOrganization(db: Db, organization: Organization): Promise<void> {
+  await db
+    .insertInto('organizations')
+    .values({ ...organization, plan: encodeJson(organization.plan) })
+    .execute();
+}
+
+/** Resolve the `:organizationId` parameter: a 24-hex id, otherwise a slug (slugs are never 24-hex). */
+export async function findOrganization(db: Db, idOrSlug: string): Promise<Organization | null> {
+  const row = await db
+    .selectFrom('organizations')
+    .selectAll()
+    .where(isId(idOrSlug) ? 'id' : 'slug', '=', idOrSlug.toLowerCase())
+    .executeTakeFirst();
+  return row ? toOrganization(row) : null;
+}
+
+export async function listOrganizations(db: Db, search: string | undefined, page: PageRequest) {
+  let query = db.selectFrom('organizations').selectAll();
+  if (search) {
+    query = query.where((eb) => eb.or([containsInsensitive('name', search), containsInsensitive('slug', search)]));
+  }
+  const { rows, total } = await fetchPage(query, page, ORGANIZATION_SORT_COLUMNS);
+  return { items: rows.map(toOrganization), total };
+}
+
+export async function countOrganizations(db: Db): Promise<number> {
+  const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function updateOrganization(db: Db, organization: Organization): Promise<void> {
+  const { id, name, slug, plan, updatedAt } = organization;
+  await db.updateTable('organizations').set({ name, slug, plan: encodeJson(plan), updatedAt }).where('id', '=', id).execute();
+}
+
+export async function deleteOrganization(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('organizations').where('id', '=', id).execute();
+}

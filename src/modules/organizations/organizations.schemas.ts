@@ -1,0 +1,85 @@
+/** Request and response schemas of /v1/organizations. */
+import { Type } from '@sinclair/typebox';
+import { listQuery, pageOf } from '../../http/pagination.ts';
+import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { PLATFORMS } from './organizations.types.ts';
+
+/** Slugs: 3–64 of a-z, 0-9 and dashes, and never 24 hex characters (those are ids). */
+export const SLUG_PATTERN = '^(?![a-f0-9]{24}$)[a-z0-9-]{3,64}$';
+
+const Slug = Type.String({
+  pattern: SLUG_PATTERN,
+  description: 'URL-safe name usable in place of the id: 3–64 of a-z, 0-9 and "-", not 24 hex characters',
+  errorMessage: 'must be 3 to 64 lowercase letters, digits or dashes, and not a 24-character hex string',
+});
+
+const Name = BoundedString(128, { minLength: 1, description: 'Display name (1–128 characters)' });
+
+const Features = Type.Array(StringEnum(PLATFORMS, { description: 'A platform: apple, windows or android' }), {
+  uniqueItems: true,
+  description: 'Platforms the organization may create enrollment tokens for',
+});
+
+const PlanInput = Type.Object(
+  {
+    features: Type.Optional(Features),
+    limits: Type.Optional(
+      Type.Object(
+        {
+          bulkMaxEmails: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most addresses a bulk request may carry (default 10000)' }),
+          ),
+          maxPendingTokens: Type.Optional(
+            Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+              description: 'Most PENDING enrollment tokens at once; null for no limit (default null)',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'Quotas' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'The billing plan; omitted parts keep their current (or default) values' },
+);
+
+export const CreateOrganizationBody = Type.Object(
+  { name: Name, slug: Slug, plan: Type.Optional(PlanInput) },
+  { additionalProperties: false },
+);
+
+export const UpdateOrganizationBody = Type.Object(
+  { name: Type.Optional(Name), slug: Type.Optional(Slug), plan: Type.Optional(PlanInput) },
+  { additionalProperties: false },
+);
+
+export const OrganizationSchema = Type.Object(
+  {
+    id: EntityId('Organization id'),
+    name: Type.String({ description: 'Display name' }),
+    slug: Type.String({ description: 'URL-safe name usable in place of the id' }),
+    plan: Type.Object(
+      {
+        features: Type.Array(Type.String({ description: 'A platform' }), { description: 'Platforms allowed' }),
+        limits: Type.Object(
+          {
+            bulkMaxEmails: Type.Integer({ description: 'Most addresses per bulk request' }),
+            maxPendingTokens: Type.Union([Type.Integer(), Type.Null()], { description: 'Most PENDING tokens at once, or null' }),
+          },
+          { description: 'Quotas' },
+        ),
+      },
+      { description: 'The billing plan' },
+    ),
+    createdAt: Timestamp('When the organization was created'),
+    updatedAt: Timestamp('When the organization was last changed'),
+  },
+  { description: 'An organization (tenant)' },
+);
+
+export const ORGANIZATION_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'slug'] as const;
+
+export const ListOrganizationsQuery = listQuery(ORGANIZATION_SORT_FIELDS, {
+  search: Type.Optional(Type.String({ maxLength: 128, description: 'Case-insensitive substring of the name or slug' })),
+});
+
+export const OrganizationPage = pageOf(OrganizationSchema, 'A page of organizations');

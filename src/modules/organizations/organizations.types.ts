@@ -1,0 +1,42 @@
+/** An organization (tenant) and its plan, as the service and the API see them. */
+export const PLATFORMS = ['apple', 'windows', 'android'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface Plan {
+  features: Platform[];
+  limits: {
+    /** Most addresses one bulk request may carry. */
+    bulkMaxEmails: number;
+    /** Most PENDING tokens the organization may hold at once; null for no limit. */
+    maxPendingTokens: number | null;
+  };
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  slug: string;
+  plan: Plan;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PlanInput {
+  features?: Platform[];
+  limits?: Partial<Plan['limits']>;
+}
+
+export const DEFAULT_BULK_MAX_EMAILS = 10_000;
+
+export function defaultPlan(): Plan {
+  return { features: [...PLATFORMS], limits: { bulkMaxEmails: DEFAULT_BULK_MAX_EMAILS, maxPendingTokens: null } };
+}
+
+/** Apply a partial plan on top of an existing one (or the defaults). */
+export function mergePlan(base: Plan, input: PlanInput | undefined): Plan {
+  if (!input) return base;
+  return {
+    features: input.features ? [...new Set(input.features)] : base.features,
+    limits: { ...base.limits, ...input.limits },
+  };
+}

@@ -1,0 +1,95 @@
+/** SQL for service accounts (API keys). Only token hashes are ever written. */
+import type { Kysely } from 'kysely';
+import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { fetchPage } from '../../db/paginate.ts';
+import type { Database, OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
+import type { PageRequest } from '../../lib/pagination.ts';
+import { toIso } from '../../lib/time.ts';
+
+type Db = Kysely<Database>;
+
+export interface StoredServiceAccount {
+  id: string;
+  organizationId: string;
+  name: string;
+  role: string | null;
+  grants: string[];
+  tokenPrefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+function toStored(row: ServiceAccountRow): StoredServiceAccount {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    name: row.name,
+    role: row.role,
+    grants: decodeJson<string[]>(row.permissions),
+    tokenPrefix: row.tokenPrefix,
+    createdAt: toIso(row.createdAt),
+    revokedAt: row.revokedAt === null ? null : toIso(row.revokedAt),
+  };
+}
+
+export async function insertServiceAccount(db: Db, account: StoredServiceAccount, tokenHash: string): Promise<void> {
+  const { grants, ...rest } = account;
+  await db
+    .insertInto('serviceAccounts')
+    .values({ ...rest, permissions: encodeJson(grants), tokenHash })
+    .execute();
+}
+
+export async function listServiceAccounts(db: Db, organizationId: string, page: PageRequest) {
+  const query = db.selectFrom('serviceAccounts').selectAll().where('organizationId', '=', organizationId);
+  const { rows, total } = await fetchPage(query, page, { createdAt: 'createdAt', name: 'name' });
+  return { items: rows.map(toStored), total };
+}
+
+export async function findServiceAccount(db: Db, organizationId: string, id: string): Promise<StoredServiceAccount | null> {
+  const row = await db
+    .selectFrom('serviceAccounts')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return row ? toStored(row) : null;
+}
+
+export async function revokeServiceAccount(db: Db, organizationId: string, id: string, revokedAt: string): Promise<void> {
+  await db
+    .updateTable('serviceAccounts')
+    .set({ revokedAt })
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .where('revokedAt', 'is', null)
+    .execute();
+}
+
+/** The live key with this hash and its organization, in one indexed lookup. */
+export async function findActiveKeyByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<{ account: StoredServiceAccount; tokenHash: string; organization: OrganizationRow } | null> {
+  const row = await db
+    .selectFrom('serviceAccounts as k')
+    .innerJoin('organizations as o', 'o.id', 'k.organizationId')
+    .selectAll('k')
+    .select(['o.slug as orgSlug', 'o.name as orgName', 'o.plan as orgPlan', 'o.createdAt as orgCreatedAt', 'o.updatedAt as orgUpdatedAt'])
+    .where('k.tokenHash', '=', tokenHash)
+    .where('k.revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    account: toStored(row),
+    tokenHash: row.tokenHash,
+    organization: {
+      id: row.organizationId,
+      slug: row.orgSlug,
+      name: row.orgName,
+      plan: row.orgPlan,
+      createdAt: row.orgCreatedAt,
+      updatedAt: row.orgUpdatedAt,
+    },
+  };
+}

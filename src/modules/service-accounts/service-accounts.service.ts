@@ -1,0 +1,137 @@
+/**
+ * Service accounts: organization-scoped API keys with a role or an explicit permission list.
+ * The plaintext key exists only in the create response; the database holds its SHA-256 hash.
+ */
+import type { Db } from '../../db/database.ts';
+import { ROLE_PERMISSIONS, type Role, expandGrants, isSubset, isValidGrant } from '../../auth/permissions.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { AppError, ErrorCode, type FieldProblem } from '../../errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import { digestsEqual, displayPrefix, generateApiKey, hashSecret } from '../../lib/secrets.ts';
+import { nowIso } from '../../lib/time.ts';
+import { toOrganization } from '../organizations/organizations.repository.ts';
+import type { Organization } from '../organizations/organizations.types.ts';
+import * as repository from './service-accounts.repository.ts';
+
+export interface ServiceAccount {
+  id: string;
+  organization: string;
+  name: string;
+  role: Role | null;
+  /** What the key may do: the role's permissions, or the explicit grants expanded. */
+  permissions: string[];
+  tokenPrefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface CreateServiceAccountInput {
+  name: string;
+  role?: Role;
+  permissions?: string[];
+}
+
+export interface AuthenticatedKey {
+  principal: Extract<Principal, { kind: 'serviceAccount' }>;
+  organization: Organization;
+}
+
+function grantsOf(account: repository.StoredServiceAccount): readonly string[] {
+  return account.role ? ROLE_PERMISSIONS[account.role as Role] : account.grants;
+}
+
+function present(account: repository.StoredServiceAccount): ServiceAccount {
+  return {
+    id: account.id,
+    organization: account.organizationId,
+    name: account.name,
+    role: account.role as Role | null,
+    permissions: [...expandGrants(grantsOf(account))],
+    tokenPrefix: account.tokenPrefix,
+    createdAt: account.createdAt,
+    revokedAt: account.revokedAt,
+  };
+}
+
+function validateGrants(input: CreateServiceAccountInput): void {
+  const problems: FieldProblem[] = [];
+  if ((input.role === undefined) === (input.permissions === undefined)) {
+    problems.push({ path: '/body/role', message: '"role" or "permissions" is required, but not both' });
+  }
+  input.permissions?.forEach((grant, index) => {
+    if (!isValidGrant(grant)) {
+      problems.push({
+        path: `/body/permissions/${index}`,
+        message: `"permissions[${index}]" ${JSON.stringify(grant)} is not a known permission or wildcard`,
+      });
+    }
+  });
+  if (problems.length > 0) throw AppError.validation(problems);
+}
+
+export function createServiceAccountService(deps: { db: Db }) {
+  const { db } = deps;
+
+  return {
+    /**
+     * Create a key. A key can only hand out permissions its creator holds, so a key allowed to
+     * create keys cannot mint itself an admin.
+     */
+    async create(organizationId: string, input: CreateServiceAccountInput, creator: Principal) {
+      validateGrants(input);
+      const grants = input.role ? ROLE_PERMISSIONS[input.role] : input.permissions!;
+      if (creator.kind === 'serviceAccount' && !isSubset(expandGrants(grants), creator.permissions)) {
+        throw new AppError(ErrorCode.Forbidden, 'Forbidden: a key cannot grant permissions it does not hold');
+      }
+      const token = generateApiKey();
+      const account: repository.StoredServiceAccount = {
+        id: newId(),
+        organizationId,
+        name: input.name,
+        role: input.role ?? null,
+        grants: input.role ? [] : [...new Set(input.permissions)],
+        tokenPrefix: displayPrefix(token),
+        createdAt: nowIso(),
+        revokedAt: null,
+      };
+      await repository.insertServiceAccount(db, account, hashSecret(token));
+      return { ...present(account), token };
+    },
+
+    async list(organizationId: string, page: PageRequest): Promise<Page<ServiceAccount>> {
+      const { items, total } = await repository.listServiceAccounts(db, organizationId, page);
+      return buildPage(items.map(present), total, page);
+    },
+
+    /** Revoke a key at once; revoking an already revoked key answers it unchanged. */
+    async revoke(organizationId: string, id: string): Promise<ServiceAccount> {
+      const existing = await repository.findServiceAccount(db, organizationId, id);
+      if (!existing) throw AppError.notFound('serviceAccount');
+      if (existing.revokedAt) return present(existing);
+      const revokedAt = nowIso();
+      await repository.revokeServiceAccount(db, organizationId, existing.id, revokedAt);
+      return present({ ...existing, revokedAt });
+    },
+
+    /** The live key behind a presented bearer token, or null. */
+    async authenticate(token: string): Promise<AuthenticatedKey | null> {
+      const hash = hashSecret(token);
+      const found = await repository.findActiveKeyByHash(db, hash);
+      if (!found || !digestsEqual(found.tokenHash, hash)) return null;
+      const organization = toOrganization(found.organization);
+      return {
+        organization,
+        principal: {
+          kind: 'serviceAccount',
+          serviceAccountId: found.account.id,
+          organizationId: organization.id,
+          organizationSlug: organization.slug,
+          permissions: expandGrants(grantsOf(found.account)),
+        },
+      };
+    },
+  };
+}
+
+export type ServiceAccountService = ReturnType<typeof createServiceAccountService>;
