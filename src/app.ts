@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { registerAuth } from './http/auth.ts';
+import { type RouteAuth, registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -27,9 +27,23 @@ export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+export interface RouteCatalogEntry {
+  method: string;
+  url: string;
+  auth: RouteAuth | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: readonly RouteCatalogEntry[];
+  }
+}
+
 export interface AppDependencies {
   config: Config;
   database: DatabaseHandle;
+  /** Where pino writes (stdout by default); tests pass a stream to read the logs. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export function createServices(database: DatabaseHandle) {
@@ -43,10 +57,10 @@ export function createServices(database: DatabaseHandle) {
 
 export type Services = ReturnType<typeof createServices>;
 
-export async function buildApp({ config, database }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logStream }: AppDependencies): Promise<FastifyInstance> {
   const services = createServices(database);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
     // Keep a caller's correlation id when it is sane; otherwise make one.
     requestIdHeader: 'x-request-id',
@@ -57,6 +71,15 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
   app.addHook('onRequest', async (request, reply) => {
     if (!REQUEST_ID.test(request.id)) request.id = randomUUID();
     reply.header('x-request-id', request.id);
+  });
+
+  // Every route with its auth rule, for the OpenAPI and tenant-isolation tests to iterate over.
+  const routeCatalog: RouteCatalogEntry[] = [];
+  app.decorate('routeCatalog', routeCatalog);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeCatalog.push({ method, url: route.url, auth: route.config?.auth });
+    }
   });
 
   app.setValidatorCompiler(validatorCompiler);

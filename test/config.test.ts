@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({}, '/srv/enrolld');
+    assert.deepEqual(config, {
+      port: 8080,
+      host: '127.0.0.1',
+      database: { kind: 'sqlite', file: '/srv/enrolld/data/enrolld.sqlite' },
+      publicUrl: 'http://localhost:8080',
+      rootKey: null,
+      dataDir: '/srv/enrolld/data',
+      secretKey: null,
+      smtpUrl: null,
+      mailFrom: 'enrolld <no-reply@localhost>',
+      enrollRateLimit: 60,
+      redisUrl: null,
+      logLevel: 'info',
+    });
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'sqlite:/var/lib/enrolld/db.sqlite',
+        ENROLLD_PUBLIC_URL: 'https://mdm.example.com/',
+        ENROLLD_ROOT_KEY: 'r'.repeat(32),
+        ENROLLD_DATA_DIR: 'state',
+        ENROLLD_SECRET_KEY: 's'.repeat(32),
+        SMTP_URL: 'smtps://user:pass@mail.example.com:465',
+        MAIL_FROM: 'IT <it@example.com>',
+        ENROLLD_ENROLL_RATE_LIMIT: '120',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        LOG_LEVEL: 'debug',
+      },
+      '/srv',
+    );
+    assert.equal(config.port, 9000);
+    assert.equal(config.publicUrl, 'https://mdm.example.com', 'trailing slash trimmed');
+    assert.equal(config.dataDir, path.resolve('/srv', 'state'));
+    assert.deepEqual(config.database, { kind: 'sqlite', file: '/var/lib/enrolld/db.sqlite' });
+    assert.equal(config.enrollRateLimit, 120);
+    assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
+  });
+
+  it('defaults the public URL to the configured port', () => {
+    assert.equal(loadConfig({ PORT: '3000' }).publicUrl, 'http://localhost:3000');
+  });
+
+  const wrong: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^PORT must be an integer from 0 to 65535 \(got "eighty"\)$/],
+    [{ PORT: '70000' }, /^PORT must be/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be sqlite:PATH or postgres:/],
+    [{ DATABASE_URL: 'sqlite:' }, /^DATABASE_URL must be sqlite:PATH with a file path/],
+    [{ DATABASE_URL: 'postgres://u@localhost/db' }, /^ENROLLD_SECRET_KEY must be set/],
+    [{ ENROLLD_PUBLIC_URL: 'ftp://x' }, /^ENROLLD_PUBLIC_URL must be a URL starting with http:\/\/ or https:\/\//],
+    [{ ENROLLD_ROOT_KEY: 'short' }, /^ENROLLD_ROOT_KEY must be at least 24 characters long/],
+    [{ ENROLLD_SECRET_KEY: 'short' }, /^ENROLLD_SECRET_KEY must be at least 32/],
+    [{ SMTP_URL: 'http://mail' }, /^SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//],
+    [{ MAIL_FROM: 'nobody' }, /^MAIL_FROM must be a single-line address/],
+    [{ ENROLLD_ENROLL_RATE_LIMIT: '0' }, /^ENROLLD_ENROLL_RATE_LIMIT must be an integer from 1/],
+    [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a URL starting with redis:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+  ];
+  for (const [env, message] of wrong) {
+    it(`stops on ${JSON.stringify(env)} with one line naming the variable`, () => {
+      assert.throws(() => loadConfig(env), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, message);
+        assert.ok(!error.message.includes('\n'));
+        return true;
+      });
+    });
+  }
+
+  it('does not echo a secret it rejects', () => {
+    assert.throws(() => loadConfig({ ENROLLD_ROOT_KEY: 'hunter2-secret' }), (error: Error) => !error.message.includes('hunter2-secret'));
+  });
+
+  it('treats empty variables as unset', () => {
+    assert.equal(loadConfig({ PORT: '', LOG_LEVEL: ' ' }).port, 8080);
+  });
+});
