@@ -38,3 +38,13 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
+
+/** Run a write, turning a unique-constraint violation into the domain error `onDuplicate` makes. */
+export async function withUniqueCheck<T>(write: Promise<T>, onDuplicate: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw onDuplicate();
+    throw error;
+  }
+}

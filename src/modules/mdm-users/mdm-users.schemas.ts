@@ -37,17 +37,8 @@ export const CreateMdmUserBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const UpdateMdmUserBody = Type.Object(
-  {
-    email: Type.Optional(Email),
-    name: Type.Optional(fields.name),
-    tags: Type.Optional(fields.tags),
-    language: Type.Optional(fields.language),
-    managedAppleId: Type.Optional(fields.managedAppleId),
-    metadata: Type.Optional(fields.metadata),
-  },
-  { additionalProperties: false },
-);
+/** Every field optional: fields left out keep their values. */
+export const UpdateMdmUserBody = Type.Partial(CreateMdmUserBody, { additionalProperties: false });
 
 export const MdmUserParams = Type.Object(
   { ...OrganizationParams.properties, mdmUserId: EntityId('MDM user id') },

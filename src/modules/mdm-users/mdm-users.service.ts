@@ -1,6 +1,6 @@
 /** MDM users of an organization. Emails are unique per organization, ignoring case (5048). */
 import type { Db } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/dialect.ts';
+import { withUniqueCheck } from '../../db/dialect.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
@@ -38,12 +38,7 @@ export function createMdmUserService(deps: { db: Db }) {
         createdAt: now,
         updatedAt: now,
       };
-      try {
-        await repository.insertMdmUser(db, user);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyExists(user.email);
-        throw error;
-      }
+      await withUniqueCheck(repository.insertMdmUser(db, user), () => alreadyExists(user.email));
       return user;
     },
 
@@ -65,12 +60,7 @@ export function createMdmUserService(deps: { db: Db }) {
         metadata: input.metadata ?? current.metadata,
         updatedAt: nowIso(),
       };
-      try {
-        await repository.updateMdmUser(db, next);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyExists(next.email);
-        throw error;
-      }
+      await withUniqueCheck(repository.updateMdmUser(db, next), () => alreadyExists(next.email));
       return next;
     },
 

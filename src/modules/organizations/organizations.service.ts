@@ -3,7 +3,7 @@
  * organization deletes everything it owns (foreign keys cascade).
  */
 import type { Db } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/dialect.ts';
+import { withUniqueCheck } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
@@ -53,12 +53,7 @@ export function createOrganizationService(deps: { db: Db }) {
         createdAt: now,
         updatedAt: now,
       };
-      try {
-        await repository.insertOrganization(db, organization);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw slugTaken(input.slug);
-        throw error;
-      }
+      await withUniqueCheck(repository.insertOrganization(db, organization), () => slugTaken(input.slug));
       return organization;
     },
 
@@ -76,12 +71,7 @@ export function createOrganizationService(deps: { db: Db }) {
         plan: mergePlan(current.plan, input.plan),
         updatedAt: nowIso(),
       };
-      try {
-        await repository.updateOrganization(db, next);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw slugTaken(next.slug);
-        throw error;
-      }
+      await withUniqueCheck(repository.updateOrganization(db, next), () => slugTaken(next.slug));
       return next;
     },
 
