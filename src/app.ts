@@ -14,6 +14,13 @@ import { type RouteAuth, registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { CATALOG } from './modules/catalog/catalog.kinds.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { createCatalogService } from './modules/catalog/catalog.service.ts';
+import { enrollmentTokenRoutes } from './modules/enrollment-tokens/enrollment-tokens.routes.ts';
+import { createEnrollmentTokenService } from './modules/enrollment-tokens/enrollment-tokens.service.ts';
+import { enterpriseRoutes } from './modules/enterprises/enterprises.routes.ts';
+import { createEnterpriseService } from './modules/enterprises/enterprises.service.ts';
 import { mdmUserRoutes } from './modules/mdm-users/mdm-users.routes.ts';
 import { createMdmUserService } from './modules/mdm-users/mdm-users.service.ts';
 import { operationsRoutes } from './modules/operations/operations.routes.ts';
@@ -21,6 +28,9 @@ import { organizationRoutes } from './modules/organizations/organizations.routes
 import { createOrganizationService } from './modules/organizations/organizations.service.ts';
 import { serviceAccountRoutes } from './modules/service-accounts/service-accounts.routes.ts';
 import { createServiceAccountService } from './modules/service-accounts/service-accounts.service.ts';
+import { segmentRoutes } from './modules/segments/segments.routes.ts';
+import { createSegmentService } from './modules/segments/segments.service.ts';
+import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -46,19 +56,27 @@ export interface AppDependencies {
   logStream?: NodeJS.WritableStream;
 }
 
-export function createServices(database: DatabaseHandle) {
+export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl'>) {
   const { db } = database;
+  const catalog = createCatalogService({ db });
+  const segments = createSegmentService({ db });
+  const enterprises = createEnterpriseService({ db, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
+  const enrollmentTokens = createEnrollmentTokenService({ db, publicUrl: config.publicUrl, catalog, segments, enterprises });
   return {
     organizations: createOrganizationService({ db }),
     serviceAccounts: createServiceAccountService({ db }),
-    mdmUsers: createMdmUserService({ db }),
+    mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
+    catalog,
+    segments,
+    enterprises,
+    enrollmentTokens,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
 
 export async function buildApp({ config, database, logStream }: AppDependencies): Promise<FastifyInstance> {
-  const services = createServices(database);
+  const services = createServices(database, config);
   const app = Fastify({
     logger: logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -117,6 +135,15 @@ export async function buildApp({ config, database, logStream }: AppDependencies)
     serviceAccounts: services.serviceAccounts,
   });
   await app.register(mdmUserRoutes, { prefix: '/v1/organizations/:organizationId/mdm/users', mdmUsers: services.mdmUsers });
+  await app.register(segmentRoutes, { prefix: '/v1/organizations/:organizationId/segments', segments: services.segments });
+  for (const kind of Object.values(CATALOG)) {
+    await app.register(catalogRoutes, { prefix: `/v1/organizations/:organizationId/${kind.path}`, catalog: services.catalog, kind });
+  }
+  for (const adapter of Object.values(PLATFORM_ADAPTERS)) {
+    const enterprisePath = `/v1/organizations/:organizationId/mdm/${adapter.platform}/enterprise`;
+    await app.register(enterpriseRoutes, { prefix: enterprisePath, enterprises: services.enterprises, adapter });
+    await app.register(enrollmentTokenRoutes, { prefix: `${enterprisePath}/enrollment-tokens`, tokens: services.enrollmentTokens, adapter });
+  }
 
   return app;
 }

@@ -35,10 +35,11 @@ function printJson(value: unknown): void {
 
 /** Open the configured database (migrated), run `work` with the services, close. */
 async function withServices<T>(program: Command, work: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
-  const database = openDatabase(configFrom(program).database);
+  const config = configFrom(program);
+  const database = openDatabase(config.database);
   try {
     await migrateToLatest(database.db);
-    return await work(createServices(database));
+    return await work(createServices(database, config));
   } finally {
     await database.close();
   }

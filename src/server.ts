@@ -21,7 +21,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
 
-  const bootstrapped = await bootstrapIfEmpty(createServices(database));
+  const bootstrapped = await bootstrapIfEmpty(createServices(database, config));
   if (bootstrapped) {
     print('');
     print(`enrolld: created organization "${bootstrapped.organization.slug}" (${bootstrapped.organization.id}) and an admin service account.`);

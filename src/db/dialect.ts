@@ -15,10 +15,14 @@ export function dialectOf(db: Kysely<any>): DialectName {
 export interface ColumnTypes {
   json: 'text' | 'jsonb';
   timestamp: 'text' | 'timestamptz';
+  /** An integer primary key the database numbers itself. */
+  serial: 'integer' | 'serial';
 }
 
 export function columnTypes(dialect: DialectName): ColumnTypes {
-  return dialect === 'postgres' ? { json: 'jsonb', timestamp: 'timestamptz' } : { json: 'text', timestamp: 'text' };
+  return dialect === 'postgres'
+    ? { json: 'jsonb', timestamp: 'timestamptz', serial: 'serial' }
+    : { json: 'text', timestamp: 'text', serial: 'integer' };
 }
 
 /**

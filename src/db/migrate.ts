@@ -6,9 +6,11 @@
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import type { Db } from './database.ts';
 import * as foundation from './migrations/0001_foundation.ts';
+import * as enrollmentTokens from './migrations/0002_enrollment_tokens.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_enrollment_tokens': enrollmentTokens,
 };
 
 const provider: MigrationProvider = {

@@ -52,6 +52,11 @@ export interface Database {
   organizations: OrganizationTable;
   serviceAccounts: ServiceAccountTable;
   mdmUsers: MdmUserTable;
+  catalogItems: CatalogItemTable;
+  segments: SegmentTable;
+  enterprises: EnterpriseTable;
+  enrollmentTokens: EnrollmentTokenTable;
+  enrollmentTokenTags: EnrollmentTokenTagTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -62,3 +67,69 @@ export type NewServiceAccountRow = Insertable<ServiceAccountTable>;
 export type MdmUserRow = Selectable<MdmUserTable>;
 export type NewMdmUserRow = Insertable<MdmUserTable>;
 export type MdmUserUpdate = Updateable<MdmUserTable>;
+
+export interface CatalogItemTable {
+  id: string;
+  organizationId: string;
+  /** admPolicy | winPolicy | emmPolicy | admProfile | admApplication | admVppLocation */
+  kind: string;
+  name: string;
+  data: Json;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface SegmentTable {
+  id: ColumnType<number, never, never>;
+  organizationId: string;
+  name: string;
+  parentId: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface EnterpriseTable {
+  id: string;
+  organizationId: string;
+  platform: string;
+  name: string;
+  configuration: Json;
+  settings: Json;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface EnrollmentTokenTable {
+  id: string;
+  organizationId: string;
+  platform: string;
+  enterpriseId: string;
+  mdmUserId: string;
+  displayName: string;
+  tags: Json;
+  /** PENDING | DONE | EXPIRED | DELETED as last written; PENDING past expireAt reads as EXPIRED. */
+  state: string;
+  /** The token's main policy (policyId / winPolicyId), indexed for the policy filter. */
+  policyId: string | null;
+  segmentId: number | null;
+  /** Platform options: assignments, profiles, applications, VPP location, management mode. */
+  options: Json;
+  sendEmail: number;
+  emailText: string;
+  language: string;
+  enrollCode: string;
+  emailStatus: string;
+  emailAttempts: ColumnType<number, number | undefined, number>;
+  emailSentAt: Timestamp | null;
+  emailLastError: string | null;
+  deviceId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  expireAt: Timestamp;
+}
+
+export interface EnrollmentTokenTagTable {
+  tokenId: string;
+  organizationId: string;
+  tag: string;
+}

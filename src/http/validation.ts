@@ -20,6 +20,13 @@ import { AppError, type FieldProblem } from '../errors.ts';
 import { isValidEmail } from '../lib/email.ts';
 
 FormatRegistry.Set('email', isValidEmail);
+FormatRegistry.Set('uri', (value) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+});
 FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value));
 
 /** Cap on listed problems: a 10,000-item array of bad values should not answer with 10,000 lines. */
@@ -42,6 +49,12 @@ function buildCoercer(schema: TSchema): Coercer | null {
   if (lenient === 'integer') {
     return (value) =>
       typeof value === 'string' && INTEGER_STRING.test(value.trim()) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  }
+  if (Array.isArray(schema.anyOf)) {
+    // Each branch's coercer converts only what matches it, so trying them in turn is safe.
+    const branches = (schema.anyOf as TSchema[]).map(buildCoercer).filter((c): c is Coercer => c !== null);
+    if (branches.length === 0) return null;
+    return (value) => branches.reduce((current, coerce) => coerce(current), value);
   }
   if (schema.type === 'object' && schema.properties) {
     const children = Object.entries(schema.properties as Record<string, TSchema>)

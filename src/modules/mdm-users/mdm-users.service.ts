@@ -12,7 +12,13 @@ function alreadyExists(email: string): AppError {
   return new AppError(ErrorCode.MdmUserAlreadyExists, undefined, { email });
 }
 
-export function createMdmUserService(deps: { db: Db }) {
+export interface MdmUserServiceDeps {
+  db: Db;
+  /** Whether the user still has tokens that could be redeemed (owned by the token service). */
+  hasPendingTokens(executor: Db, mdmUserId: string): Promise<boolean>;
+}
+
+export function createMdmUserService(deps: MdmUserServiceDeps) {
   const { db } = deps;
 
   async function get(organizationId: string, id: string): Promise<MdmUser> {
@@ -64,10 +70,19 @@ export function createMdmUserService(deps: { db: Db }) {
       return next;
     },
 
+    /**
+     * Delete a user who has no PENDING tokens (5055 otherwise). Their used, expired and revoked
+     * tokens go with them. Check and delete share a transaction, so a token created meanwhile
+     * cannot be deleted unseen.
+     */
     async remove(organizationId: string, id: string): Promise<MdmUser> {
-      const current = await get(organizationId, id);
-      await repository.deleteMdmUser(db, organizationId, current.id);
-      return current;
+      return db.transaction().execute(async (trx) => {
+        const current = await repository.findMdmUser(trx, organizationId, id);
+        if (!current) throw AppError.notFound('mdmUser');
+        if (await deps.hasPendingTokens(trx, current.id)) throw new AppError(ErrorCode.MdmUserHasPendingTokens);
+        await repository.deleteMdmUser(trx, organizationId, current.id);
+        return current;
+      });
     },
   };
 }

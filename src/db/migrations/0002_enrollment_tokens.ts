@@ -1,0 +1,111 @@
+/**
+ * The catalog tokens reference (policies, Apple profiles, applications, VPP locations, segments),
+ * the per-platform enterprises, and enrollment tokens with their tag index.
+ */
+import type { Kysely } from 'kysely';
+import { columnTypes, dialectOf } from '../dialect.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  const dialect = dialectOf(db);
+  const types = columnTypes(dialect);
+
+  // Policies and Apple catalog entities share one table: they differ only in `kind` and in the
+  // JSON they carry, and tokens reference them by id within an organization.
+  await db.schema
+    .createTable('catalog_items')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('data', types.json, (c) => c.notNull())
+    .addColumn('created_at', types.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', types.timestamp, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('catalog_items_org_kind_created_idx').on('catalog_items').columns(['organization_id', 'kind', 'created_at', 'id']).execute();
+
+  await db.schema
+    .createTable('segments')
+    .addColumn('id', types.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('parent_id', 'integer', (c) => c.references('segments.id').onDelete('set null'))
+    .addColumn('created_at', types.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', types.timestamp, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('segments_org_idx').on('segments').columns(['organization_id', 'id']).execute();
+
+  await db.schema
+    .createTable('enterprises')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('platform', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('configuration', types.json, (c) => c.notNull())
+    .addColumn('settings', types.json, (c) => c.notNull())
+    .addColumn('created_at', types.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', types.timestamp, (c) => c.notNull())
+    .addUniqueConstraint('enterprises_org_platform_uq', ['organization_id', 'platform'])
+    .execute();
+
+  await db.schema
+    .createTable('enrollment_tokens')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('platform', 'text', (c) => c.notNull())
+    .addColumn('enterprise_id', 'text', (c) => c.notNull().references('enterprises.id').onDelete('cascade'))
+    .addColumn('mdm_user_id', 'text', (c) => c.notNull().references('mdm_users.id').onDelete('cascade'))
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('tags', types.json, (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('policy_id', 'text')
+    .addColumn('segment_id', 'integer')
+    .addColumn('options', types.json, (c) => c.notNull())
+    .addColumn('send_email', 'integer', (c) => c.notNull())
+    .addColumn('email_text', 'text', (c) => c.notNull())
+    .addColumn('language', 'text', (c) => c.notNull())
+    .addColumn('enroll_code', 'text', (c) => c.notNull().unique())
+    .addColumn('email_status', 'text', (c) => c.notNull())
+    .addColumn('email_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('email_sent_at', types.timestamp)
+    .addColumn('email_last_error', 'text')
+    .addColumn('device_id', 'text')
+    .addColumn('created_at', types.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', types.timestamp, (c) => c.notNull())
+    .addColumn('expire_at', types.timestamp, (c) => c.notNull())
+    .execute();
+  // One index per list filter, each ending in the default sort so page 1 is an index range scan
+  // whatever the table size.
+  const tokenIndexes: Array<[string, string[]]> = [
+    ['enrollment_tokens_list_idx', ['organization_id', 'platform', 'created_at', 'id']],
+    ['enrollment_tokens_user_idx', ['organization_id', 'platform', 'mdm_user_id', 'created_at', 'id']],
+    ['enrollment_tokens_policy_idx', ['organization_id', 'platform', 'policy_id', 'created_at', 'id']],
+    ['enrollment_tokens_state_idx', ['organization_id', 'platform', 'state', 'created_at', 'id']],
+    ['enrollment_tokens_user_state_idx', ['mdm_user_id', 'state']],
+    // Pending-quota counts across platforms, and the expiry sweeper.
+    ['enrollment_tokens_pending_idx', ['organization_id', 'state', 'expire_at']],
+  ];
+  for (const [name, columns] of tokenIndexes) {
+    await db.schema.createIndex(name).on('enrollment_tokens').columns(columns).execute();
+  }
+
+  await db.schema
+    .createTable('enrollment_token_tags')
+    .addColumn('token_id', 'text', (c) => c.notNull().references('enrollment_tokens.id').onDelete('cascade'))
+    .addColumn('organization_id', 'text', (c) => c.notNull())
+    .addColumn('tag', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('enrollment_token_tags_pk', ['token_id', 'tag'])
+    .execute();
+  await db.schema
+    .createIndex('enrollment_token_tags_org_tag_idx')
+    .on('enrollment_token_tags')
+    .columns(['organization_id', 'tag', 'token_id'])
+    .execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['enrollment_token_tags', 'enrollment_tokens', 'enterprises', 'segments', 'catalog_items']) {
+    await db.schema.dropTable(table).execute();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The catalog: the policies, Apple profiles, applications and VPP locations that enrollment
+ * tokens reference. They share storage and CRUD; each kind describes its own fields.
+ */
+import type { TObject } from '@sinclair/typebox';
+
+export const CATALOG_KINDS = ['admPolicy', 'winPolicy', 'emmPolicy', 'admProfile', 'admApplication', 'admVppLocation'] as const;
+export type CatalogKindName = (typeof CATALOG_KINDS)[number];
+
+export interface CatalogItem<Data = Record<string, unknown>> {
+  id: string;
+  organization: string;
+  kind: CatalogKindName;
+  name: string;
+  data: Data;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a catalog kind declares: where it lives, who may touch it, and its fields. */
+export interface CatalogKind {
+  kind: CatalogKindName;
+  /** Path under /v1/organizations/:organizationId/. */
+  path: string;
+  /** Permission prefix: `<prefix>.list|get|create|update|remove`. */
+  permission: string;
+  /** OpenAPI tag and human label. */
+  label: string;
+  createBody: TObject;
+  updateBody: TObject;
+  /** The item as answered (organization, timestamps and the kind's fields). */
+  response: TObject;
+  /** Stored data for a create body, or for an update body merged over `previous`. */
+  toData(body: Record<string, unknown>, previous?: CatalogItem): { name: string; data: Record<string, unknown> };
+  present(item: CatalogItem): Record<string, unknown>;
+}

@@ -1,0 +1,109 @@
+/**
+ * Bulk creation: one token per address, users found or created by email (case-insensitively),
+ * all inside the caller's transaction with batched multi-row statements — a 10,000-address
+ * request is a few dozen statements, never one per address.
+ *
+ * `total = userEmails.length` and `success + fail = total`. An address that is not valid, or
+ * repeats an earlier one in the same request, is a fail listed with its reason; it never rejects
+ * the request.
+ */
+import type { Db } from '../../db/database.ts';
+import { encodeJson } from '../../db/dialect.ts';
+import { ErrorCode } from '../../errors.ts';
+import type { Language } from '../../http/schemas.ts';
+import { isValidEmail, normalizeEmail } from '../../lib/email.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Organization } from '../organizations/organizations.types.ts';
+import { chunks, chunkSizeFor, type NewTokenRow } from './enrollment-tokens.repository.ts';
+import type { BulkFailure, BulkResult } from './enrollment-tokens.types.ts';
+import { insertWithUniqueCodes } from './token-writes.ts';
+
+export interface BulkInput {
+  organization: Organization;
+  emails: readonly string[];
+  /** Language of users created on the way (the token's language). */
+  language: Language;
+  tags: readonly string[];
+  now: string;
+  makeRow(mdmUserId: string): NewTokenRow;
+  assertQuota(adding: number): Promise<void>;
+}
+
+interface Accepted {
+  email: string;
+  normalized: string;
+}
+
+function classify(emails: readonly string[]): { accepted: Accepted[]; failures: BulkFailure[] } {
+  const accepted: Accepted[] = [];
+  const failures: BulkFailure[] = [];
+  const seen = new Set<string>();
+  for (const raw of emails) {
+    const email = raw.trim();
+    const normalized = normalizeEmail(email);
+    if (!isValidEmail(email)) {
+      failures.push({ email: raw, code: ErrorCode.ValidationError, message: 'Invalid email address' });
+    } else if (seen.has(normalized)) {
+      failures.push({ email: raw, code: ErrorCode.ValidationError, message: 'Email repeated in this request' });
+    } else {
+      seen.add(normalized);
+      accepted.push({ email, normalized });
+    }
+  }
+  return { accepted, failures };
+}
+
+/** Existing users' ids by normalized email, looked up in batches. */
+async function findUserIds(trx: Db, organizationId: string, normalized: readonly string[], into: Map<string, string>) {
+  for (const chunk of chunks(normalized, 1000)) {
+    const rows = await trx
+      .selectFrom('mdmUsers')
+      .select(['id', 'emailNormalized'])
+      .where('organizationId', '=', organizationId)
+      .where('emailNormalized', 'in', chunk)
+      .execute();
+    for (const row of rows) into.set(row.emailNormalized, row.id);
+  }
+}
+
+async function createMissingUsers(trx: Db, input: BulkInput, missing: Accepted[], into: Map<string, string>) {
+  const rows = missing.map((user) => ({
+    id: newId(),
+    organizationId: input.organization.id,
+    email: user.email,
+    emailNormalized: user.normalized,
+    name: null,
+    tags: encodeJson([]),
+    language: input.language,
+    managedAppleId: null,
+    metadata: encodeJson({}),
+    createdAt: input.now,
+    updatedAt: input.now,
+  }));
+  if (rows.length === 0) return;
+  for (const chunk of chunks(rows, chunkSizeFor(11))) {
+    // A concurrent request may create the same user first: skip it here and look it up below.
+    const created = await trx
+      .insertInto('mdmUsers')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['organizationId', 'emailNormalized']).doNothing())
+      .returning(['id', 'emailNormalized'])
+      .execute();
+    for (const row of created) into.set(row.emailNormalized, row.id);
+  }
+  const raced = missing.filter((user) => !into.has(user.normalized)).map((user) => user.normalized);
+  if (raced.length > 0) await findUserIds(trx, input.organization.id, raced, into);
+}
+
+export async function createBulkTokens(trx: Db, input: BulkInput): Promise<BulkResult> {
+  const { accepted, failures } = classify(input.emails);
+  await input.assertQuota(accepted.length);
+
+  const userIds = new Map<string, string>();
+  await findUserIds(trx, input.organization.id, accepted.map((a) => a.normalized), userIds);
+  await createMissingUsers(trx, input, accepted.filter((a) => !userIds.has(a.normalized)), userIds);
+
+  const rows = accepted.map((a) => input.makeRow(userIds.get(a.normalized)!));
+  await insertWithUniqueCodes(trx, input.organization.id, rows, input.tags);
+  return { total: input.emails.length, success: accepted.length, fail: failures.length, failures };
+}

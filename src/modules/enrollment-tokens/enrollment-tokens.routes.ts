@@ -1,0 +1,91 @@
+/**
+ * /v1/organizations/:organizationId/mdm/<platform>/enterprise/enrollment-tokens — registered once
+ * per platform adapter; the handlers are the same for all three.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { organizationOf } from '../../http/auth.ts';
+import { ok } from '../../http/envelope.ts';
+import { pageRequestFrom } from '../../http/pagination.ts';
+import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { parseTagsFilter, tokenSchemas } from './enrollment-tokens.schemas.ts';
+import type { EnrollmentTokenService } from './enrollment-tokens.service.ts';
+import type { TokenState } from './enrollment-tokens.types.ts';
+
+type Body = Record<string, unknown>;
+
+export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: EnrollmentTokenService; adapter: PlatformAdapter }> = async (
+  app,
+  { tokens, adapter },
+) => {
+  const schemas = tokenSchemas(adapter);
+  const tags = [`${adapter.label} enrollment tokens`];
+  const permission = (action: string) => ({ auth: { permission: `mdm.${adapter.platform}.enrollmentToken.${action}` } });
+  const one = success(schemas.token, 'The token');
+  const errors = errorResponses(400, 401, 403, 404);
+
+  app.post(
+    '/',
+    {
+      config: permission('create'),
+      schema: { tags, summary: `Create an ${adapter.label} enrollment token for one user`, params: OrganizationParams, body: schemas.createBody, response: { 200: one, ...errors } },
+    },
+    async (request) => ok(await tokens.create(organizationOf(request), adapter, request.body as Body)),
+  );
+
+  app.post(
+    '/bulk',
+    {
+      config: permission('create'),
+      schema: {
+        tags,
+        summary: `Create ${adapter.label} enrollment tokens for many users at once`,
+        params: OrganizationParams,
+        body: schemas.bulkBody,
+        response: { 200: success(schemas.bulkResult, 'The outcome'), ...errors },
+      },
+    },
+    async (request) => ok(await tokens.createBulk(organizationOf(request), adapter, request.body as Body)),
+  );
+
+  app.get(
+    '/',
+    {
+      config: permission('list'),
+      schema: { tags, summary: `List ${adapter.label} enrollment tokens`, params: OrganizationParams, querystring: schemas.listQuery, response: { 200: success(schemas.page, 'A page of tokens'), ...errors } },
+    },
+    async (request) => {
+      const query = request.query as Record<string, unknown> & { page: number; limit: number; sort?: string };
+      const filters = {
+        mdmUserId: query['mdm-user'] as string | undefined,
+        policyId: query[adapter.policyFilter] as string | undefined,
+        state: query.state as TokenState | undefined,
+        tags: parseTagsFilter(query.tags as string | string[] | undefined),
+        search: query.search as string | undefined,
+        showDeleted: query['show-deleted'] === true,
+      };
+      return ok(await tokens.list(organizationOf(request).id, adapter, filters, pageRequestFrom(query, 'createdAt')));
+    },
+  );
+
+  app.get(
+    '/:tokenId',
+    { config: permission('get'), schema: { tags, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } } },
+    async (request) => ok(await tokens.get(organizationOf(request).id, adapter, request.params.tokenId)),
+  );
+
+  app.put(
+    '/:tokenId',
+    {
+      config: permission('update'),
+      schema: { tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } },
+    },
+    async (request) => ok(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body as Body)),
+  );
+
+  app.delete(
+    '/:tokenId',
+    { config: permission('remove'), schema: { tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } } },
+    async (request) => ok(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId)),
+  );
+};

@@ -1,0 +1,69 @@
+/** Request and response schemas of the token endpoints, composed from a platform's fields. */
+import { Type } from '@sinclair/typebox';
+import { listQuery, pageOf } from '../../http/pagination.ts';
+import { BoundedString, EntityId, LenientBoolean, OrganizationParams, StringEnum } from '../../http/schemas.ts';
+import { commonBodyFields } from '../../platforms/common-fields.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { TOKEN_STATES } from './enrollment-tokens.types.ts';
+
+export const TOKEN_SORT_FIELDS = ['createdAt', 'updatedAt', 'expireAt', 'displayName'] as const;
+
+export function tokenSchemas(adapter: PlatformAdapter) {
+  const createBody = Type.Object(
+    { ...adapter.createFields, mdmUserId: EntityId('The MDM user the token is for (required)') },
+    { additionalProperties: false },
+  );
+  const bulkBody = Type.Object(
+    {
+      ...adapter.createFields,
+      userEmails: Type.Array(Type.String({ description: 'An email address' }), {
+        description: "Addresses to issue tokens to (required); users are found or created by email. Invalid or repeated addresses count as fails. At most the plan's bulkMaxEmails",
+      }),
+    },
+    { additionalProperties: false },
+  );
+  const updateBody = Type.Object(
+    { displayName: commonBodyFields.displayName, tags: commonBodyFields.tags, ...adapter.updateFields },
+    { additionalProperties: false },
+  );
+  const listQuerySchema = listQuery(TOKEN_SORT_FIELDS, {
+    'mdm-user': Type.Optional(EntityId('Only tokens of this MDM user')),
+    [adapter.policyFilter]: Type.Optional(EntityId(`Only tokens whose main ${adapter.policyKind} is this one`)),
+    state: Type.Optional(StringEnum(TOKEN_STATES, { description: 'Only tokens in this state (EXPIRED includes unswept PENDING past expiry)' })),
+    tags: Type.Optional(
+      Type.Union([BoundedString(1024), Type.Array(BoundedString(128), { maxItems: 50 })], {
+        description: 'Only tokens carrying any of these tags: repeat the parameter or separate with commas',
+      }),
+    ),
+    search: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: "Case-insensitive substring of the user's email or the displayName" })),
+    'show-deleted': Type.Optional(LenientBoolean({ description: 'Include DELETED tokens (default false)' })),
+  });
+  const params = Type.Object({ ...OrganizationParams.properties, tokenId: EntityId('Enrollment token id') }, { additionalProperties: false });
+  const bulkResult = Type.Object(
+    {
+      total: Type.Integer({ description: 'userEmails.length' }),
+      success: Type.Integer({ description: 'Tokens created' }),
+      fail: Type.Integer({ description: 'Addresses that got no token' }),
+      failures: Type.Array(
+        Type.Object(
+          {
+            email: Type.String({ description: 'The address as sent' }),
+            code: Type.Integer({ description: 'Error code' }),
+            message: Type.String({ description: 'Why it failed' }),
+          },
+          { description: 'A failed address' },
+        ),
+        { description: 'Each failed address with its reason' },
+      ),
+    },
+    { description: 'Outcome of a bulk creation' },
+  );
+  return { createBody, bulkBody, updateBody, listQuery: listQuerySchema, params, token: adapter.tokenSchema, page: pageOf(adapter.tokenSchema, 'A page of tokens'), bulkResult };
+}
+
+/** Query `tags` as given (repeated or comma-separated) → a clean list. */
+export function parseTagsFilter(tags: string | string[] | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  const list = (Array.isArray(tags) ? tags : tags.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  return list.length > 0 ? list : undefined;
+}

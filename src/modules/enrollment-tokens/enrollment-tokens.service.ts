@@ -1,0 +1,177 @@
+/**
+ * The one token service for every platform: create, bulk-create, list, get, update and revoke.
+ * What differs per platform comes from its adapter; what a request writes commits whole or not
+ * at all (one transaction per request).
+ */
+import type { Db } from '../../db/database.ts';
+import { encodeJson } from '../../db/dialect.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import { nowIso } from '../../lib/time.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { Organization } from '../organizations/organizations.types.ts';
+import type { SegmentService } from '../segments/segments.service.ts';
+import { createBulkTokens } from './bulk-create.ts';
+import * as repository from './enrollment-tokens.repository.ts';
+import type { BulkResult, CommonTokenInput, StoredToken, TokenFilters } from './enrollment-tokens.types.ts';
+import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveReferences, rowFactory } from './token-writes.ts';
+
+export interface TokenServiceDeps {
+  db: Db;
+  publicUrl: string;
+  catalog: CatalogService;
+  segments: SegmentService;
+  enterprises: EnterpriseService;
+}
+
+type Body = Record<string, unknown>;
+
+/** Fields of every body that are not platform options. */
+const COMMON_KEYS = ['sendEmail', 'displayName', 'tags', 'duration', 'language', 'emailText', 'mdmUserId', 'userEmails'];
+
+function commonInput(body: Body): CommonTokenInput {
+  return body as unknown as CommonTokenInput;
+}
+
+export function createEnrollmentTokenService(deps: TokenServiceDeps) {
+  const { db, publicUrl, enterprises } = deps;
+
+  const linkFor = (token: StoredToken) => `${publicUrl}/enroll/${token.platform}/${token.enrollCode}`;
+
+  /** Serialize tokens with everything they reference, loaded in one query per kind of thing. */
+  async function present(organizationId: string, adapter: PlatformAdapter, tokens: StoredToken[]) {
+    if (tokens.length === 0) return [];
+    const enterprise = await enterprises.getOrCreate(organizationId, adapter.platform);
+    const ids = tokens.flatMap((token) => adapter.readOptions(adapter.optionsAsBody(token)).references.map((r) => r.id));
+    const references = await deps.catalog.findMany(organizationId, ids);
+    return tokens.map((token) => adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) }));
+  }
+
+  async function find(organizationId: string, adapter: PlatformAdapter, id: string): Promise<StoredToken> {
+    const token = await repository.findToken(db, organizationId, adapter.platform, id, nowIso());
+    if (!token) throw AppError.notFound('enrollmentToken');
+    return token;
+  }
+
+  async function presentOne(organizationId: string, adapter: PlatformAdapter, id: string) {
+    return (await present(organizationId, adapter, [await find(organizationId, adapter, id)]))[0]!;
+  }
+
+  /** The enterprise a new token hangs off; Windows refuses when it cannot enroll (5145). */
+  async function readyEnterprise(trx: Db, organizationId: string, adapter: PlatformAdapter) {
+    const enterprise = await enterprises.getOrCreate(organizationId, adapter.platform, trx);
+    const reason = adapter.enterprise.notReadyReason(enterprise.settings);
+    if (reason) {
+      const code = adapter.platform === 'windows' ? ErrorCode.WindowsEnterpriseNotConfigured : ErrorCode.FeatureNotAllowed;
+      throw new AppError(code, undefined, { reason });
+    }
+    return enterprise;
+  }
+
+  return {
+    async create(organization: Organization, adapter: PlatformAdapter, body: Body) {
+      assertPlanAllows(organization, adapter);
+      const options = adapter.readOptions(body);
+      const id = await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const user = await trx
+          .selectFrom('mdmUsers')
+          .select('id')
+          .where('organizationId', '=', organization.id)
+          .where('id', '=', String(body.mdmUserId).toLowerCase())
+          .executeTakeFirst();
+        if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
+        await resolveReferences(deps, trx, organization.id, adapter, body, options);
+        const enterprise = await readyEnterprise(trx, organization.id, adapter);
+        await assertPendingQuota(trx, organization, 1, now);
+        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
+        await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? []);
+        return row.id;
+      });
+      return presentOne(organization.id, adapter, id);
+    },
+
+    async createBulk(organization: Organization, adapter: PlatformAdapter, body: Body): Promise<BulkResult> {
+      assertPlanAllows(organization, adapter);
+      const emails = body.userEmails as string[];
+      const max = organization.plan.limits.bulkMaxEmails;
+      if (emails.length > max) {
+        throw new AppError(ErrorCode.LimitExceeded, `Limit Exceeded: ${emails.length} userEmails > bulkMaxEmails ${max}`, {
+          limit: 'bulkMaxEmails',
+          max,
+        });
+      }
+      const options = adapter.readOptions(body);
+      return db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        await resolveReferences(deps, trx, organization.id, adapter, body, options);
+        const enterprise = await readyEnterprise(trx, organization.id, adapter);
+        const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now });
+        return createBulkTokens(trx, {
+          organization,
+          emails,
+          language: commonInput(body).language ?? 'en',
+          tags: commonInput(body).tags ?? [],
+          now,
+          makeRow,
+          assertQuota: (adding) => assertPendingQuota(trx, organization, adding, now),
+        });
+      });
+    },
+
+    async list(organizationId: string, adapter: PlatformAdapter, filters: TokenFilters, page: PageRequest): Promise<Page<Record<string, unknown>>> {
+      const { items, total } = await repository.listTokens(db, organizationId, adapter.platform, filters, page, nowIso());
+      return buildPage(await present(organizationId, adapter, items), total, page);
+    },
+
+    get: presentOne,
+
+    /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
+    async update(organizationId: string, adapter: PlatformAdapter, id: string, body: Body) {
+      await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const current = await repository.findToken(trx, organizationId, adapter.platform, id, now);
+        if (!current) throw AppError.notFound('enrollmentToken');
+        if (current.state !== 'PENDING') {
+          throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${current.state}, only PENDING tokens change`);
+        }
+        const platformFields = Object.fromEntries(Object.entries(body).filter(([key]) => !COMMON_KEYS.includes(key)));
+        const merged = { ...adapter.optionsAsBody(current), ...platformFields };
+        const options = adapter.readOptions(merged);
+        await resolveReferences(deps, trx, organizationId, adapter, platformFields, options);
+        const tags = (body.tags as string[] | undefined) ?? current.tags;
+        const changed = await repository.updatePendingToken(
+          trx,
+          organizationId,
+          current.id,
+          {
+            displayName: (body.displayName as string | undefined) ?? current.displayName,
+            tags,
+            policyId: options.policyId,
+            segmentId: options.segmentId,
+            options: encodeJson(options.options),
+            updatedAt: now,
+          },
+          now,
+        );
+        if (!changed) throw new AppError(ErrorCode.ErrorUpdatingEntity, 'Error updating entity: the token stopped being PENDING');
+        if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, current.id, tags);
+      });
+      return presentOne(organizationId, adapter, id);
+    },
+
+    /** Revoke: the token becomes DELETED and its link stops working. Revoking twice is harmless. */
+    async remove(organizationId: string, adapter: PlatformAdapter, id: string) {
+      const token = await find(organizationId, adapter, id);
+      await repository.markDeleted(db, organizationId, token.id, nowIso());
+      return presentOne(organizationId, adapter, token.id);
+    },
+
+    /** Whether a user still has tokens that could be redeemed (blocks deleting the user: 5055). */
+    hasPendingTokens: (executor: Db, mdmUserId: string) => repository.hasPendingTokens(executor, mdmUserId, nowIso()),
+  };
+}
+
+export type EnrollmentTokenService = ReturnType<typeof createEnrollmentTokenService>;

@@ -1,0 +1,77 @@
+/** Enrollment tokens as the service sees them, whatever the platform. */
+import type { Language } from '../../http/schemas.ts';
+import type { Platform } from '../organizations/organizations.types.ts';
+
+export const TOKEN_STATES = ['PENDING', 'DONE', 'EXPIRED', 'DELETED'] as const;
+export type TokenState = (typeof TOKEN_STATES)[number];
+
+export const EMAIL_STATUSES = ['NONE', 'QUEUED', 'SENT', 'FAILED'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+export interface EmailDelivery {
+  status: EmailStatus;
+  attempts: number;
+  sentAt: string | null;
+  lastError: string | null;
+}
+
+export interface StoredToken {
+  id: string;
+  organizationId: string;
+  platform: Platform;
+  enterpriseId: string;
+  mdmUser: { id: string; email: string; name: string | null };
+  displayName: string;
+  tags: string[];
+  /** The effective state: a PENDING token past expireAt is EXPIRED, persisted or not. */
+  state: TokenState;
+  policyId: string | null;
+  segmentId: number | null;
+  options: Record<string, unknown>;
+  sendEmail: boolean;
+  emailText: string;
+  language: Language;
+  enrollCode: string;
+  emailDelivery: EmailDelivery;
+  deviceId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  expireAt: string;
+}
+
+/** Seconds a token lives when `duration` is not given: one day. */
+export const DEFAULT_DURATION_SECONDS = 86_400;
+export const MIN_DURATION_SECONDS = 60;
+export const MAX_DURATION_SECONDS = 2_592_000;
+
+/** The fields every platform's create body has in common (after validation). */
+export interface CommonTokenInput {
+  sendEmail: boolean;
+  displayName?: string;
+  tags?: string[];
+  duration?: number;
+  language?: Language;
+  emailText?: string;
+}
+
+export interface TokenFilters {
+  mdmUserId?: string;
+  policyId?: string;
+  state?: TokenState;
+  tags?: string[];
+  search?: string;
+  showDeleted: boolean;
+}
+
+export interface BulkFailure {
+  email: string;
+  code: number;
+  message: string;
+}
+
+export interface BulkResult {
+  total: number;
+  success: number;
+  fail: number;
+  failures: BulkFailure[];
+}

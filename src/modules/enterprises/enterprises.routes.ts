@@ -1,0 +1,79 @@
+/** GET/PUT /v1/organizations/:organizationId/mdm/<platform>/enterprise, one registration per platform. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { organizationOf } from '../../http/auth.ts';
+import { ok } from '../../http/envelope.ts';
+import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import type { EnterpriseService } from './enterprises.service.ts';
+
+const Nullable = (maxLength: number, description: string, format?: string) =>
+  Type.Optional(Type.Union([BoundedString(maxLength, format ? { format } : {}), Type.Null()], { description: `${description}, or null` }));
+
+const BrandingInput = Type.Object(
+  {
+    primaryColor: Type.Optional(
+      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'Brand colour as #rrggbb', errorMessage: 'must be a colour written #rrggbb' }),
+    ),
+    logo: Nullable(2048, 'Logo URL (https)', 'uri'),
+    contactEmail: Nullable(254, 'Help-desk email shown to users', 'email'),
+    contactPhone: Nullable(64, 'Help-desk phone shown to users'),
+  },
+  { additionalProperties: false, description: 'Branding of invitations and enrollment pages' },
+);
+
+const BrandingOutput = Type.Object(
+  {
+    primaryColor: Type.String({ description: 'Brand colour' }),
+    logo: Type.Union([Type.String(), Type.Null()], { description: 'Logo URL, or null' }),
+    contactEmail: Type.Union([Type.String(), Type.Null()], { description: 'Help-desk email, or null' }),
+    contactPhone: Type.Union([Type.String(), Type.Null()], { description: 'Help-desk phone, or null' }),
+  },
+  { description: 'Branding' },
+);
+
+export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: EnterpriseService; adapter: PlatformAdapter }> = async (
+  app,
+  { enterprises, adapter },
+) => {
+  const tags = [`${adapter.label} enterprise`];
+  const permission = (action: string) => ({ auth: { permission: `mdm.${adapter.platform}.enterprise.${action}` } });
+  const EnterpriseSchema = Type.Object(
+    {
+      id: EntityId('Enterprise id'),
+      organization: Type.String({ description: 'Organization id' }),
+      platform: Type.String({ description: 'The platform' }),
+      name: Type.String({ description: 'Name' }),
+      configuration: BrandingOutput,
+      settings: adapter.enterprise.output,
+      createdAt: Timestamp('When it was created'),
+      updatedAt: Timestamp('When it was last changed'),
+    },
+    { description: `The ${adapter.label} enterprise` },
+  );
+  const UpdateBody = Type.Object(
+    {
+      name: Type.Optional(BoundedString(128, { minLength: 1, description: 'Name' })),
+      configuration: Type.Optional(BrandingInput),
+      settings: Type.Optional(adapter.enterprise.input),
+    },
+    { additionalProperties: false },
+  );
+  const one = success(EnterpriseSchema, 'The enterprise');
+  const errors = errorResponses(400, 401, 403, 404);
+
+  app.get(
+    '/',
+    { config: permission('get'), schema: { tags, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } } },
+    async (request) => ok(await enterprises.getOrCreate(organizationOf(request).id, adapter.platform)),
+  );
+
+  app.put(
+    '/',
+    {
+      config: permission('update'),
+      schema: { tags, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } },
+    },
+    async (request) => ok(await enterprises.update(organizationOf(request).id, adapter.platform, request.body)),
+  );
+};

@@ -1,0 +1,91 @@
+/**
+ * Enterprises: one per organization and platform, created on first use with the platform's
+ * working development defaults, so a fresh organization can issue tokens at once.
+ */
+import type { Selectable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import type { EnterpriseTable } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import { nowIso, toIso } from '../../lib/time.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import type { Platform } from '../organizations/organizations.types.ts';
+import { type Branding, DEFAULT_BRANDING, type Enterprise } from './enterprises.types.ts';
+
+export interface UpdateEnterpriseInput {
+  name?: string;
+  configuration?: Partial<Branding>;
+  settings?: Record<string, unknown>;
+}
+
+function toEnterprise(row: Selectable<EnterpriseTable>): Enterprise {
+  return {
+    id: row.id,
+    organization: row.organizationId,
+    platform: row.platform as Platform,
+    name: row.name,
+    configuration: decodeJson<Branding>(row.configuration),
+    settings: decodeJson<Record<string, unknown>>(row.settings),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {
+  const { db, publicUrl, adapters } = deps;
+
+  async function find(executor: Db, organizationId: string, platform: Platform) {
+    const row = await executor
+      .selectFrom('enterprises')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('platform', '=', platform)
+      .executeTakeFirst();
+    return row ? toEnterprise(row) : null;
+  }
+
+  /** The enterprise, created with defaults if it does not exist yet (safe under concurrency). */
+  async function getOrCreate(organizationId: string, platform: Platform, executor: Db = db): Promise<Enterprise> {
+    const existing = await find(executor, organizationId, platform);
+    if (existing) return existing;
+    const now = nowIso();
+    await executor
+      .insertInto('enterprises')
+      .values({
+        id: newId(),
+        organizationId,
+        platform,
+        name: `${adapters[platform].label} enterprise`,
+        configuration: encodeJson(DEFAULT_BRANDING),
+        settings: encodeJson(adapters[platform].enterprise.defaults(publicUrl)),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflict((oc) => oc.columns(['organizationId', 'platform']).doNothing())
+      .execute();
+    return (await find(executor, organizationId, platform))!;
+  }
+
+  return {
+    getOrCreate,
+
+    async update(organizationId: string, platform: Platform, input: UpdateEnterpriseInput): Promise<Enterprise> {
+      const current = await getOrCreate(organizationId, platform);
+      const next: Enterprise = {
+        ...current,
+        name: input.name ?? current.name,
+        configuration: { ...current.configuration, ...input.configuration },
+        settings: { ...current.settings, ...input.settings },
+        updatedAt: nowIso(),
+      };
+      await db
+        .updateTable('enterprises')
+        .set({ name: next.name, configuration: encodeJson(next.configuration), settings: encodeJson(next.settings), updatedAt: next.updatedAt })
+        .where('id', '=', current.id)
+        .execute();
+      return next;
+    },
+  };
+}
+
+export type EnterpriseService = ReturnType<typeof createEnterpriseService>;

@@ -1,0 +1,159 @@
+/** Android: emmPolicy naming, management modes, the provisioning QR payload, seed 004's options. */
+import { Type } from '@sinclair/typebox';
+import { BoundedString, EntityId, StringEnum } from '../../http/schemas.ts';
+import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
+import type { Enterprise } from '../../modules/enterprises/enterprises.types.ts';
+import {
+  type Assignment,
+  assignmentsBody,
+  assignmentsResponse,
+  commonBodyFields,
+  commonResponseFields,
+  nullable,
+  presentAssignments,
+  readAssignments,
+  serializeCommon,
+} from '../common-fields.ts';
+import type { PlatformAdapter, Reference } from '../platform.ts';
+
+export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
+
+interface AndroidOptions {
+  emmPolicyAssignments: Assignment[];
+  managementMode: (typeof MANAGEMENT_MODES)[number];
+}
+
+/** Google's Android Device Policy (CloudDPC): the documented QR-provisioning values. */
+export const CLOUD_DPC = {
+  componentName: 'com.google.android.apps.work.clouddpc/.receivers.CloudDeviceAdminReceiver',
+  downloadUrl: 'https://play.google.com/managed/downloadManagingApp?identifier=setup',
+  signatureChecksum: 'I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg',
+};
+
+/** The JSON a provisioning QR code encodes: the DPC to install and the token it enrolls with. */
+export function provisioningPayload(enterprise: Enterprise, enrollmentToken: string): Record<string, unknown> {
+  const settings = enterprise.settings;
+  return {
+    'android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME': settings.dpcComponentName,
+    'android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM': settings.dpcSignatureChecksum,
+    'android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION': settings.dpcDownloadUrl,
+    'android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE': {
+      'com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN': enrollmentToken,
+    },
+  };
+}
+
+const tokenSchema = Type.Object(
+  {
+    ...commonResponseFields,
+    organizationId: Type.String({ description: 'Organization id' }),
+    emmEnterpriseId: Type.String({ description: 'Android enterprise id' }),
+    emmDeviceId: Type.Union([Type.String(), Type.Null()], { description: 'The enrolled device, null until redeemed' }),
+    managementMode: Type.String({ description: 'DEVICE_OWNER, PROFILE_OWNER, COPE or USERLESS' }),
+    config: Type.Object(
+      {
+        qrCode: Type.Record(Type.String(), Type.Unknown(), { description: 'The provisioning JSON the QR code encodes' }),
+        enrollmentToken: Type.String({ description: 'The token the DPC enrolls with' }),
+      },
+      { description: 'Provisioning data' },
+    ),
+    type: Type.String({ description: 'Always "emm"' }),
+    subType: Type.String({ description: 'Always "enrollment"' }),
+    policyId: Type.Union([Type.String(), Type.Null()], { description: 'The main Android policy id, or null' }),
+    emmPolicyAssignments: assignmentsResponse('emmPolicyId', 'emmPolicy', 'Android policy'),
+    summary: Type.Object(
+      {
+        managementMode: Type.String({ description: 'Management mode' }),
+        expirationTimestamp: Type.String({ description: 'Same as expireAt' }),
+      },
+      { description: 'Summary' },
+    ),
+  },
+  { description: 'An Android enrollment token' },
+);
+
+export const androidAdapter: PlatformAdapter = {
+  platform: 'android',
+  label: 'Android',
+  policyKind: 'emmPolicy',
+  policyFilter: 'emm-policy',
+  createFields: {
+    policyId: Type.Optional(EntityId('The Android policy (emmPolicy) the device gets')),
+    emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
+    displayName: commonBodyFields.displayName,
+    tags: commonBodyFields.tags,
+    managementMode: StringEnum(MANAGEMENT_MODES, { description: 'How the device is managed (required)' }),
+    sendEmail: commonBodyFields.sendEmail,
+    duration: commonBodyFields.duration,
+    language: commonBodyFields.language,
+    emailText: commonBodyFields.emailText,
+  },
+  updateFields: {
+    policyId: Type.Optional(nullable(EntityId('An Android policy'), 'The Android policy, or null to remove it')),
+    emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
+  },
+  tokenSchema,
+
+  enterprise: {
+    input: Type.Object(
+      {
+        dpcComponentName: Type.Optional(BoundedString(255, { minLength: 1, description: 'Device admin component of the DPC' })),
+        dpcDownloadUrl: Type.Optional(BoundedString(2048, { format: 'uri', description: 'Where the device downloads the DPC' })),
+        dpcSignatureChecksum: Type.Optional(
+          Type.String({ pattern: '^[A-Za-z0-9_-]{43}=?$', description: 'URL-safe base64 SHA-256 of the DPC signing certificate', errorMessage: 'must be a URL-safe base64 SHA-256 digest' }),
+        ),
+      },
+      { additionalProperties: false, description: 'Android provisioning settings' },
+    ),
+    output: Type.Object(
+      {
+        dpcComponentName: Type.String({ description: 'Device admin component of the DPC' }),
+        dpcDownloadUrl: Type.String({ description: 'DPC download URL' }),
+        dpcSignatureChecksum: Type.String({ description: 'SHA-256 checksum of the DPC signature' }),
+      },
+      { description: 'Android provisioning settings' },
+    ),
+    defaults: () => ({
+      dpcComponentName: CLOUD_DPC.componentName,
+      dpcDownloadUrl: CLOUD_DPC.downloadUrl,
+      dpcSignatureChecksum: CLOUD_DPC.signatureChecksum,
+    }),
+    notReadyReason: () => null,
+  },
+
+  readOptions(body) {
+    const policyId = typeof body.policyId === 'string' ? body.policyId.toLowerCase() : null;
+    const assignments = readAssignments(body.emmPolicyAssignments, 'emmPolicyId');
+    const references: Reference[] = [];
+    if (policyId) references.push({ id: policyId, kind: 'emmPolicy', path: '/body/policyId' });
+    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'emmPolicy', path: `/body/emmPolicyAssignments/${i}/emmPolicyId` }));
+    const options: AndroidOptions = { emmPolicyAssignments: assignments, managementMode: body.managementMode as AndroidOptions['managementMode'] };
+    return { policyId, segmentId: null, options: { ...options }, references };
+  },
+
+  optionsAsBody(token) {
+    const options = token.options as unknown as AndroidOptions;
+    return {
+      policyId: token.policyId,
+      managementMode: options.managementMode,
+      emmPolicyAssignments: options.emmPolicyAssignments.map((a) => ({ emmPolicyId: a.policyId, priority: a.priority })),
+    };
+  },
+
+  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
+    const options = token.options as unknown as AndroidOptions;
+    return {
+      ...serializeCommon(token, enrollmentLink),
+      organizationId: token.organizationId,
+      emmEnterpriseId: enterprise.id,
+      emmDeviceId: token.deviceId,
+      managementMode: options.managementMode,
+      config: { qrCode: provisioningPayload(enterprise, token.enrollCode), enrollmentToken: token.enrollCode },
+      type: 'emm',
+      subType: 'enrollment',
+      policyId: token.policyId,
+      emmPolicyAssignments: presentAssignments(options.emmPolicyAssignments, references, 'emmPolicyId', 'emmPolicy'),
+      summary: { managementMode: options.managementMode, expirationTimestamp: token.expireAt },
+    };
+  },
+};

@@ -1,0 +1,110 @@
+/** Apple: admPolicy naming, profiles / applications / VPP references, seed 001's token shape. */
+import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { CATALOG } from '../../modules/catalog/catalog.kinds.ts';
+import type { CatalogItem } from '../../modules/catalog/catalog.types.ts';
+import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
+import { presentAssignments, readAssignments, serializeCommon, type Assignment } from '../common-fields.ts';
+import type { PlatformAdapter, Reference } from '../platform.ts';
+import {
+  appleCreateFields,
+  appleEnterpriseInput,
+  appleEnterpriseOutput,
+  appleTokenSchema,
+  appleUpdateFields,
+} from './apple.schemas.ts';
+
+interface AppleOptions {
+  admPolicyAssignments: Assignment[];
+  profiles: string[];
+  applications: Array<Record<string, unknown>>;
+  admVppLocationId: string | null;
+}
+
+const lower = (id: unknown) => (typeof id === 'string' ? id.toLowerCase() : null);
+
+export const appleAdapter: PlatformAdapter = {
+  platform: 'apple',
+  label: 'Apple',
+  policyKind: 'admPolicy',
+  policyFilter: 'adm-policy',
+  createFields: appleCreateFields,
+  updateFields: appleUpdateFields,
+  tokenSchema: appleTokenSchema,
+
+  enterprise: {
+    input: appleEnterpriseInput,
+    output: appleEnterpriseOutput,
+    defaults: (publicUrl) => ({
+      serverUrl: `${publicUrl}/mdm/apple/server`,
+      checkInUrl: `${publicUrl}/mdm/apple/checkin`,
+      // A development topic; production needs the topic of the organization's APNs certificate.
+      apnsTopic: `com.apple.mgmt.External.${randomUUID()}`,
+      scepUrl: `${publicUrl}/scep`,
+    }),
+    notReadyReason: () => null,
+  },
+
+  readOptions(body) {
+    const policyId = lower(body.policyId);
+    const assignments = readAssignments(body.admPolicyAssignments, 'admPolicyId');
+    const profiles = ((body.profiles as string[] | undefined) ?? []).map((id) => id.toLowerCase());
+    const applications = ((body.applications as Array<Record<string, unknown>> | undefined) ?? []).map(
+      // actionStatus is read-only: what a client sends is dropped, the answer derives it from action.
+      ({ actionStatus: _ignored, ...app }) => ({ ...app, admApplication: lower(app.admApplication) }),
+    );
+    const admVppLocationId = lower(body.admVppLocationId);
+    const references: Reference[] = [];
+    if (policyId) references.push({ id: policyId, kind: 'admPolicy', path: '/body/policyId' });
+    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'admPolicy', path: `/body/admPolicyAssignments/${i}/admPolicyId` }));
+    profiles.forEach((id, i) => references.push({ id, kind: 'admProfile', path: `/body/profiles/${i}` }));
+    applications.forEach((app, i) => references.push({ id: app.admApplication as string, kind: 'admApplication', path: `/body/applications/${i}/admApplication` }));
+    if (admVppLocationId) references.push({ id: admVppLocationId, kind: 'admVppLocation', path: '/body/admVppLocationId' });
+    const options: AppleOptions = { admPolicyAssignments: assignments, profiles, applications, admVppLocationId };
+    return { policyId, segmentId: (body.segmentId as number | null | undefined) ?? null, options: { ...options }, references };
+  },
+
+  optionsAsBody(token) {
+    const options = token.options as unknown as AppleOptions;
+    return {
+      policyId: token.policyId,
+      segmentId: token.segmentId,
+      admPolicyAssignments: options.admPolicyAssignments.map((a) => ({ admPolicyId: a.policyId, priority: a.priority })),
+      profiles: options.profiles,
+      applications: options.applications,
+      admVppLocationId: options.admVppLocationId,
+    };
+  },
+
+  checkReferences(body, items) {
+    for (const id of (body.profiles as string[] | undefined) ?? []) {
+      if (items.get(id.toLowerCase())?.data.type === 'attached') throw new AppError(ErrorCode.AttachedProfileNotAllowed, undefined, { profile: id });
+    }
+  },
+
+  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
+    const options = token.options as unknown as AppleOptions;
+    const policy = token.policyId ? references.get(token.policyId) : undefined;
+    const vpp = options.admVppLocationId ? references.get(options.admVppLocationId) : undefined;
+    const present = (item: CatalogItem | undefined) => (item ? CATALOG[item.kind].present(item) : null);
+    return {
+      ...serializeCommon(token, enrollmentLink),
+      organization: token.organizationId,
+      admEnterprise: enterprise.id,
+      admDevice: token.deviceId,
+      config: {},
+      // Profiles are always served CMS-signed: with the organization's own certificate when one is
+      // configured, otherwise with the self-signed one generated for it.
+      enroll: { serverExpirationDate: token.expireAt, mobileConfigSigned: true },
+      type: 'user',
+      subType: 'standard',
+      admPolicy: present(policy),
+      admPolicyAssignments: presentAssignments(options.admPolicyAssignments, references, 'admPolicyId', 'admPolicy'),
+      admVppLocation: vpp ? { id: vpp.id, name: vpp.name, config: vpp.data.config ?? {} } : null,
+      summary: { expirationTimestamp: token.expireAt },
+      profiles: options.profiles.map((id) => present(references.get(id))).filter((p) => p !== null),
+      applications: options.applications.map((app) => ({ ...app, ...(app.action ? { actionStatus: app.action } : {}) })),
+      configuration: {},
+    };
+  },
+};

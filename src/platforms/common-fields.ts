@@ -1,0 +1,152 @@
+/**
+ * Body and response fields every platform's tokens share, with the validation rules of
+ * product.md §3 (from the Joi descriptions in the seeds), and the helpers adapters use to build
+ * policy assignments and the common part of a serialized token.
+ */
+import { type TSchema, Type } from '@sinclair/typebox';
+import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, Tags, Timestamp } from '../http/schemas.ts';
+import type { CatalogItem } from '../modules/catalog/catalog.types.ts';
+import {
+  DEFAULT_DURATION_SECONDS,
+  MAX_DURATION_SECONDS,
+  MIN_DURATION_SECONDS,
+  type StoredToken,
+} from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
+
+export const MAX_EMAIL_TEXT = 5000;
+
+export const commonBodyFields = {
+  sendEmail: LenientBoolean({ description: 'Email the user an invitation (required). true/false or "true"/"false" in any case' }),
+  displayName: Type.Optional(BoundedString(128, { description: 'Label of the token, e.g. "Jane – iPhone" (at most 128 characters, may be empty)' })),
+  tags: Type.Optional(Tags('Free-form labels, each at most 128 characters')),
+  duration: Type.Optional(
+    LenientInteger({
+      minimum: MIN_DURATION_SECONDS,
+      maximum: MAX_DURATION_SECONDS,
+      description: `Seconds the token is valid: ${MIN_DURATION_SECONDS} (1 minute) to ${MAX_DURATION_SECONDS} (30 days); default ${DEFAULT_DURATION_SECONDS} (1 day)`,
+    }),
+  ),
+  language: Type.Optional(LanguageSchema('Language of the invitation and enrollment page: en (default), es, fr, de, it, pt')),
+  emailText: Type.Optional(BoundedString(MAX_EMAIL_TEXT, { description: `Personal note added to the invitation (at most ${MAX_EMAIL_TEXT} characters)` })),
+};
+
+export const SegmentId = LenientInteger({ description: 'Segment (integer id) the enrolled device joins' });
+
+/** `[{<idField>, priority}]`: a policy assignment list as the seeds describe it. */
+export function assignmentsBody(idField: string, kindLabel: string) {
+  return Type.Array(
+    Type.Object(
+      {
+        [idField]: EntityId(`The ${kindLabel} assigned`),
+        priority: LenientInteger({ minimum: 0, maximum: 10_000, description: 'Priority 0–10000 (required); higher wins' }),
+      },
+      { additionalProperties: false, description: `A ${kindLabel} with its priority` },
+    ),
+    { description: `${kindLabel}s assigned with priorities` },
+  );
+}
+
+/** Nullable variant for PUT bodies: null clears. */
+export const nullable = (schema: TSchema, description: string) =>
+  Type.Union([schema, Type.Null()], { description, errorMessage: schema.errorMessage ? `${schema.errorMessage}, or null` : undefined });
+
+export interface Assignment {
+  policyId: string;
+  priority: number;
+}
+
+export function readAssignments(value: unknown, idField: string): Assignment[] {
+  return ((value as Array<Record<string, unknown>> | undefined) ?? []).map((a) => ({
+    policyId: String(a[idField]).toLowerCase(),
+    priority: Number(a.priority),
+  }));
+}
+
+/** Assignments as answered: the id, `{id, name}` of the policy (null if deleted since), the priority. */
+export function presentAssignments(
+  assignments: Assignment[],
+  references: ReadonlyMap<string, CatalogItem>,
+  idField: string,
+  objectField: string,
+) {
+  return assignments.map((a) => {
+    const policy = references.get(a.policyId);
+    return { [idField]: a.policyId, [objectField]: policy ? { id: policy.id, name: policy.name } : null, priority: a.priority };
+  });
+}
+
+export const assignmentsResponse = (idField: string, objectField: string, label: string) =>
+  Type.Array(
+    Type.Object(
+      {
+        [idField]: Type.String({ description: `The ${label} id` }),
+        [objectField]: Type.Union(
+          [
+            Type.Object(
+              { id: Type.String({ description: `The ${label} id` }), name: Type.String({ description: `The ${label} name` }) },
+              { description: `The ${label}` },
+            ),
+            Type.Null(),
+          ],
+          {
+          description: `The ${label} ({id, name}), or null if it was deleted since`,
+          },
+        ),
+        priority: Type.Integer({ description: 'Priority' }),
+      },
+      { description: `A ${label} assignment` },
+    ),
+    { description: `${label} assignments with priorities` },
+  );
+
+/** Response fields with the same name and meaning on every platform. */
+export const commonResponseFields = {
+  id: EntityId('Token id'),
+  mdmUser: Type.Object(
+    { id: Type.String({ description: 'MDM user id' }), email: Type.String({ description: 'MDM user email' }) },
+    { description: 'The user the token was issued to' },
+  ),
+  displayName: Type.String({ description: 'Label of the token' }),
+  tags: Type.Array(Type.String({ description: 'A tag' }), { description: 'Free-form labels' }),
+  state: Type.String({ description: 'PENDING, DONE (redeemed), EXPIRED (past expireAt) or DELETED (revoked)' }),
+  createdAt: Timestamp('When the token was created'),
+  updatedAt: Timestamp('When the token was last changed'),
+  expireAt: Timestamp('When the token stops working: createdAt + duration'),
+  enrollmentLink: Type.String({ description: 'The link the user opens on the device: <public URL>/enroll/<platform>/<enrollCode>' }),
+  enrollCode: Type.String({ description: '12 Crockford base32 characters, matched case-insensitively' }),
+  sendEmail: Type.Boolean({ description: 'Whether an invitation is emailed' }),
+  emailText: Type.String({ description: 'Personal note in the invitation' }),
+  segmentId: Type.Union([Type.Integer(), Type.Null()], { description: 'Segment the device joins, or null' }),
+  platform: Type.String({ description: 'apple, windows or android' }),
+  language: Type.String({ description: 'Language of the invitation and enrollment page' }),
+  emailDelivery: Type.Object(
+    {
+      status: Type.String({ description: 'NONE (no email), QUEUED, SENT or FAILED' }),
+      attempts: Type.Integer({ description: 'Delivery attempts so far' }),
+      sentAt: Type.Union([Type.String(), Type.Null()], { description: 'When the invitation was accepted by the mail server' }),
+      lastError: Type.Union([Type.String(), Type.Null()], { description: 'The last delivery error, if any' }),
+    },
+    { description: 'Invitation delivery status' },
+  ),
+};
+
+export function serializeCommon(token: StoredToken, enrollmentLink: string) {
+  return {
+    id: token.id,
+    mdmUser: { id: token.mdmUser.id, email: token.mdmUser.email },
+    displayName: token.displayName,
+    tags: token.tags,
+    state: token.state,
+    createdAt: token.createdAt,
+    updatedAt: token.updatedAt,
+    expireAt: token.expireAt,
+    enrollmentLink,
+    enrollCode: token.enrollCode,
+    sendEmail: token.sendEmail,
+    emailText: token.emailText,
+    segmentId: token.segmentId,
+    platform: token.platform,
+    language: token.language,
+    emailDelivery: token.emailDelivery,
+  };
+}

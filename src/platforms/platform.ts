@@ -1,0 +1,72 @@
+/**
+ * What differs between Apple, Windows and Android, behind one interface. The token service, the
+ * repository and the routes are written once; each platform folder supplies its body fields
+ * (exactly its seed page's option set), its policy naming, its enterprise settings, the
+ * references its options make, and its token serializer. Adding a platform means adding a folder
+ * and listing it in platforms/index.ts.
+ */
+import type { TObject, TProperties } from '@sinclair/typebox';
+import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
+import type { Platform } from '../modules/organizations/organizations.types.ts';
+import type { StoredToken } from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
+import type { Enterprise } from '../modules/enterprises/enterprises.types.ts';
+
+/** An id a body refers to, the catalog kind it must be, and where in the body it sits. */
+export interface Reference {
+  id: string;
+  kind: CatalogKindName;
+  /** JSON pointer into the body, for the error message. */
+  path: string;
+}
+
+/** The platform-specific part of a token, split out of a validated body. */
+export interface PlatformOptions {
+  /** The main policy (indexed for the list filter), or null. */
+  policyId: string | null;
+  segmentId: number | null;
+  /** Everything else the platform stores (assignments, profiles, applications, mode…). */
+  options: Record<string, unknown>;
+  references: Reference[];
+}
+
+export interface SerializeContext {
+  /** Catalog items the token references, by id (missing ones were deleted since). */
+  references: ReadonlyMap<string, CatalogItem>;
+  enterprise: Enterprise;
+  enrollmentLink: string;
+}
+
+export interface EnterpriseSettingsSpec {
+  /** The settings an admin may PUT (all optional; null clears where allowed). */
+  input: TObject;
+  /** The settings as answered. */
+  output: TObject;
+  /** Working development defaults, so nothing must be configured before the first token. */
+  defaults(publicUrl: string): Record<string, unknown>;
+  /** Why the enterprise cannot issue tokens yet, or null when it can. */
+  notReadyReason(settings: Record<string, unknown>): string | null;
+}
+
+export interface PlatformAdapter {
+  platform: Platform;
+  /** Human name, e.g. "Apple". */
+  label: string;
+  /** The catalog kind of this platform's policies (admPolicy, winPolicy, emmPolicy). */
+  policyKind: CatalogKindName;
+  /** The list filter naming that policy: adm-policy, win-policy, emm-policy. */
+  policyFilter: string;
+  enterprise: EnterpriseSettingsSpec;
+  /** The option set of the seed page (without mdmUserId / userEmails). */
+  createFields: TProperties;
+  /** What PUT may change besides displayName and tags: the policy fields and segmentId. */
+  updateFields: TProperties;
+  /** The token as answered. */
+  tokenSchema: TObject;
+  /** Split a validated (create, or merged update) body into stored options and references. */
+  readOptions(body: Record<string, unknown>): PlatformOptions;
+  /** The platform fields of a stored token, in body form, so an update can merge over them. */
+  optionsAsBody(token: StoredToken): Record<string, unknown>;
+  /** Checks that need the referenced items themselves (Apple: attached profiles → 5086). */
+  checkReferences?(body: Record<string, unknown>, items: ReadonlyMap<string, CatalogItem>): void;
+  serialize(token: StoredToken, context: SerializeContext): Record<string, unknown>;
+}

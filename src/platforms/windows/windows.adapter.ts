@@ -1,0 +1,107 @@
+/** Windows: winPolicy naming, the discovery URL the enrollment deep link needs, seed 002's options. */
+import { Type } from '@sinclair/typebox';
+import { BoundedString, EntityId } from '../../http/schemas.ts';
+import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
+import {
+  type Assignment,
+  assignmentsBody,
+  assignmentsResponse,
+  commonBodyFields,
+  commonResponseFields,
+  nullable,
+  presentAssignments,
+  readAssignments,
+  SegmentId,
+  serializeCommon,
+} from '../common-fields.ts';
+import type { PlatformAdapter, Reference } from '../platform.ts';
+
+interface WindowsOptions {
+  winPolicyAssignments: Assignment[];
+}
+
+const tokenSchema = Type.Object(
+  {
+    ...commonResponseFields,
+    organizationId: Type.String({ description: 'Organization id' }),
+    winEnterpriseId: Type.String({ description: 'Windows enterprise id' }),
+    winDeviceId: Type.Union([Type.String(), Type.Null()], { description: 'The enrolled device, null until redeemed' }),
+    config: Type.Record(Type.String(), Type.Unknown(), { description: 'Token configuration' }),
+    type: Type.String({ description: 'Always "enrollment"' }),
+    subType: Type.String({ description: 'Always "standard"' }),
+    winPolicyId: Type.Union([Type.String(), Type.Null()], { description: 'The main Windows policy id, or null' }),
+    winPolicyAssignments: assignmentsResponse('winPolicyId', 'winPolicy', 'Windows policy'),
+    summary: Type.Object({ expirationTimestamp: Type.String({ description: 'Same as expireAt' }) }, { description: 'Summary' }),
+  },
+  { description: 'A Windows enrollment token' },
+);
+
+export const windowsAdapter: PlatformAdapter = {
+  platform: 'windows',
+  label: 'Windows',
+  policyKind: 'winPolicy',
+  policyFilter: 'win-policy',
+  createFields: {
+    ...commonBodyFields,
+    winPolicyId: Type.Optional(EntityId('The Windows policy (winPolicy) the device gets')),
+    winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
+    segmentId: Type.Optional(SegmentId),
+  },
+  updateFields: {
+    winPolicyId: Type.Optional(nullable(EntityId('A Windows policy'), 'The Windows policy, or null to remove it')),
+    winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
+    segmentId: Type.Optional(nullable(SegmentId, 'Segment id, or null to remove it')),
+  },
+  tokenSchema,
+
+  enterprise: {
+    input: Type.Object(
+      {
+        discoveryUrl: Type.Optional(
+          nullable(BoundedString(2048, { format: 'uri' }), 'MDM discovery URL devices enroll against; null disables enrollment'),
+        ),
+      },
+      { additionalProperties: false, description: 'Windows MDM settings' },
+    ),
+    output: Type.Object(
+      { discoveryUrl: Type.Union([Type.String(), Type.Null()], { description: 'MDM discovery URL, or null when not configured' }) },
+      { description: 'Windows MDM settings' },
+    ),
+    defaults: (publicUrl) => ({ discoveryUrl: `${publicUrl}/EnrollmentServer/Discovery.svc` }),
+    notReadyReason: (settings) => (settings.discoveryUrl ? null : 'the Windows enterprise has no discoveryUrl configured'),
+  },
+
+  readOptions(body) {
+    const policyId = typeof body.winPolicyId === 'string' ? body.winPolicyId.toLowerCase() : null;
+    const assignments = readAssignments(body.winPolicyAssignments, 'winPolicyId');
+    const references: Reference[] = [];
+    if (policyId) references.push({ id: policyId, kind: 'winPolicy', path: '/body/winPolicyId' });
+    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'winPolicy', path: `/body/winPolicyAssignments/${i}/winPolicyId` }));
+    return { policyId, segmentId: (body.segmentId as number | null | undefined) ?? null, options: { winPolicyAssignments: assignments }, references };
+  },
+
+  optionsAsBody(token) {
+    const options = token.options as unknown as WindowsOptions;
+    return {
+      winPolicyId: token.policyId,
+      segmentId: token.segmentId,
+      winPolicyAssignments: options.winPolicyAssignments.map((a) => ({ winPolicyId: a.policyId, priority: a.priority })),
+    };
+  },
+
+  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
+    const options = token.options as unknown as WindowsOptions;
+    return {
+      ...serializeCommon(token, enrollmentLink),
+      organizationId: token.organizationId,
+      winEnterpriseId: enterprise.id,
+      winDeviceId: token.deviceId,
+      config: {},
+      type: 'enrollment',
+      subType: 'standard',
+      winPolicyId: token.policyId,
+      winPolicyAssignments: presentAssignments(options.winPolicyAssignments, references, 'winPolicyId', 'winPolicy'),
+      summary: { expirationTimestamp: token.expireAt },
+    };
+  },
+};
