@@ -35,7 +35,7 @@ for (const platform of PLATFORMS) {
       ids.b1 = (await createToken(ctx.app, org, platform, bob.id, { displayName: 'Bob tablet', tags: ['ops'] })).id;
       ids.expired = (await createToken(ctx.app, org, platform, bob.id, { displayName: 'old' })).id;
       ids.deleted = (await createToken(ctx.app, org, platform, bob.id, { displayName: 'gone' })).id;
-      await expire(ids.expired);
+      await expire(ids.expired!);
       await call(ctx.app, 'DELETE', `${tokensUrl(org, platform)}/${ids.deleted}`, { token: org.adminToken });
       // Another platform's token of the same user never shows here.
       const otherPlatform = PLATFORMS.find((p) => p !== platform)!;
@@ -84,7 +84,8 @@ for (const platform of PLATFORMS) {
     });
 
     it('refuses bad filters with 400/3000', async () => {
-      for (const query of [{ state: 'ACTIVE' }, { 'mdm-user': 'x' }, { 'show-deleted': 'maybe' }, { policy: policyId }, { sort: 'enrollCode' }]) {
+      const badQueries: Array<Record<string, string>> = [{ state: 'ACTIVE' }, { 'mdm-user': 'x' }, { 'show-deleted': 'maybe' }, { policy: policyId }, { sort: 'enrollCode' }];
+      for (const query of badQueries) {
         const response = await call(ctx.app, 'GET', tokensUrl(org, platform), { token: org.adminToken, query });
         assert.equal(response.statusCode, 400, JSON.stringify(query));
         assert.equal(response.body.error.code, 3000);
