@@ -52,3 +52,47 @@ export async function withUniqueCheck<T>(write: Promise<T>, onDuplicate: () => E
     throw error;
   }
 }
+
+export interface CounterSpec {
+  /** The counted table and the counter table (key columns + `n`). */
+  table: string;
+  counterTable: string;
+  /** Columns that key a count (all NOT NULL in `table`, and the counter table's primary key). */
+  keyColumns: string[];
+  /** The column whose changes move a row from one count to another. */
+  stateColumn: string;
+}
+
+/**
+ * Triggers that keep `counterTable` equal to `SELECT keyColumns, count(*) … GROUP BY keyColumns`
+ * through every insert, delete (cascades included) and state change, so lists can answer
+ * `totalDocs` without counting a million rows. SQLite and PostgreSQL write triggers differently;
+ * both versions live here.
+ */
+export function counterTriggerStatements(dialect: DialectName, spec: CounterSpec): string[] {
+  const { table, counterTable, keyColumns, stateColumn } = spec;
+  const cols = keyColumns.join(', ');
+  const increment = (row: 'new' | 'NEW') =>
+    `insert into ${counterTable} (${cols}, n) values (${keyColumns.map((c) => `${row}.${c}`).join(', ')}, 1) ` +
+    `on conflict (${cols}) do update set n = ${counterTable}.n + 1`;
+  const decrement = (row: 'old' | 'OLD') =>
+    `update ${counterTable} set n = n - 1 where ${keyColumns.map((c) => `${c} = ${row}.${c}`).join(' and ')}`;
+  if (dialect === 'sqlite') {
+    return [
+      `create trigger ${table}_count_insert after insert on ${table} begin ${increment('new')}; end`,
+      `create trigger ${table}_count_delete after delete on ${table} begin ${decrement('old')}; end`,
+      `create trigger ${table}_count_update after update of ${stateColumn} on ${table} when old.${stateColumn} is not new.${stateColumn} ` +
+        `begin ${decrement('old')}; ${increment('new')}; end`,
+    ];
+  }
+  return [
+    `create function ${table}_count() returns trigger language plpgsql as $$ begin
+       if tg_op in ('DELETE', 'UPDATE') then ${decrement('OLD')}; end if;
+       if tg_op in ('INSERT', 'UPDATE') then ${increment('NEW')}; end if;
+       return null;
+     end $$`,
+    `create trigger ${table}_count_insert_delete after insert or delete on ${table} for each row execute function ${table}_count()`,
+    `create trigger ${table}_count_update after update of ${stateColumn} on ${table} for each row ` +
+      `when (old.${stateColumn} is distinct from new.${stateColumn}) execute function ${table}_count()`,
+  ];
+}

@@ -57,6 +57,7 @@ export interface Database {
   enterprises: EnterpriseTable;
   enrollmentTokens: EnrollmentTokenTable;
   enrollmentTokenTags: EnrollmentTokenTagTable;
+  enrollmentTokenCounts: EnrollmentTokenCountTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -126,6 +127,13 @@ export interface EnrollmentTokenTable {
   createdAt: Timestamp;
   updatedAt: Timestamp;
   expireAt: Timestamp;
+}
+
+export interface EnrollmentTokenCountTable {
+  organizationId: string;
+  platform: string;
+  state: string;
+  n: number;
 }
 
 export interface EnrollmentTokenTagTable {

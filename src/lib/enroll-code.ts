@@ -3,14 +3,14 @@
  * type them, so input is matched case-insensitively and with Crockford's read-alikes (I and L
  * read as 1, O as 0) and separators ignored.
  */
-import { randomBytes } from 'node:crypto';
+import { takeRandomBytes } from './random-pool.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const ENROLL_CODE_LENGTH = 12;
 
 export function generateEnrollCode(): string {
   // 256 is a multiple of 32, so `byte & 31` is uniform: 12 × 5 = 60 bits of entropy.
-  const bytes = randomBytes(ENROLL_CODE_LENGTH);
+  const bytes = takeRandomBytes(ENROLL_CODE_LENGTH);
   let code = '';
   for (const byte of bytes) code += ALPHABET[byte & 31];
   return code;

@@ -2,8 +2,8 @@
  * The catalog tokens reference (policies, Apple profiles, applications, VPP locations, segments),
  * the per-platform enterprises, and enrollment tokens with their tag index.
  */
-import type { Kysely } from 'kysely';
-import { columnTypes, dialectOf } from '../dialect.ts';
+import { type Kysely, sql } from 'kysely';
+import { columnTypes, counterTriggerStatements, dialectOf } from '../dialect.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -78,15 +78,37 @@ export async function up(db: Kysely<any>): Promise<void> {
   // whatever the table size.
   const tokenIndexes: Array<[string, string[]]> = [
     ['enrollment_tokens_list_idx', ['organization_id', 'platform', 'created_at', 'id']],
+    ['enrollment_tokens_expire_sort_idx', ['organization_id', 'platform', 'expire_at', 'id']],
+    ['enrollment_tokens_name_sort_idx', ['organization_id', 'platform', 'display_name', 'id']],
     ['enrollment_tokens_user_idx', ['organization_id', 'platform', 'mdm_user_id', 'created_at', 'id']],
     ['enrollment_tokens_policy_idx', ['organization_id', 'platform', 'policy_id', 'created_at', 'id']],
     ['enrollment_tokens_state_idx', ['organization_id', 'platform', 'state', 'created_at', 'id']],
     ['enrollment_tokens_user_state_idx', ['mdm_user_id', 'state']],
-    // Pending-quota counts across platforms, and the expiry sweeper.
-    ['enrollment_tokens_pending_idx', ['organization_id', 'state', 'expire_at']],
+    // PENDING tokens past expiry that the sweeper has not yet marked: the correction applied to
+    // the counters below, and the sweeper's own work list.
+    ['enrollment_tokens_expiry_idx', ['organization_id', 'state', 'expire_at', 'platform']],
   ];
   for (const [name, columns] of tokenIndexes) {
     await db.schema.createIndex(name).on('enrollment_tokens').columns(columns).execute();
+  }
+
+  // Tokens per organization, platform and stored state, kept exact by triggers, so a list's
+  // totalDocs does not mean counting every row of a large organization.
+  await db.schema
+    .createTable('enrollment_token_counts')
+    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('platform', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('n', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('enrollment_token_counts_pk', ['organization_id', 'platform', 'state'])
+    .execute();
+  for (const statement of counterTriggerStatements(dialect, {
+    table: 'enrollment_tokens',
+    counterTable: 'enrollment_token_counts',
+    keyColumns: ['organization_id', 'platform', 'state'],
+    stateColumn: 'state',
+  })) {
+    await sql.raw(statement).execute(db);
   }
 
   await db.schema
@@ -105,7 +127,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['enrollment_token_tags', 'enrollment_tokens', 'enterprises', 'segments', 'catalog_items']) {
+  for (const table of ['enrollment_token_tags', 'enrollment_token_counts', 'enrollment_tokens', 'enterprises', 'segments', 'catalog_items']) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -66,7 +66,7 @@ async function findUserIds(trx: Db, organizationId: string, normalized: readonly
   }
 }
 
-async function createMissingUsers(trx: Db, input: BulkInput, missing: Accepted[], into: Map<string, string>) {
+export async function createMissingUsers(trx: Db, input: BulkInput, missing: Accepted[], into: Map<string, string>) {
   const rows = missing.map((user) => ({
     id: newId(),
     organizationId: input.organization.id,
@@ -82,17 +82,19 @@ async function createMissingUsers(trx: Db, input: BulkInput, missing: Accepted[]
   }));
   if (rows.length === 0) return;
   for (const chunk of chunks(rows, chunkSizeFor(11))) {
-    // A concurrent request may create the same user first: skip it here and look it up below.
-    const created = await trx
+    // A concurrent request may create the same user first: skip it here, then read back the
+    // ids of that chunk (only when its insert count comes up short).
+    const result = await trx
       .insertInto('mdmUsers')
       .values(chunk)
       .onConflict((oc) => oc.columns(['organizationId', 'emailNormalized']).doNothing())
-      .returning(['id', 'emailNormalized'])
-      .execute();
-    for (const row of created) into.set(row.emailNormalized, row.id);
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows) === chunk.length) {
+      for (const row of chunk) into.set(row.emailNormalized, row.id);
+    } else {
+      await findUserIds(trx, input.organization.id, chunk.map((row) => row.emailNormalized), into);
+    }
   }
-  const raced = missing.filter((user) => !into.has(user.normalized)).map((user) => user.normalized);
-  if (raced.length > 0) await findUserIds(trx, input.organization.id, raced, into);
 }
 
 export async function createBulkTokens(trx: Db, input: BulkInput): Promise<BulkResult> {

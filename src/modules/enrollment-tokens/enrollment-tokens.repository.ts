@@ -3,10 +3,10 @@
  * statements (bulk creation never makes a round trip per address); reads join the user so a page
  * is one query plus its count.
  */
-import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
-import { fetchPage } from '../../db/paginate.ts';
-import type { Database, EnrollmentTokenTable } from '../../db/schema.ts';
+import { countRows, fetchPage } from '../../db/paginate.ts';
+import type { Database, EnrollmentTokenTable, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../http/schemas.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
@@ -26,9 +26,9 @@ export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/** Each sort field has an index ending in it (see the 0002 migration). */
 export const TOKEN_SORT_COLUMNS = {
   createdAt: 't.createdAt',
-  updatedAt: 't.updatedAt',
   expireAt: 't.expireAt',
   displayName: 't.displayName',
 };
@@ -110,22 +110,25 @@ function toStoredToken(row: TokenRow, now: string): StoredToken {
 
 /**
  * Insert tokens in multi-row statements, skipping any whose enroll code is already taken, and
- * answer the ids that went in. The caller regenerates codes for the rest.
+ * answer the ids that did not go in (the caller gives them new codes). Collisions are so rare
+ * that a chunk is only re-read when its insert count comes up short.
  */
-export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  if (rows.length === 0) return inserted;
+export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promise<NewTokenRow[]> {
+  const skipped: NewTokenRow[] = [];
+  if (rows.length === 0) return skipped;
   const size = chunkSizeFor(Object.keys(rows[0]!).length);
   for (const chunk of chunks(rows, size)) {
-    const returned = await trx
+    const result = await trx
       .insertInto('enrollmentTokens')
       .values(chunk)
       .onConflict((oc) => oc.column('enrollCode').doNothing())
-      .returning('id')
-      .execute();
-    for (const { id } of returned) inserted.add(id);
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows) === chunk.length) continue;
+    const present = await trx.selectFrom('enrollmentTokens').select('id').where('id', 'in', chunk.map((row) => row.id)).execute();
+    const inserted = new Set(present.map((row) => row.id));
+    skipped.push(...chunk.filter((row) => !inserted.has(row.id)));
   }
-  return inserted;
+  return skipped;
 }
 
 export async function insertTags(trx: Db, organizationId: string, tokens: ReadonlyArray<{ id: string; tags: readonly string[] }>) {
@@ -151,34 +154,89 @@ function stateCondition(eb: ExpressionBuilder<Database & { t: EnrollmentTokenTab
   return eb('t.state', '=', state);
 }
 
-export async function listTokens(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
-  let query = baseQuery(db, organizationId, platform);
-  if (filters.mdmUserId) query = query.where('t.mdmUserId', '=', filters.mdmUserId.toLowerCase());
-  if (filters.policyId) query = query.where('t.policyId', '=', filters.policyId.toLowerCase());
+/**
+ * The list filters, applied alike to the page query (which joins users for display) and to the
+ * count query (which joins them only when searching by email), so both see the same rows.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function applyFilters<Q extends SelectQueryBuilder<any, any, any>>(query: Q, organizationId: string, filters: TokenFilters, now: string): Q {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let q = query as SelectQueryBuilder<Database & { t: EnrollmentTokenTable; u: MdmUserTable }, 't' | 'u', any>;
+  if (filters.mdmUserId) q = q.where('t.mdmUserId', '=', filters.mdmUserId.toLowerCase());
+  if (filters.policyId) q = q.where('t.policyId', '=', filters.policyId.toLowerCase());
   if (filters.state) {
     const state = filters.state;
-    query = query.where((eb) => stateCondition(eb as never, state, now));
+    q = q.where((eb) => stateCondition(eb as never, state, now));
   } else if (!filters.showDeleted) {
-    query = query.where('t.state', '!=', 'DELETED');
+    q = q.where('t.state', '!=', 'DELETED');
   }
   if (filters.tags && filters.tags.length > 0) {
+    // Driven from the tag index: a rare tag costs its few rows, not a walk over every token.
     const tags = filters.tags;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('enrollmentTokenTags as g')
-          .select(sql`1`.as('one'))
-          .whereRef('g.tokenId', '=', 't.id')
-          .where('g.organizationId', '=', organizationId)
-          .where('g.tag', 'in', tags),
-      ),
+    q = q.where('t.id', 'in', (eb) =>
+      eb.selectFrom('enrollmentTokenTags as g').select('g.tokenId').where('g.organizationId', '=', organizationId).where('g.tag', 'in', tags),
     );
   }
   if (filters.search) {
     const term = filters.search;
-    query = query.where((eb) => eb.or([containsInsensitive('u.emailNormalized', term), containsInsensitive('t.displayName', term)]));
+    q = q.where((eb) => eb.or([containsInsensitive('u.emailNormalized', term), containsInsensitive('t.displayName', term)]));
   }
-  const { rows, total } = await fetchPage(query, page, TOKEN_SORT_COLUMNS, 't.id');
+  return q as unknown as Q;
+}
+
+/** Stored-state counts from the trigger-maintained table (all platforms when `platform` is null). */
+async function storedCounts(db: Db, organizationId: string, platform: Platform | null): Promise<Record<string, number>> {
+  let query = db.selectFrom('enrollmentTokenCounts').select(['state', (eb) => eb.fn.sum<number>('n').as('n')]).where('organizationId', '=', organizationId);
+  if (platform) query = query.where('platform', '=', platform);
+  const rows = await query.groupBy('state').execute();
+  return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+}
+
+/** PENDING tokens already past expiry that the sweeper has not marked yet: they read as EXPIRED. */
+async function countUnsweptExpired(db: Db, organizationId: string, platform: Platform | null, now: string): Promise<number> {
+  let query = db
+    .selectFrom('enrollmentTokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organizationId', '=', organizationId)
+    .where('state', '=', 'PENDING')
+    .where('expireAt', '<=', now);
+  if (platform) query = query.where('platform', '=', platform);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * totalDocs from the counters when the only filters are state and show-deleted (the common,
+ * unbounded lists); null when other filters need the rows counted.
+ */
+async function countFromCounters(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string): Promise<number | null> {
+  if (filters.mdmUserId || filters.policyId || filters.search || (filters.tags && filters.tags.length > 0)) return null;
+  const counts = await storedCounts(db, organizationId, platform);
+  const of = (state: string) => counts[state] ?? 0;
+  switch (filters.state) {
+    case undefined: {
+      const all = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      return filters.showDeleted ? all : all - of('DELETED');
+    }
+    case 'PENDING':
+      return of('PENDING') - (await countUnsweptExpired(db, organizationId, platform, now));
+    case 'EXPIRED':
+      return of('EXPIRED') + (await countUnsweptExpired(db, organizationId, platform, now));
+    default:
+      return of(filters.state);
+  }
+}
+
+export async function listTokens(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
+  const rowsQuery = applyFilters(baseQuery(db, organizationId, platform), organizationId, filters, now);
+  const count = async () => {
+    const fromCounters = await countFromCounters(db, organizationId, platform, filters, now);
+    if (fromCounters !== null) return fromCounters;
+    // Count without the users join unless the search needs the email.
+    let countBase = db.selectFrom('enrollmentTokens as t').where('t.organizationId', '=', organizationId).where('t.platform', '=', platform);
+    if (filters.search) countBase = countBase.innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId') as typeof countBase;
+    return countRows(applyFilters(countBase.select('t.id'), organizationId, filters, now));
+  };
+  const { rows, total } = await fetchPage(rowsQuery, page, TOKEN_SORT_COLUMNS, { idColumn: 't.id', count });
   return { items: rows.map((row) => toStoredToken(row, now)), total };
 }
 
@@ -219,14 +277,8 @@ export async function markDeleted(db: Db, organizationId: string, id: string, no
 
 /** PENDING tokens of the organization that have not expired: what `maxPendingTokens` limits. */
 export async function countPendingTokens(db: Db, organizationId: string, now: string): Promise<number> {
-  const row = await db
-    .selectFrom('enrollmentTokens')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organizationId', '=', organizationId)
-    .where('state', '=', 'PENDING')
-    .where('expireAt', '>', now)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const counts = await storedCounts(db, organizationId, null);
+  return (counts.PENDING ?? 0) - (await countUnsweptExpired(db, organizationId, null, now));
 }
 
 export async function hasPendingTokens(db: Db, mdmUserId: string, now: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { commonBodyFields } from '../../platforms/common-fields.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { TOKEN_STATES } from './enrollment-tokens.types.ts';
 
-export const TOKEN_SORT_FIELDS = ['createdAt', 'updatedAt', 'expireAt', 'displayName'] as const;
+export const TOKEN_SORT_FIELDS = ['createdAt', 'expireAt', 'displayName'] as const;
 
 export function tokenSchemas(adapter: PlatformAdapter) {
   const createBody = Type.Object(

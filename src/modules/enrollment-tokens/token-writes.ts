@@ -118,8 +118,8 @@ export async function insertWithUniqueCodes(trx: Db, organizationId: string, row
   let pending = rows;
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_CODE_ROUNDS) throw new Error('could not find unique enrollment codes');
-    const inserted = await insertTokens(trx, pending);
-    pending = pending.filter((row) => !inserted.has(row.id)).map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
+    const skipped = await insertTokens(trx, pending);
+    pending = skipped.map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
   }
   if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, tags })));
 }

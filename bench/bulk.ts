@@ -1,0 +1,134 @@
+/**
+ * bench:bulk — one bulk request with 10,000 new addresses, against its storage ceiling: the same
+ * rows (users + tokens + tag rows) inserted directly with the same driver (better-sqlite3
+ * prepared statements in one transaction, into an identically migrated database). Both are
+ * measured in this run on this machine; the figure that matters is the ratio.
+ *
+ * Usage: npm run bench:bulk [-- --runs 5 --size 10000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { buildApp, createServices } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { generateEnrollCode } from '../src/lib/enroll-code.ts';
+import { newId } from '../src/lib/ids.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, size: { type: 'string', default: '10000' } } });
+const RUNS = Number(values.runs);
+const SIZE = Number(values.size);
+const TAGS = ['bench'];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function freshDatabase(dir: string, name: string) {
+  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, name)}`, LOG_LEVEL: 'silent' });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  return { config, database };
+}
+
+/** enrolld: a real HTTP request to a listening server. Returns ms and the RSS peak growth. */
+async function measureEnrolld(dir: string, run: number) {
+  const { config, database } = await freshDatabase(dir, `enrolld-${run}.sqlite`);
+  const services = createServices(database, config);
+  const org = await services.organizations.create({ name: 'Bench', slug: `bench-${run}` });
+  const key = await services.serviceAccounts.create(org.id, { name: 'bench', role: 'admin' }, { kind: 'root' });
+  const app = await buildApp({ config, database });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `${address}/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/bulk`;
+  const send = (emails: string[]) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sendEmail: true, tags: TAGS, userEmails: emails }),
+    });
+  await (await send(['warmup@bench.example.com'])).json(); // JIT and statement caches warm, as in a running server
+
+  const emails = Array.from({ length: SIZE }, (_, i) => `user${i}.run${run}@bench.example.com`);
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 5);
+  const started = performance.now();
+  const response = await send(emails);
+  const body = (await response.json()) as { data?: { success: number } };
+  const elapsed = performance.now() - started;
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  if (body.data?.success !== SIZE) throw new Error(`bulk failed: ${JSON.stringify(body).slice(0, 300)}`);
+  await app.close();
+  await database.close();
+  return { ms: elapsed, rssGrowthMb: mb(rssPeak - rssBefore) };
+}
+
+/** The ceiling: the same rows through prepared statements of the same driver, in one transaction. */
+async function measureCeiling(dir: string, run: number) {
+  const { database } = await freshDatabase(dir, `ceiling-${run}.sqlite`);
+  await database.close();
+  const db = new SQLite(path.join(dir, `ceiling-${run}.sqlite`));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const now = new Date().toISOString();
+  const expireAt = new Date(Date.now() + 86_400_000).toISOString();
+  const orgId = newId();
+  const enterpriseId = newId();
+  db.prepare(`insert into organizations (id, slug, name, plan, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`).run(orgId, 'c', 'c', '{}', now, now);
+  db.prepare(`insert into enterprises (id, organization_id, platform, name, configuration, settings, created_at, updated_at) values (?, ?, 'apple', 'e', '{}', '{}', ?, ?)`).run(enterpriseId, orgId, now, now);
+  const users = Array.from({ length: SIZE }, (_, i) => {
+    const email = `user${i}.run${run}@bench.example.com`;
+    return [newId(), orgId, email, email, null, '[]', 'en', null, '{}', now, now];
+  });
+  const tokens = users.map((user) => [
+    newId(), orgId, 'apple', enterpriseId, user[0], '', JSON.stringify(TAGS), 'PENDING', null, null,
+    '{"admPolicyAssignments":[],"profiles":[],"applications":[],"admVppLocationId":null}', 1, '', 'en', generateEnrollCode(), 'QUEUED', 0, null, null, null, now, now, expireAt,
+  ]);
+  const insertUser = db.prepare(
+    `insert into mdm_users (id, organization_id, email, email_normalized, name, tags, language, managed_apple_id, metadata, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertToken = db.prepare(
+    `insert into enrollment_tokens (id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, email_sent_at, email_last_error, device_id, created_at, updated_at, expire_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertTag = db.prepare(`insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)`);
+  const started = performance.now();
+  db.transaction(() => {
+    for (const user of users) insertUser.run(user);
+    for (const token of tokens) insertToken.run(token);
+    for (const token of tokens) for (const tag of TAGS) insertTag.run(token[0], orgId, tag);
+  })();
+  const elapsed = performance.now() - started;
+  db.close();
+  return elapsed;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-bench-'));
+try {
+  const enrolld: number[] = [];
+  const ceiling: number[] = [];
+  const rss: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const measured = await measureEnrolld(dir, run);
+    enrolld.push(measured.ms);
+    rss.push(measured.rssGrowthMb);
+    ceiling.push(await measureCeiling(dir, run));
+  }
+  const ratio = median(enrolld) / median(ceiling);
+  const rows = [
+    ['figure', 'enrolld', 'ceiling', 'ratio', 'target', 'ok'],
+    [`bulk ${SIZE} (ms, median of ${RUNS})`, median(enrolld).toFixed(0), median(ceiling).toFixed(0), ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO'],
+    [`bulk ${SIZE} wall time (ms)`, median(enrolld).toFixed(0), '', '', '< 1000', median(enrolld) < 1000 ? 'yes' : 'NO'],
+    [`RSS growth (MB, max of ${RUNS})`, Math.max(...rss).toFixed(1), '', '', '< 100', Math.max(...rss) < 100 ? 'yes' : 'NO'],
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  console.log(`\nruns (ms): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | ceiling ${ceiling.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, SQLite (WAL, synchronous=NORMAL)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+/** The write paths that only races and collisions reach, driven directly against a real database. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { generateEnrollCode, normalizeEnrollCode } from '../../src/lib/enroll-code.ts';
+import { createMissingUsers } from '../../src/modules/enrollment-tokens/bulk-create.ts';
+import { insertWithUniqueCodes } from '../../src/modules/enrollment-tokens/token-writes.ts';
+import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
+import { createMdmUser, createOrganization } from '../helpers/factories.ts';
+import { call } from '../helpers/http.ts';
+import { createToken, tokensUrl } from '../helpers/tokens.ts';
+
+let ctx: TestContext;
+before(async () => {
+  ctx = await createTestContext();
+});
+after(async () => ctx.close());
+
+describe('enroll codes', () => {
+  it('are 12 Crockford base32 characters, spread over the whole alphabet', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const code = generateEnrollCode();
+      assert.match(code, /^[0-9A-HJKMNP-TV-Z]{12}$/);
+      for (const c of code) seen.add(c);
+    }
+    assert.equal(seen.size, 32);
+  });
+
+  it('normalise what people type: case, I/L/O read-alikes, dashes and spaces', () => {
+    assert.equal(normalizeEnrollCode('abcd-efgh-jkmn'), 'ABCDEFGHJKMN');
+    assert.equal(normalizeEnrollCode('oil0 oil0 oil0'), '011001100110');
+    assert.equal(normalizeEnrollCode('ABCDEFGHJKM'), null);
+    assert.equal(normalizeEnrollCode('ABCDEFGHJKMU'), null, 'U is not in the alphabet');
+  });
+});
+
+describe('collisions and races', () => {
+  it('gives a row whose code is already taken a fresh code, leaving the rest as they were', async () => {
+    const org = await createOrganization(ctx.app);
+    const user = await createMdmUser(ctx.app, org);
+    const existing = await createToken(ctx.app, org, 'apple', user.id);
+    const [template] = await ctx.database.db.selectFrom('enrollmentTokens').selectAll().where('id', '=', existing.id).execute();
+    const { id: _id, enrollCode: _code, ...rest } = template as any;
+    const colliding = { ...rest, id: '0000000000000000000000a1', enrollCode: existing.enrollCode };
+    const fresh = { ...rest, id: '0000000000000000000000a2', enrollCode: generateEnrollCode() };
+    await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x']));
+    const rows = await ctx.database.db.selectFrom('enrollmentTokens').select(['id', 'enrollCode']).where('id', 'in', [colliding.id, fresh.id]).execute();
+    const byId = new Map(rows.map((r) => [r.id, r.enrollCode]));
+    assert.equal(byId.size, 2);
+    assert.notEqual(byId.get(colliding.id), existing.enrollCode);
+    assert.equal(byId.get(fresh.id), fresh.enrollCode);
+    const tagged = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { tags: 'x' } });
+    assert.equal(tagged.body.data.totalDocs, 2);
+  });
+
+  it('uses the existing user when another request created the same address first', async () => {
+    const org = await createOrganization(ctx.app);
+    const winner = await createMdmUser(ctx.app, org, { email: 'race@example.com' });
+    const ids = new Map<string, string>();
+    const organization = { id: org.id, name: org.name, slug: org.slug, plan: { features: [], limits: { bulkMaxEmails: 10, maxPendingTokens: null } }, createdAt: '', updatedAt: '' } as never;
+    await ctx.database.db.transaction().execute((trx) =>
+      createMissingUsers(
+        trx,
+        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {} },
+        [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }],
+        ids,
+      ),
+    );
+    assert.equal(ids.get('race@example.com'), winner.id);
+    assert.match(ids.get('new@example.com')!, /^[0-9a-f]{24}$/);
+  });
+});
+
+describe('token counters', () => {
+  /** The trigger-maintained counts must equal a real GROUP BY, whatever happened. */
+  async function assertCountersExact(organizationId: string) {
+    const db = ctx.database.db;
+    const counted = await db
+      .selectFrom('enrollmentTokens')
+      .select(['platform', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('organizationId', '=', organizationId)
+      .groupBy(['platform', 'state'])
+      .execute();
+    const kept = await db.selectFrom('enrollmentTokenCounts').select(['platform', 'state', 'n']).where('organizationId', '=', organizationId).where('n', '!=', 0).execute();
+    const key = (rows: Array<{ platform: string; state: string; n: number | string | bigint }>) => rows.map((r) => `${r.platform}/${r.state}=${Number(r.n)}`).sort();
+    assert.deepEqual(key(kept), key(counted));
+  }
+
+  it('stay exact through creates, bulks, revocations, state changes and cascading deletes', async () => {
+    const org = await createOrganization(ctx.app);
+    const keep = await createMdmUser(ctx.app, org);
+    const leave = await createMdmUser(ctx.app, org);
+    const leaving = await createToken(ctx.app, org, 'windows', leave.id);
+    await createToken(ctx.app, org, 'apple', keep.id);
+    const revoked = await createToken(ctx.app, org, 'apple', keep.id);
+    await call(ctx.app, 'POST', `${tokensUrl(org, 'android')}/bulk`, { token: org.adminToken, body: { sendEmail: false, managementMode: 'COPE', userEmails: ['a@example.com', 'b@example.com'] } });
+    await call(ctx.app, 'DELETE', `${tokensUrl(org, 'apple')}/${revoked.id}`, { token: org.adminToken });
+    await ctx.database.db.updateTable('enrollmentTokens').set({ state: 'DONE' }).where('id', '=', leaving.id).execute();
+    await assertCountersExact(org.id);
+    const removed = await call(ctx.app, 'DELETE', `/v1/organizations/${org.id}/mdm/users/${leave.id}`, { token: org.adminToken });
+    assert.equal(removed.statusCode, 200, 'a user with only a DONE token can go');
+    await assertCountersExact(org.id);
+    const listed = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { 'show-deleted': 'true' } });
+    assert.equal(listed.body.data.totalDocs, 2);
+  });
+
+  it('are dropped with their organization', async () => {
+    const org = await createOrganization(ctx.app);
+    await createToken(ctx.app, org, 'apple', (await createMdmUser(ctx.app, org)).id);
+    await call(ctx.app, 'DELETE', `/v1/organizations/${org.id}`, { token: ROOT_KEY });
+    const left = await ctx.database.db.selectFrom('enrollmentTokenCounts').selectAll().where('organizationId', '=', org.id).execute();
+    assert.deepEqual(left, []);
+  });
+});
