@@ -1,8 +1,9 @@
 /**
  * bench:bulk — one bulk request with 10,000 new addresses, against its storage ceiling: the same
  * rows (users + tokens + tag rows) inserted directly with the same driver (better-sqlite3
- * prepared statements in one transaction, into an identically migrated database). Both are
- * measured in this run on this machine; the figure that matters is the ratio.
+ * multi-row statements prepared once, in one transaction, into an identically migrated database
+ * with the same indexes and triggers). Both are measured in this run on this machine; the figure
+ * that matters is the ratio.
  *
  * Usage: npm run bench:bulk [-- --runs 5 --size 10000]
  */
@@ -75,6 +76,7 @@ async function measureCeiling(dir: string, run: number) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  db.pragma('temp_store = MEMORY'); // as src/db/database.ts sets it
   const now = new Date().toISOString();
   const expireAt = new Date(Date.now() + 86_400_000).toISOString();
   const orgId = newId();
@@ -89,18 +91,36 @@ async function measureCeiling(dir: string, run: number) {
     newId(), orgId, 'apple', enterpriseId, user[0], '', JSON.stringify(TAGS), 'PENDING', null, null,
     '{"admPolicyAssignments":[],"profiles":[],"applications":[],"admVppLocationId":null}', 1, '', 'en', generateEnrollCode(), 'QUEUED', 0, null, null, null, now, now, expireAt,
   ]);
-  const insertUser = db.prepare(
-    `insert into mdm_users (id, organization_id, email, email_normalized, name, tags, language, managed_apple_id, metadata, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertToken = db.prepare(
-    `insert into enrollment_tokens (id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, email_sent_at, email_last_error, device_id, created_at, updated_at, expire_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertTag = db.prepare(`insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)`);
+  // The fastest way this driver inserts these rows: multi-row INSERTs prepared once per chunk
+  // size, parameters bound straight from arrays, in one transaction.
+  const multiRowInsert = (table: string, columns: string[], rows: unknown[][]) => {
+    const perChunk = Math.floor(30_000 / columns.length);
+    const statements = new Map<number, SQLite.Statement>();
+    const statementFor = (count: number) => {
+      let statement = statements.get(count);
+      if (!statement) {
+        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        statement = db.prepare(`insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: count }, () => tuple).join(', ')}`);
+        statements.set(count, statement);
+      }
+      return statement;
+    };
+    for (let i = 0; i < rows.length; i += perChunk) {
+      const chunk = rows.slice(i, i + perChunk);
+      statementFor(chunk.length).run(chunk.flat());
+    }
+  };
+  const userColumns = ['id', 'organization_id', 'email', 'email_normalized', 'name', 'tags', 'language', 'managed_apple_id', 'metadata', 'created_at', 'updated_at'];
+  const tokenColumns = [
+    'id', 'organization_id', 'platform', 'enterprise_id', 'mdm_user_id', 'display_name', 'tags', 'state', 'policy_id', 'segment_id', 'options', 'send_email',
+    'email_text', 'language', 'enroll_code', 'email_status', 'email_attempts', 'email_sent_at', 'email_last_error', 'device_id', 'created_at', 'updated_at', 'expire_at',
+  ];
+  const tagRows = tokens.flatMap((token) => TAGS.map((tag) => [token[0], orgId, tag]));
   const started = performance.now();
   db.transaction(() => {
-    for (const user of users) insertUser.run(user);
-    for (const token of tokens) insertToken.run(token);
-    for (const token of tokens) for (const tag of TAGS) insertTag.run(token[0], orgId, tag);
+    multiRowInsert('mdm_users', userColumns, users);
+    multiRowInsert('enrollment_tokens', tokenColumns, tokens);
+    multiRowInsert('enrollment_token_tags', ['token_id', 'organization_id', 'tag'], tagRows);
   })();
   const elapsed = performance.now() - started;
   db.close();

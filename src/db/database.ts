@@ -33,6 +33,9 @@ function openSqlite(file: string): SQLite.Database {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  // Statement journals (opened when a statement fires triggers, as token inserts do) stay in
+  // memory: on disk they cost ~50 µs per inserted token. They only ever hold one statement's undo.
+  connection.pragma('temp_store = MEMORY');
   return connection;
 }
 
