@@ -5,7 +5,8 @@
  */
 import { type TSchema, Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, Tags, Timestamp } from '../http/schemas.ts';
-import type { CatalogItem } from '../modules/catalog/catalog.types.ts';
+import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
+import type { Reference } from './platform.ts';
 import {
   DEFAULT_DURATION_SECONDS,
   MAX_DURATION_SECONDS,
@@ -53,6 +54,35 @@ export const nullable = (schema: TSchema, description: string) =>
 export interface Assignment {
   policyId: string;
   priority: number;
+}
+
+/** How a platform names its policy fields in bodies (e.g. winPolicyId / winPolicyAssignments[].winPolicyId). */
+export interface PolicyNaming {
+  kind: CatalogKindName;
+  main: string;
+  assignments: string;
+  assignmentId: string;
+}
+
+/** The main policy and the assignments of a body, with the references they make. */
+export function readPolicyFields(body: Record<string, unknown>, naming: PolicyNaming) {
+  const main = body[naming.main];
+  const policyId = typeof main === 'string' ? main.toLowerCase() : null;
+  const assignments = readAssignments(body[naming.assignments], naming.assignmentId);
+  const references: Reference[] = [];
+  if (policyId) references.push({ id: policyId, kind: naming.kind, path: `/body/${naming.main}` });
+  assignments.forEach((a, i) =>
+    references.push({ id: a.policyId, kind: naming.kind, path: `/body/${naming.assignments}/${i}/${naming.assignmentId}` }),
+  );
+  return { policyId, assignments, references };
+}
+
+/** The inverse, for merging an update over a stored token. */
+export function policyFieldsAsBody(policyId: string | null, assignments: Assignment[], naming: PolicyNaming) {
+  return {
+    [naming.main]: policyId,
+    [naming.assignments]: assignments.map((a) => ({ [naming.assignmentId]: a.policyId, priority: a.priority })),
+  };
 }
 
 export function readAssignments(value: unknown, idField: string): Assignment[] {

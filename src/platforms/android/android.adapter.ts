@@ -11,12 +11,15 @@ import {
   commonResponseFields,
   nullable,
   presentAssignments,
-  readAssignments,
+  policyFieldsAsBody,
+  readPolicyFields,
   serializeCommon,
 } from '../common-fields.ts';
-import type { PlatformAdapter, Reference } from '../platform.ts';
+import type { PlatformAdapter } from '../platform.ts';
 
 export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
+
+const POLICY_NAMING = { kind: 'emmPolicy', main: 'policyId', assignments: 'emmPolicyAssignments', assignmentId: 'emmPolicyId' } as const;
 
 interface AndroidOptions {
   emmPolicyAssignments: Assignment[];
@@ -122,22 +125,14 @@ export const androidAdapter: PlatformAdapter = {
   },
 
   readOptions(body) {
-    const policyId = typeof body.policyId === 'string' ? body.policyId.toLowerCase() : null;
-    const assignments = readAssignments(body.emmPolicyAssignments, 'emmPolicyId');
-    const references: Reference[] = [];
-    if (policyId) references.push({ id: policyId, kind: 'emmPolicy', path: '/body/policyId' });
-    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'emmPolicy', path: `/body/emmPolicyAssignments/${i}/emmPolicyId` }));
+    const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
     const options: AndroidOptions = { emmPolicyAssignments: assignments, managementMode: body.managementMode as AndroidOptions['managementMode'] };
     return { policyId, segmentId: null, options: { ...options }, references };
   },
 
   optionsAsBody(token) {
     const options = token.options as unknown as AndroidOptions;
-    return {
-      policyId: token.policyId,
-      managementMode: options.managementMode,
-      emmPolicyAssignments: options.emmPolicyAssignments.map((a) => ({ emmPolicyId: a.policyId, priority: a.priority })),
-    };
+    return { ...policyFieldsAsBody(token.policyId, options.emmPolicyAssignments, POLICY_NAMING), managementMode: options.managementMode };
   },
 
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {

@@ -4,8 +4,8 @@ import { AppError, ErrorCode } from '../../errors.ts';
 import { CATALOG } from '../../modules/catalog/catalog.kinds.ts';
 import type { CatalogItem } from '../../modules/catalog/catalog.types.ts';
 import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
-import { presentAssignments, readAssignments, serializeCommon, type Assignment } from '../common-fields.ts';
-import type { PlatformAdapter, Reference } from '../platform.ts';
+import { type Assignment, policyFieldsAsBody, presentAssignments, readPolicyFields, serializeCommon } from '../common-fields.ts';
+import type { PlatformAdapter } from '../platform.ts';
 import {
   appleCreateFields,
   appleEnterpriseInput,
@@ -13,6 +13,8 @@ import {
   appleTokenSchema,
   appleUpdateFields,
 } from './apple.schemas.ts';
+
+const POLICY_NAMING = { kind: 'admPolicy', main: 'policyId', assignments: 'admPolicyAssignments', assignmentId: 'admPolicyId' } as const;
 
 interface AppleOptions {
   admPolicyAssignments: Assignment[];
@@ -46,17 +48,13 @@ export const appleAdapter: PlatformAdapter = {
   },
 
   readOptions(body) {
-    const policyId = lower(body.policyId);
-    const assignments = readAssignments(body.admPolicyAssignments, 'admPolicyId');
+    const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
     const profiles = ((body.profiles as string[] | undefined) ?? []).map((id) => id.toLowerCase());
     const applications = ((body.applications as Array<Record<string, unknown>> | undefined) ?? []).map(
       // actionStatus is read-only: what a client sends is dropped, the answer derives it from action.
       ({ actionStatus: _ignored, ...app }) => ({ ...app, admApplication: lower(app.admApplication) }),
     );
     const admVppLocationId = lower(body.admVppLocationId);
-    const references: Reference[] = [];
-    if (policyId) references.push({ id: policyId, kind: 'admPolicy', path: '/body/policyId' });
-    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'admPolicy', path: `/body/admPolicyAssignments/${i}/admPolicyId` }));
     profiles.forEach((id, i) => references.push({ id, kind: 'admProfile', path: `/body/profiles/${i}` }));
     applications.forEach((app, i) => references.push({ id: app.admApplication as string, kind: 'admApplication', path: `/body/applications/${i}/admApplication` }));
     if (admVppLocationId) references.push({ id: admVppLocationId, kind: 'admVppLocation', path: '/body/admVppLocationId' });
@@ -67,9 +65,8 @@ export const appleAdapter: PlatformAdapter = {
   optionsAsBody(token) {
     const options = token.options as unknown as AppleOptions;
     return {
-      policyId: token.policyId,
+      ...policyFieldsAsBody(token.policyId, options.admPolicyAssignments, POLICY_NAMING),
       segmentId: token.segmentId,
-      admPolicyAssignments: options.admPolicyAssignments.map((a) => ({ admPolicyId: a.policyId, priority: a.priority })),
       profiles: options.profiles,
       applications: options.applications,
       admVppLocationId: options.admVppLocationId,

@@ -10,11 +10,14 @@ import {
   commonResponseFields,
   nullable,
   presentAssignments,
-  readAssignments,
+  policyFieldsAsBody,
+  readPolicyFields,
   SegmentId,
   serializeCommon,
 } from '../common-fields.ts';
-import type { PlatformAdapter, Reference } from '../platform.ts';
+import type { PlatformAdapter } from '../platform.ts';
+
+const POLICY_NAMING = { kind: 'winPolicy', main: 'winPolicyId', assignments: 'winPolicyAssignments', assignmentId: 'winPolicyId' } as const;
 
 interface WindowsOptions {
   winPolicyAssignments: Assignment[];
@@ -72,21 +75,13 @@ export const windowsAdapter: PlatformAdapter = {
   },
 
   readOptions(body) {
-    const policyId = typeof body.winPolicyId === 'string' ? body.winPolicyId.toLowerCase() : null;
-    const assignments = readAssignments(body.winPolicyAssignments, 'winPolicyId');
-    const references: Reference[] = [];
-    if (policyId) references.push({ id: policyId, kind: 'winPolicy', path: '/body/winPolicyId' });
-    assignments.forEach((a, i) => references.push({ id: a.policyId, kind: 'winPolicy', path: `/body/winPolicyAssignments/${i}/winPolicyId` }));
+    const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
     return { policyId, segmentId: (body.segmentId as number | null | undefined) ?? null, options: { winPolicyAssignments: assignments }, references };
   },
 
   optionsAsBody(token) {
     const options = token.options as unknown as WindowsOptions;
-    return {
-      winPolicyId: token.policyId,
-      segmentId: token.segmentId,
-      winPolicyAssignments: options.winPolicyAssignments.map((a) => ({ winPolicyId: a.policyId, priority: a.priority })),
-    };
+    return { ...policyFieldsAsBody(token.policyId, options.winPolicyAssignments, POLICY_NAMING), segmentId: token.segmentId };
   },
 
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
