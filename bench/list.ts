@@ -29,6 +29,7 @@ function seed(file: string, organizationId: string, enterpriseId: string, size: 
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  db.pragma('temp_store = MEMORY');
   const now = Date.now();
   const users: string[] = [];
   const insertUser = db.prepare(

@@ -47,8 +47,12 @@ export const LanguageSchema = (description: string) => StringEnum(LANGUAGES, { d
 export const BoundedString = (maxLength: number, options: StringOptions = {}) =>
   Type.String({ maxLength, ...options });
 
+/** Upper bounds on list fields keep every request's reference lookups within one statement. */
+export const MAX_TAGS = 100;
+export const MAX_REFERENCES = 200;
+
 export const Tags = (description: string) =>
-  Type.Array(BoundedString(128, { description: 'A tag (at most 128 characters)' }), { description });
+  Type.Array(BoundedString(128, { description: 'A tag (at most 128 characters)' }), { maxItems: MAX_TAGS, description: `${description} (at most ${MAX_TAGS})` });
 
 export const OrganizationParams = Type.Object(
   {

@@ -4,7 +4,7 @@
  * policy assignments and the common part of a serialized token.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, Tags, Timestamp } from '../http/schemas.ts';
+import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, MAX_REFERENCES, Tags, Timestamp } from '../http/schemas.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
 import type { Reference } from './platform.ts';
 import {
@@ -43,7 +43,7 @@ export function assignmentsBody(idField: string, kindLabel: string) {
       },
       { additionalProperties: false, description: `A ${kindLabel} with its priority` },
     ),
-    { description: `${kindLabel}s assigned with priorities` },
+    { maxItems: MAX_REFERENCES, description: `${kindLabel}s assigned with priorities (at most ${MAX_REFERENCES})` },
   );
 }
 

@@ -411,3 +411,22 @@ describe('POST enrollment-tokens: references, plan and quota', () => {
     });
   }
 });
+
+describe('POST enrollment-tokens: list sizes are bounded', () => {
+  it('accepts 100 tags and 200 profiles ids, refuses 101 tags and 201 profiles with 400 (never a 500)', async () => {
+    const org = await createOrganization(ctx.app);
+    const user = await createMdmUser(ctx.app, org);
+    const post = (fields: Record<string, unknown>) =>
+      call(ctx.app, 'POST', tokensUrl(org, 'apple'), { token: org.adminToken, body: { sendEmail: false, mdmUserId: user.id, ...fields } });
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(24, '0'));
+    assert.equal((await post({ tags: tags(100) })).statusCode, 200);
+    assert.equal((await post({ profiles: ids(200) })).body.error.code, 3001, 'all 200 looked up, none exist');
+    for (const [fields, path] of [[{ tags: tags(101) }, '/body/tags'], [{ profiles: ids(201) }, '/body/profiles'], [{ admPolicyAssignments: ids(201).map((id) => ({ admPolicyId: id, priority: 1 })) }, '/body/admPolicyAssignments']] as const) {
+      const response = await post(fields);
+      assert.equal(response.statusCode, 400);
+      assert.equal(response.body.error.data.errors[0].path, path);
+      assert.match(response.body.error.message, /at most/);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** Apple's token option set (seed 001/000) and token response fields. */
 import { Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, LenientBoolean, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, LenientBoolean, MAX_REFERENCES, StringEnum, Timestamp } from '../../http/schemas.ts';
 import { assignmentsBody, assignmentsResponse, commonBodyFields, commonResponseFields, nullable, SegmentId } from '../common-fields.ts';
 
 const FreeObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
@@ -45,8 +45,12 @@ export const appleCreateFields = {
   ...commonBodyFields,
   policyId: Type.Optional(EntityId('The Apple policy (admPolicy) the device gets')),
   admPolicyAssignments: Type.Optional(assignmentsBody('admPolicyId', 'Apple policy')),
-  profiles: Type.Optional(Type.Array(EntityId('A standalone Apple profile'), { description: 'Standalone Apple profiles to install' })),
-  applications: Type.Optional(Type.Array(ApplicationAssignment, { description: 'Applications to install or offer' })),
+  profiles: Type.Optional(
+    Type.Array(EntityId('A standalone Apple profile'), { maxItems: MAX_REFERENCES, description: `Standalone Apple profiles to install (at most ${MAX_REFERENCES})` }),
+  ),
+  applications: Type.Optional(
+    Type.Array(ApplicationAssignment, { maxItems: MAX_REFERENCES, description: `Applications to install or offer (at most ${MAX_REFERENCES})` }),
+  ),
   admVppLocationId: Type.Optional(EntityId('The VPP location licences come from')),
   segmentId: Type.Optional(SegmentId),
 };
