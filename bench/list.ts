@@ -50,8 +50,12 @@ function seed(file: string, organizationId: string, enterpriseId: string, size: 
       const id = newId();
       const created = new Date(now - (size - i) * 10).toISOString();
       const state = i % 10 === 0 ? 'DELETED' : i % 10 === 1 ? 'DONE' : 'PENDING';
-      insertToken.run(id, organizationId, enterpriseId, users[i % USERS], `device ${i}`, state, generateEnrollCode(), created, created, new Date(now + 86_400_000).toISOString());
-      if (i % 100 === 0) insertTag.run(id, organizationId, i % 1000 === 0 ? 'rare' : 'common');
+      // Ten tokens, spread over the whole range, belong to user 0 and carry the tag "rare" at any
+      // size; every hundredth carries "common" (so its matches grow with the table).
+      const isRare = i % (size / 10) === 0;
+      insertToken.run(id, organizationId, enterpriseId, users[isRare ? 0 : 1 + (i % (USERS - 1))], `device ${i}`, state, generateEnrollCode(), created, created, new Date(now + 86_400_000).toISOString());
+      if (isRare) insertTag.run(id, organizationId, 'rare');
+      if (i % 100 === 0) insertTag.run(id, organizationId, 'common');
     }
   })();
   db.pragma('optimize');
@@ -79,8 +83,9 @@ try {
     const filters: Record<string, string> = {
       'default (newest first)': '',
       'state=PENDING': 'state=PENDING',
-      'mdm-user': `mdm-user=${users[42]}`,
-      'tags=rare': 'tags=rare',
+      'mdm-user (10 matches)': `mdm-user=${users[0]}`,
+      'tags=rare (10 matches)': 'tags=rare',
+      'tags=common (1% match)': 'tags=common',
       'sort=displayName:asc': 'sort=displayName:asc',
     };
     for (const [label, query] of Object.entries(filters)) {
