@@ -261,7 +261,7 @@ describe('POST enrollment-tokens: validation boundaries (nothing is written on f
 });
 
 describe('POST enrollment-tokens: the seeds’ example bodies are refused', () => {
-  const seedsDir = path.resolve(import.meta.dirname, '../../../shared/seeds');
+  const seedsDir = path.resolve(import.meta.dirname, '../fixtures/seeds');
   /**
    * The example request body of a page, verbatim: the curl example's -d '…' where the page has
    * one, otherwise the first JSON block that is a Joi description (the page's body example).

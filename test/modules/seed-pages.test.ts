@@ -4,7 +4,7 @@
  * from the pages themselves, so a field a page documents and enrolld refuses fails here.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-const seedsDir = path.resolve(import.meta.dirname, '../../../shared/seeds');
+const seedsDir = path.resolve(import.meta.dirname, '../fixtures/seeds');
 
 /** The option names of a page: the keys of `children` in its Joi description. */
 function documentedOptions(file: string): string[] {
@@ -108,4 +108,13 @@ describe('the seed pages, as flat bodies', () => {
       }
     });
   }
+});
+
+describe('the fixture copies of the seed pages', () => {
+  const shared = path.resolve(import.meta.dirname, '../../../shared/seeds');
+  it('are identical to shared/seeds (checked where that folder sits beside the repository)', { skip: !existsSync(shared) && 'no shared/seeds beside the repository' }, () => {
+    for (const [file] of pages) {
+      assert.equal(readFileSync(path.join(seedsDir, file), 'utf8'), readFileSync(path.join(shared, file), 'utf8'), file);
+    }
+  });
 });
