@@ -21,6 +21,7 @@ import { enrollmentTokenRoutes } from './modules/enrollment-tokens/enrollment-to
 import { createEnrollmentTokenService } from './modules/enrollment-tokens/enrollment-tokens.service.ts';
 import { enterpriseRoutes } from './modules/enterprises/enterprises.routes.ts';
 import { createEnterpriseService } from './modules/enterprises/enterprises.service.ts';
+import { createEmailService, mailDomainOf } from './modules/email/email.service.ts';
 import { mdmUserRoutes } from './modules/mdm-users/mdm-users.routes.ts';
 import { createMdmUserService } from './modules/mdm-users/mdm-users.service.ts';
 import { operationsRoutes } from './modules/operations/operations.routes.ts';
@@ -52,18 +53,35 @@ declare module 'fastify' {
 export interface AppDependencies {
   config: Config;
   database: DatabaseHandle;
+  /** Services built by the caller (the server shares them with its worker); built here otherwise. */
+  services?: Services;
   /** Where pino writes (stdout by default); tests pass a stream to read the logs. */
   logStream?: NodeJS.WritableStream;
 }
 
-export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl'>) {
+export interface ServiceHooks {
+  /** Called after a commit that queued invitations (the in-process worker wakes up). */
+  onInvitationsQueued?: () => void;
+}
+
+export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl' | 'mailFrom'>, hooks: ServiceHooks = {}) {
   const { db } = database;
+  const organizations = createOrganizationService({ db });
   const catalog = createCatalogService({ db });
   const segments = createSegmentService({ db });
   const enterprises = createEnterpriseService({ db, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
-  const enrollmentTokens = createEnrollmentTokenService({ db, publicUrl: config.publicUrl, catalog, segments, enterprises });
+  const enrollmentTokens = createEnrollmentTokenService({
+    db,
+    publicUrl: config.publicUrl,
+    mailDomain: mailDomainOf(config.mailFrom),
+    onInvitationsQueued: hooks.onInvitationsQueued,
+    catalog,
+    segments,
+    enterprises,
+  });
   return {
-    organizations: createOrganizationService({ db }),
+    organizations,
+    email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db }),
     mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
     catalog,
@@ -75,8 +93,8 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
 
 export type Services = ReturnType<typeof createServices>;
 
-export async function buildApp({ config, database, logStream }: AppDependencies): Promise<FastifyInstance> {
-  const services = createServices(database, config);
+export async function buildApp({ config, database, logStream, services: given }: AppDependencies): Promise<FastifyInstance> {
+  const services = given ?? createServices(database, config);
   const app = Fastify({
     logger: logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,

@@ -14,7 +14,7 @@ import { CreateOrganizationBody } from './modules/organizations/organizations.sc
 import type { CreateOrganizationInput } from './modules/organizations/organizations.service.ts';
 import { CreateServiceAccountBody } from './modules/service-accounts/service-accounts.schemas.ts';
 import type { CreateServiceAccountInput } from './modules/service-accounts/service-accounts.service.ts';
-import { startServer } from './server.ts';
+import { startServer, startWorker } from './server.ts';
 
 /** `--database-url` → `databaseUrl`, the attribute commander stores the flag under. */
 const attributeOf = (flag: string) => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -72,6 +72,13 @@ export function buildCli(): Command {
     .option('--no-worker', 'API only: leave background work to `enrolld worker` processes')
     .action(async (options: { worker: boolean }) => {
       await startServer(configFrom(program), { worker: options.worker });
+    });
+
+  program
+    .command('worker')
+    .description('run background work only: deliver queued email invitations')
+    .action(async () => {
+      await startWorker(configFrom(program));
     });
 
   program

@@ -29,6 +29,14 @@ export interface Config {
   readonly enrollRateLimit: number;
   readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
+  readonly email: {
+    /** Delivery attempts before an invitation with temporary failures is given up (FAILED). */
+    readonly maxAttempts: number;
+    /** First retry delay; each further retry doubles it (with jitter), up to an hour. */
+    readonly retryBaseSeconds: number;
+    /** How long a worker holds claimed invitations; a crashed worker's are retaken after it. */
+    readonly leaseSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -49,6 +57,9 @@ export const CONFIG_VARIABLES = {
   ENROLLD_ENROLL_RATE_LIMIT: '--enroll-rate-limit',
   REDIS_URL: '--redis-url',
   LOG_LEVEL: '--log-level',
+  ENROLLD_EMAIL_MAX_ATTEMPTS: '--email-max-attempts',
+  ENROLLD_EMAIL_RETRY_BASE_SECONDS: '--email-retry-base-seconds',
+  ENROLLD_EMAIL_LEASE_SECONDS: '--email-lease-seconds',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -163,5 +174,10 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
     enrollRateLimit: parseInteger(source, 'ENROLLD_ENROLL_RATE_LIMIT', 60, 1, 1_000_000),
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis://', 'rediss://']),
     logLevel: parseLogLevel(source),
+    email: Object.freeze({
+      maxAttempts: parseInteger(source, 'ENROLLD_EMAIL_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_RETRY_BASE_SECONDS', 30, 0, 86_400),
+      leaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_LEASE_SECONDS', 120, 1, 86_400),
+    }),
   });
 }

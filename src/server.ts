@@ -3,14 +3,16 @@
  * down gracefully on SIGINT/SIGTERM (in-flight requests finish, then the database closes).
  */
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { buildApp, createServices } from './app.ts';
 import { bootstrapIfEmpty } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { createProcessWorker } from './modules/email/run-worker.ts';
 
 export interface ServeOptions {
-  /** Run the in-process worker (email outbox, sweeper) — arrives with the email issue. */
+  /** Run the in-process worker (email outbox); `--no-worker` leaves it to `enrolld worker`. */
   worker: boolean;
   /** Where the one-time bootstrap token is printed. */
   print?: (line: string) => void;
@@ -21,7 +23,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
 
-  const bootstrapped = await bootstrapIfEmpty(createServices(database, config));
+  // The worker is created after the services it uses; the services wake it through this hook.
+  let wakeWorker = () => {};
+  const services = createServices(database, config, { onInvitationsQueued: () => wakeWorker() });
+  const bootstrapped = await bootstrapIfEmpty(services);
   if (bootstrapped) {
     print('');
     print(`enrolld: created organization "${bootstrapped.organization.slug}" (${bootstrapped.organization.id}) and an admin service account.`);
@@ -31,7 +36,13 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     print('');
   }
 
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, services });
+  if (options.worker) {
+    const emailWorker = createProcessWorker(config, database, services, app.log);
+    wakeWorker = () => emailWorker.worker.wake();
+    emailWorker.worker.start();
+    app.addHook('onClose', async () => emailWorker.stop());
+  }
   app.addHook('onClose', async () => database.close());
 
   let closing = false;
@@ -52,4 +63,33 @@ export async function startServer(config: Config, options: ServeOptions): Promis
 
   await app.listen({ port: config.port, host: config.host });
   return app;
+}
+
+/**
+ * `enrolld worker`: the background work alone (email outbox), for as many processes as wanted.
+ * SIGINT/SIGTERM stop it gracefully: in-flight messages finish, unstarted claims are released.
+ */
+export async function startWorker(config: Config): Promise<void> {
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const services = createServices(database, config);
+  const log = pino({ level: config.logLevel, name: 'enrolld-worker' });
+  const emailWorker = createProcessWorker(config, database, services, log);
+  emailWorker.worker.start();
+  log.info(`email worker ${emailWorker.worker.owner} started`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`email worker stopping (${signal})`);
+    emailWorker
+      .stop()
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }

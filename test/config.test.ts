@@ -19,6 +19,7 @@ describe('configuration', () => {
       enrollRateLimit: 60,
       redisUrl: null,
       logLevel: 'info',
+      email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120 },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -67,6 +68,8 @@ describe('configuration', () => {
     [{ ENROLLD_ENROLL_RATE_LIMIT: '0' }, /^ENROLLD_ENROLL_RATE_LIMIT must be an integer from 1/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a URL starting with redis:\/\//],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
+    [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],
   ];
   for (const [env, message] of wrong) {
     it(`stops on ${JSON.stringify(env)} with one line naming the variable`, () => {

@@ -3,7 +3,7 @@
  * JSON encoding, and how each driver reports a unique-constraint violation. The rest of the code
  * writes SQL both engines accept.
  */
-import { type Kysely, PostgresAdapter } from 'kysely';
+import { type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -95,4 +95,14 @@ export function counterTriggerStatements(dialect: DialectName, spec: CounterSpec
     `create trigger ${table}_count_update after update of ${stateColumn} on ${table} for each row ` +
       `when (old.${stateColumn} is distinct from new.${stateColumn}) execute function ${table}_count()`,
   ];
+}
+
+/**
+ * The row lock a work queue's claim needs: on PostgreSQL, `FOR UPDATE SKIP LOCKED` so several
+ * workers claim disjoint rows without waiting; SQLite has one writer at a time, so the claim's
+ * UPDATE is already exclusive and the clause does not exist there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lockForClaim<Q extends SelectQueryBuilder<any, any, any>>(dialect: DialectName, query: Q): Q {
+  return dialect === 'postgres' ? (query.forUpdate().skipLocked() as Q) : query;
 }

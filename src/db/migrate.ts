@@ -7,10 +7,12 @@ import { type Migration, type MigrationProvider, type MigrationResultSet, Migrat
 import type { Db } from './database.ts';
 import * as foundation from './migrations/0001_foundation.ts';
 import * as enrollmentTokens from './migrations/0002_enrollment_tokens.ts';
+import * as emailOutbox from './migrations/0003_email_outbox.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_enrollment_tokens': enrollmentTokens,
+  '0003_email_outbox': emailOutbox,
 };
 
 const provider: MigrationProvider = {

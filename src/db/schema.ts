@@ -58,6 +58,7 @@ export interface Database {
   enrollmentTokens: EnrollmentTokenTable;
   enrollmentTokenTags: EnrollmentTokenTagTable;
   enrollmentTokenCounts: EnrollmentTokenCountTable;
+  emailOutbox: EmailOutboxTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -140,4 +141,22 @@ export interface EnrollmentTokenTagTable {
   tokenId: string;
   organizationId: string;
   tag: string;
+}
+
+export interface EmailOutboxTable {
+  id: string;
+  organizationId: string;
+  tokenId: string;
+  messageId: string;
+  language: string | null;
+  emailText: string | null;
+  /** PENDING | SENT | FAILED */
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  nextAttemptAt: Timestamp;
+  leaseOwner: string | null;
+  leaseUntil: Timestamp | null;
+  lastError: string | null;
+  createdAt: Timestamp;
+  sentAt: Timestamp | null;
 }

@@ -160,9 +160,11 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   // Query strings and path params arrive as strings: convert them to the declared types.
   const isStringly = httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers';
   const hasDefaults = JSON.stringify(schema).includes('"default"');
+  // A body whose schema requires nothing may be left out entirely; it then reads as {}.
+  const isOmittableBody = part === 'body' && schema.type === 'object' && !(schema.required as string[] | undefined)?.length;
 
   return (input: unknown) => {
-    let value = input;
+    let value = input === null && isOmittableBody ? {} : input;
     if (isStringly) value = Value.Convert(schema, value);
     if (coerce) value = coerce(value);
     if (hasDefaults) value = Value.Default(schema, value);

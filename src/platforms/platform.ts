@@ -69,4 +69,6 @@ export interface PlatformAdapter {
   /** Checks that need the referenced items themselves (Apple: attached profiles → 5086). */
   checkReferences?(body: Record<string, unknown>, items: ReadonlyMap<string, CatalogItem>): void;
   serialize(token: StoredToken, context: SerializeContext): Record<string, unknown>;
+  /** What the invitation's inline QR code encodes, for platforms that enroll by scanning one. */
+  invitationQrPayload?(token: StoredToken, enterprise: Enterprise): Record<string, unknown>;
 }

@@ -43,7 +43,7 @@ describe('collisions and races', () => {
     const { id: _id, enrollCode: _code, ...rest } = template as any;
     const colliding = { ...rest, id: '0000000000000000000000a1', enrollCode: existing.enrollCode };
     const fresh = { ...rest, id: '0000000000000000000000a2', enrollCode: generateEnrollCode() };
-    await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x']));
+    await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x'], 'example.com'));
     const rows = await ctx.database.db.selectFrom('enrollmentTokens').select(['id', 'enrollCode']).where('id', 'in', [colliding.id, fresh.id]).execute();
     const byId = new Map(rows.map((r) => [r.id, r.enrollCode]));
     assert.equal(byId.size, 2);
@@ -61,7 +61,7 @@ describe('collisions and races', () => {
     await ctx.database.db.transaction().execute((trx) =>
       createMissingUsers(
         trx,
-        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {} },
+        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {}, mailDomain: 'example.com' },
         [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }],
         ids,
       ),

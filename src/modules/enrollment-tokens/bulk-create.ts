@@ -27,6 +27,7 @@ export interface BulkInput {
   now: string;
   makeRow(mdmUserId: string): NewTokenRow;
   assertQuota(adding: number): Promise<void>;
+  mailDomain: string;
 }
 
 interface Accepted {
@@ -106,6 +107,6 @@ export async function createBulkTokens(trx: Db, input: BulkInput): Promise<BulkR
   await createMissingUsers(trx, input, accepted.filter((a) => !userIds.has(a.normalized)), userIds);
 
   const rows = accepted.map((a) => input.makeRow(userIds.get(a.normalized)!));
-  await insertWithUniqueCodes(trx, input.organization.id, rows, input.tags);
+  await insertWithUniqueCodes(trx, input.organization.id, rows, input.tags, input.mailDomain);
   return { total: input.emails.length, success: accepted.length, fail: failures.length, failures };
 }

@@ -143,6 +143,18 @@ export async function replaceTags(trx: Db, organizationId: string, tokenId: stri
   await insertTags(trx, organizationId, [{ id: tokenId, tags }]);
 }
 
+/** A token by id whatever its platform (the email worker knows only the id). */
+export async function findTokenById(db: Db, organizationId: string, id: string, now: string): Promise<StoredToken | null> {
+  const row = await db
+    .selectFrom('enrollmentTokens as t')
+    .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
+    .select(tokenColumns)
+    .where('t.organizationId', '=', organizationId)
+    .where('t.id', '=', id)
+    .executeTakeFirst();
+  return row ? toStoredToken(row, now) : null;
+}
+
 export async function findToken(db: Db, organizationId: string, platform: Platform, id: string, now: string): Promise<StoredToken | null> {
   const row = await baseQuery(db, organizationId, platform).where('t.id', '=', id.toLowerCase()).executeTakeFirst();
   return row ? toStoredToken(row, now) : null;
@@ -263,6 +275,15 @@ export async function updatePendingToken(trx: Db, organizationId: string, id: st
     .where('expireAt', '>', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** A new delivery is queued: the token's emailDelivery starts over. */
+export async function markInvitationQueued(trx: Db, id: string, now: string): Promise<void> {
+  await trx
+    .updateTable('enrollmentTokens')
+    .set({ emailStatus: 'QUEUED', emailAttempts: 0, emailLastError: null, sendEmail: 1, updatedAt: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markDeleted(db: Db, organizationId: string, id: string, now: string): Promise<void> {

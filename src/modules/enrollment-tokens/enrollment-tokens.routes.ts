@@ -83,6 +83,21 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
     async (request) => ok(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body as Body)),
   );
 
+  app.post(
+    '/:tokenId/resend',
+    {
+      config: permission('update'),
+      schema: {
+        tags,
+        summary: 'Queue the invitation again (PENDING tokens only), optionally with another note or language',
+        params: schemas.params,
+        body: schemas.resendBody,
+        response: { 200: one, ...errors },
+      },
+    },
+    async (request) => ok(await tokens.resend(organizationOf(request).id, adapter, request.params.tokenId, (request.body ?? {}) as Body)),
+  );
+
   app.delete(
     '/:tokenId',
     { config: permission('remove'), schema: { tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } } },

@@ -38,6 +38,11 @@ export function tokenSchemas(adapter: PlatformAdapter) {
     search: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: "Case-insensitive substring of the user's email or the displayName" })),
     'show-deleted': Type.Optional(LenientBoolean({ description: 'Include DELETED tokens (default false)' })),
   });
+  // Nothing is required, so the body may be left out: a bare POST resends as the token was.
+  const resendBody = Type.Object(
+    { emailText: commonBodyFields.emailText, language: commonBodyFields.language },
+    { additionalProperties: false, description: 'Optional overrides for this delivery only' },
+  );
   const params = Type.Object({ ...OrganizationParams.properties, tokenId: EntityId('Enrollment token id') }, { additionalProperties: false });
   const bulkResult = Type.Object(
     {
@@ -58,7 +63,7 @@ export function tokenSchemas(adapter: PlatformAdapter) {
     },
     { description: 'Outcome of a bulk creation' },
   );
-  return { createBody, bulkBody, updateBody, listQuery: listQuerySchema, params, token: adapter.tokenSchema, page: pageOf(adapter.tokenSchema, 'A page of tokens'), bulkResult };
+  return { createBody, bulkBody, updateBody, resendBody, listQuery: listQuerySchema, params, token: adapter.tokenSchema, page: pageOf(adapter.tokenSchema, 'A page of tokens'), bulkResult };
 }
 
 /** Query `tags` as given (repeated or comma-separated) → a clean list. */

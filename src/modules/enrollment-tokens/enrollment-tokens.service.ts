@@ -13,6 +13,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
+import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
 import { createBulkTokens } from './bulk-create.ts';
 import * as repository from './enrollment-tokens.repository.ts';
 import type { BulkResult, CommonTokenInput, StoredToken, TokenFilters } from './enrollment-tokens.types.ts';
@@ -21,6 +22,10 @@ import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveRef
 export interface TokenServiceDeps {
   db: Db;
   publicUrl: string;
+  /** Domain of invitation Message-IDs. */
+  mailDomain: string;
+  /** Called after a commit that queued invitations (wakes an in-process worker). */
+  onInvitationsQueued?: () => void;
   catalog: CatalogService;
   segments: SegmentService;
   enterprises: EnterpriseService;
@@ -36,7 +41,10 @@ function commonInput(body: Body): CommonTokenInput {
 }
 
 export function createEnrollmentTokenService(deps: TokenServiceDeps) {
-  const { db, publicUrl, enterprises } = deps;
+  const { db, publicUrl, enterprises, mailDomain } = deps;
+  const invitationsQueued = (count: number) => {
+    if (count > 0) deps.onInvitationsQueued?.();
+  };
 
   const linkFor = (token: StoredToken) => `${publicUrl}/enroll/${token.platform}/${token.enrollCode}`;
 
@@ -87,9 +95,10 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const enterprise = await readyEnterprise(trx, organization.id, adapter);
         await assertPendingQuota(trx, organization, 1, now);
         const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
-        await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? []);
+        await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], mailDomain);
         return row.id;
       });
+      invitationsQueued(commonInput(body).sendEmail ? 1 : 0);
       return presentOne(organization.id, adapter, id);
     },
 
@@ -104,7 +113,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         });
       }
       const options = adapter.readOptions(body);
-      return db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         await resolveReferences(deps, trx, organization.id, adapter, body, options);
         const enterprise = await readyEnterprise(trx, organization.id, adapter);
@@ -117,8 +126,11 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           now,
           makeRow,
           assertQuota: (adding) => assertPendingQuota(trx, organization, adding, now),
+          mailDomain,
         });
       });
+      invitationsQueued(commonInput(body).sendEmail ? result.success : 0);
+      return result;
     },
 
     async list(organizationId: string, adapter: PlatformAdapter, filters: TokenFilters, page: PageRequest): Promise<Page<Record<string, unknown>>> {
@@ -159,6 +171,27 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         if (!changed) throw new AppError(ErrorCode.ErrorUpdatingEntity, 'Error updating entity: the token stopped being PENDING');
         if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, current.id, tags);
       });
+      return presentOne(organizationId, adapter, id);
+    },
+
+    /**
+     * Queue the invitation again for a PENDING, unexpired token, optionally with another note or
+     * language. A delivery of this token still waiting to be retried is superseded, so the user
+     * gets one new email rather than two.
+     */
+    async resend(organizationId: string, adapter: PlatformAdapter, id: string, overrides: { emailText?: string; language?: string }) {
+      await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const token = await repository.findToken(trx, organizationId, adapter.platform, id, now);
+        if (!token) throw AppError.notFound('enrollmentToken');
+        if (token.state !== 'PENDING') {
+          throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${token.state}, only PENDING tokens can be resent`);
+        }
+        await supersedeWaitingInvitations(trx, token.id);
+        await enqueueInvitations(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now, mailDomain);
+        await repository.markInvitationQueued(trx, token.id, now);
+      });
+      invitationsQueued(1);
       return presentOne(organizationId, adapter, id);
     },
 

@@ -13,6 +13,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { CatalogItem } from '../catalog/catalog.types.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
+import { enqueueInvitations } from '../email/outbox.repository.ts';
 import { countPendingTokens, insertTags, insertTokens, type NewTokenRow } from './enrollment-tokens.repository.ts';
 import { type CommonTokenInput, DEFAULT_DURATION_SECONDS } from './enrollment-tokens.types.ts';
 
@@ -111,10 +112,17 @@ export function rowFactory(template: RowTemplate): (mdmUserId: string) => NewTok
 }
 
 /**
- * Insert rows and their tags; rows whose code collided get a new code and go again. Codes are
+ * Insert rows, their tags and — for tokens with sendEmail — their invitations in the outbox, all
+ * in the caller's transaction. Rows whose code collided get a new code and go again; codes are
  * unique by constraint, so this holds under concurrent bulks from several nodes too.
  */
-export async function insertWithUniqueCodes(trx: Db, organizationId: string, rows: NewTokenRow[], tags: readonly string[]): Promise<void> {
+export async function insertWithUniqueCodes(
+  trx: Db,
+  organizationId: string,
+  rows: NewTokenRow[],
+  tags: readonly string[],
+  mailDomain: string,
+): Promise<void> {
   let pending = rows;
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_CODE_ROUNDS) throw new Error('could not find unique enrollment codes');
@@ -122,4 +130,6 @@ export async function insertWithUniqueCodes(trx: Db, organizationId: string, row
     pending = skipped.map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
   }
   if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, tags })));
+  const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
+  if (invited.length > 0) await enqueueInvitations(trx, invited, rows[0]!.createdAt, mailDomain);
 }

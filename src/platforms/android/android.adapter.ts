@@ -135,6 +135,8 @@ export const androidAdapter: PlatformAdapter = {
     return { ...policyFieldsAsBody(token.policyId, options.emmPolicyAssignments, POLICY_NAMING), managementMode: options.managementMode };
   },
 
+  invitationQrPayload: (token, enterprise) => provisioningPayload(enterprise, token.enrollCode),
+
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
     const options = token.options as unknown as AndroidOptions;
     return {

@@ -1,0 +1,145 @@
+/**
+ * SQL for the email outbox. Rows are written in the token's transaction, claimed under a lease
+ * (an expired lease means its worker died: the row is claimable again), and finished with their
+ * outcome, mirrored onto the token's `emailDelivery`.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { type DialectName, lockForClaim } from '../../db/dialect.ts';
+import type { Database, EmailOutboxTable } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+
+type Db = Kysely<Database>;
+
+export interface OutboxRow {
+  id: string;
+  organizationId: string;
+  tokenId: string;
+  messageId: string;
+  language: string | null;
+  emailText: string | null;
+  attempts: number;
+}
+
+export interface Invitation {
+  organizationId: string;
+  tokenId: string;
+  language?: string | null;
+  emailText?: string | null;
+}
+
+function toOutboxRow(row: Selectable<EmailOutboxTable>): OutboxRow {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    tokenId: row.tokenId,
+    messageId: row.messageId,
+    language: row.language,
+    emailText: row.emailText,
+    attempts: Number(row.attempts),
+  };
+}
+
+/** Queue invitations (in the caller's transaction), in multi-row statements. */
+export async function enqueueInvitations(trx: Db, invitations: readonly Invitation[], now: string, mailDomain: string): Promise<void> {
+  const rows = invitations.map((invitation) => {
+    const id = newId();
+    return {
+      id,
+      organizationId: invitation.organizationId,
+      tokenId: invitation.tokenId,
+      messageId: `<${id}.${invitation.tokenId}@${mailDomain}>`,
+      language: invitation.language ?? null,
+      emailText: invitation.emailText ?? null,
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    };
+  });
+  for (const chunk of chunks(rows, chunkSizeFor(14))) await trx.insertInto('emailOutbox').values(chunk).execute();
+}
+
+/** Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are skipped. */
+export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<OutboxRow[]> {
+  const due = lockForClaim(
+    dialect,
+    db
+      .selectFrom('emailOutbox')
+      .select('id')
+      .where('status', '=', 'PENDING')
+      .where('nextAttemptAt', '<=', now)
+      .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
+      .orderBy('nextAttemptAt')
+      .limit(limit),
+  );
+  const rows = await db.updateTable('emailOutbox').set({ leaseOwner: owner, leaseUntil }).where('id', 'in', due).returningAll().execute();
+  return rows.map(toOutboxRow);
+}
+
+/**
+ * Record an attempt's outcome on the outbox row and on its token, if `owner` still holds the
+ * lease (a worker that lost its lease to another must not overwrite that one's outcome).
+ */
+export async function recordOutcome(
+  db: Db,
+  owner: string,
+  row: OutboxRow,
+  outcome: { status: 'SENT' | 'PENDING' | 'FAILED'; at: string; error: string | null; nextAttemptAt?: string },
+): Promise<void> {
+  const attempts = row.attempts + 1;
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('emailOutbox')
+      .set({
+        status: outcome.status,
+        attempts,
+        lastError: outcome.error,
+        sentAt: outcome.status === 'SENT' ? outcome.at : null,
+        nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where('id', '=', row.id)
+      .where('leaseOwner', '=', owner)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return;
+    await trx
+      .updateTable('enrollmentTokens')
+      .set({
+        emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status,
+        emailAttempts: attempts,
+        emailLastError: outcome.error,
+        ...(outcome.status === 'SENT' ? { emailSentAt: outcome.at } : {}),
+      })
+      .where('id', '=', row.tokenId)
+      .execute();
+  });
+}
+
+/** Retire a token's deliveries still waiting for a (re)try: a resend replaces them. */
+export async function supersedeWaitingInvitations(trx: Db, tokenId: string): Promise<void> {
+  await trx
+    .updateTable('emailOutbox')
+    .set({ status: 'FAILED', lastError: 'superseded by a resend' })
+    .where('tokenId', '=', tokenId)
+    .where('status', '=', 'PENDING')
+    .where('leaseOwner', 'is', null)
+    .execute();
+}
+
+/** Give back rows a stopping worker claimed but did not send, so the next worker takes them at once. */
+export async function releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('emailOutbox').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
+}
+
+export async function countOutbox(db: Db, status: string): Promise<number> {
+  const row = await db.selectFrom('emailOutbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+

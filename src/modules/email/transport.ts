@@ -1,0 +1,73 @@
+/**
+ * Where invitations go: pooled SMTP from SMTP_URL (smtp:// with STARTTLS when offered, smtps://,
+ * credentials in the URL), or — without SMTP_URL — the dev mailbox, which writes each message
+ * as a .eml file under <data dir>/mail and logs one line per message.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../../config.ts';
+
+export interface OutgoingMail {
+  from: string;
+  to: { name: string; address: string };
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  language: string;
+  attachments: Array<{ filename: string; content: Buffer; contentType: string; cid: string }>;
+}
+
+export interface MailTransport {
+  /** How many messages it can usefully send at once. */
+  concurrency: number;
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** Connections kept open to the SMTP server; also how many messages the worker sends at once. */
+export const SMTP_POOL_SIZE = 5;
+
+export function createSmtpTransport(smtpUrl: string, options: { timeoutMs?: number } = {}): MailTransport {
+  const url = new URL(smtpUrl);
+  const timeout = options.timeoutMs ?? 30_000;
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: SMTP_POOL_SIZE,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  return {
+    concurrency: SMTP_POOL_SIZE,
+    async send(mail) {
+      await transporter.sendMail({ ...mail, headers: { 'Content-Language': mail.language } });
+    },
+    close: () => transporter.close(),
+  };
+}
+
+export function createDevMailbox(dataDir: string, log: (line: string) => void): MailTransport {
+  const folder = path.join(dataDir, 'mail');
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    concurrency: 4,
+    async send(mail) {
+      const info = await composer.sendMail({ ...mail, headers: { 'Content-Language': mail.language } });
+      await mkdir(folder, { recursive: true });
+      const file = path.join(folder, `${mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`);
+      await writeFile(file, info.message as Buffer);
+      log(`dev mailbox: ${mail.to.address} "${mail.subject}" → ${file}`);
+    },
+    close: () => composer.close(),
+  };
+}
+
+export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>, log: (line: string) => void): MailTransport {
+  return config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createDevMailbox(config.dataDir, log);
+}
