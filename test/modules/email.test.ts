@@ -30,7 +30,7 @@ async function deliveryRig(sinkOptions: SinkOptions = {}) {
       db: ctx.database.db,
       dialect: ctx.database.dialect,
       transport,
-      composeMail: (row) => services.email.composeMail(row),
+      composeMails: (rows) => services.email.composeMails(rows),
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
     },
     { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000 },

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
-import { claimDue, type OutboxRow, recordOutcome, releaseLeases } from './outbox.repository.ts';
+import { claimDue, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 export interface WorkerLog {
@@ -32,8 +32,8 @@ export interface EmailWorkerDeps {
   db: Db;
   dialect: DialectName;
   transport: MailTransport;
-  /** The mail for an outbox row, or a reason it must not be sent (token revoked, expired…). */
-  composeMail(row: OutboxRow): Promise<OutgoingMail | { skip: string }>;
+  /** The mails of a batch of outbox rows by row id, or why one must not be sent (revoked…). */
+  composeMails(rows: readonly OutboxRow[]): Promise<Map<string, OutgoingMail | { skip: string }>>;
   log: WorkerLog;
 }
 
@@ -58,61 +58,100 @@ function describe(error: unknown): string {
 export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOptions) {
   const owner = `worker-${randomUUID()}`;
   const pollMs = options.pollMs ?? 500;
-  const batchSize = deps.transport.concurrency * 4;
+  const batchSize = deps.transport.concurrency * 10;
   let running = false;
   let stopping = false;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
 
-  async function deliver(row: OutboxRow): Promise<void> {
-    const at = new Date();
+  /** Send one composed row; answers its outcome (never throws). */
+  async function deliver(row: OutboxRow, mail: OutgoingMail | { skip: string } | undefined): Promise<Outcome> {
+    const at = new Date().toISOString();
+    if (!mail) return failedAttempt(row, at, new Error('the invitation could not be rendered'));
+    if ('skip' in mail) return { row, status: 'FAILED', at, error: `not sent: ${mail.skip}` };
     try {
-      // Inside the try: a message that cannot even be rendered counts as a failed attempt, so a
-      // poison row ends FAILED after maxAttempts instead of circling forever.
-      const composed = await deps.composeMail(row);
-      if ('skip' in composed) {
-        await recordOutcome(deps.db, owner, row, { status: 'FAILED', at: at.toISOString(), error: `not sent: ${composed.skip}` });
-        return;
-      }
-      await deps.transport.send(composed);
-      await recordOutcome(deps.db, owner, row, { status: 'SENT', at: new Date().toISOString(), error: null });
+      await deps.transport.send(mail);
+      return { row, status: 'SENT', at: new Date().toISOString(), error: null };
     } catch (error) {
-      const attempt = row.attempts + 1;
-      const final = isPermanentFailure(error) || attempt >= options.maxAttempts;
-      const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempt, options.retryBaseMs)).toISOString();
-      deps.log.warn(`invitation ${row.messageId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${describe(error)}`);
-      await recordOutcome(deps.db, owner, row, { status: final ? 'FAILED' : 'PENDING', at: at.toISOString(), error: describe(error), nextAttemptAt });
+      return failedAttempt(row, at, error);
     }
   }
 
-  /** Claim one batch and work through it; answers how many rows were claimed. */
-  async function runOnce(): Promise<number> {
+  function failedAttempt(row: OutboxRow, at: string, error: unknown): Outcome {
+    const attempt = row.attempts + 1;
+    const final = isPermanentFailure(error) || attempt >= options.maxAttempts;
+    const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempt, options.retryBaseMs)).toISOString();
+    deps.log.warn(`invitation ${row.messageId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${describe(error)}`);
+    return { row, status: final ? 'FAILED' : 'PENDING', at, error: describe(error), nextAttemptAt };
+  }
+
+  interface Batch {
+    rows: OutboxRow[];
+    mails: Map<string, OutgoingMail | { skip: string }>;
+  }
+
+  /** Claim one batch and compose it (one read of its tokens). */
+  async function claimBatch(): Promise<Batch> {
     const now = Date.now();
     const rows = await claimDue(deps.db, deps.dialect, owner, batchSize, new Date(now).toISOString(), new Date(now + options.leaseMs).toISOString());
-    const queue = [...rows];
+    if (rows.length === 0) return { rows, mails: new Map() };
+    try {
+      return { rows, mails: await deps.composeMails(rows) };
+    } catch (error) {
+      // A batch that cannot be composed counts as a failed attempt for each row, so a poison row
+      // ends FAILED after maxAttempts instead of circling forever.
+      deps.log.error(`email batch could not be composed: ${describe(error)}`);
+      return { rows, mails: new Map() };
+    }
+  }
+
+  /**
+   * Send a batch over the transport's connections and record the outcomes in one transaction;
+   * what was not started (the worker is stopping) is released. A crash between sending and
+   * recording means those messages go out again after the lease, with the same Message-ID:
+   * delivery is at least once.
+   */
+  async function sendBatch(batch: Batch): Promise<void> {
+    const queue = [...batch.rows];
+    const outcomes: Outcome[] = [];
     const lanes = Array.from({ length: Math.min(deps.transport.concurrency, queue.length) }, async () => {
       // Check `stopping` before taking a row: a row taken is either delivered or never leaves the
       // queue, whose leftovers are released below.
       while (!stopping && queue.length > 0) {
         const row = queue.shift()!;
-        try {
-          await deliver(row);
-        } catch (error) {
-          // The database or the renderer failed: the lease runs out and the row is retried.
-          deps.log.error(`invitation ${row.messageId} could not be processed: ${describe(error)}`);
-        }
+        outcomes.push(await deliver(row, batch.mails.get(row.id)));
       }
     });
     await Promise.all(lanes);
+    await recordOutcomes(deps.db, owner, outcomes);
     await releaseLeases(deps.db, owner, queue.map((row) => row.id));
-    return rows.length;
+  }
+
+  /**
+   * Work until nothing is due (or the worker stops), claiming and composing the next batch while
+   * the current one is being sent. Answers how many rows were claimed.
+   */
+  async function drainDue(): Promise<number> {
+    let total = 0;
+    let next = claimBatch();
+    for (;;) {
+      const batch = await next;
+      if (batch.rows.length === 0) return total;
+      total += batch.rows.length;
+      if (stopping) {
+        await releaseLeases(deps.db, owner, batch.rows.map((row) => row.id));
+        return total;
+      }
+      next = claimBatch();
+      await sendBatch(batch);
+    }
   }
 
   async function run(): Promise<void> {
     while (running) {
       let claimed = 0;
       try {
-        claimed = await runOnce();
+        claimed = await drainDue();
       } catch (error) {
         deps.log.error(`email worker: ${describe(error)}`);
       }
@@ -142,11 +181,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       wakeUp?.();
     },
     /** Work until nothing is due (tests and benchmarks); answers how many rows were handled. */
-    async drain(): Promise<number> {
-      let total = 0;
-      for (let claimed = await runOnce(); claimed > 0; claimed = await runOnce()) total += claimed;
-      return total;
-    },
+    drain: drainDue,
     async stop(): Promise<void> {
       running = false;
       stopping = true;

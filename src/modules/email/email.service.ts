@@ -1,15 +1,16 @@
 /**
- * Turns an outbox row into the mail to send: the token as it is now (a revoked or expired token
+ * Turns outbox rows into the mails to send: each token as it is now (a revoked or expired token
  * gets no invitation), its user, organization and branding, rendered in the requested language.
  */
 import type { Db } from '../../db/database.ts';
 import type { Language } from '../../http/schemas.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
-import { findTokenById } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import type { OrganizationService } from '../organizations/organizations.service.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Organization, Platform } from '../organizations/organizations.types.ts';
 import type { OutboxRow } from './outbox.repository.ts';
 import { headerSafe, renderInvitation } from './render-invitation.ts';
 import type { OutgoingMail } from './transport.ts';
@@ -28,36 +29,60 @@ export function mailDomainOf(mailFrom: string): string {
   return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
 }
 
+export type ComposedMail = OutgoingMail | { skip: string };
+
 export function createEmailService(deps: EmailServiceDeps) {
   return {
-    async composeMail(row: OutboxRow): Promise<OutgoingMail | { skip: string }> {
-      const token = await findTokenById(deps.db, row.organizationId, row.tokenId, nowIso());
-      if (!token) return { skip: 'the token no longer exists' };
-      if (token.state !== 'PENDING') return { skip: `the token is ${token.state}` };
-      const organization = await deps.organizations.find(row.organizationId);
-      if (!organization) return { skip: 'the organization no longer exists' };
-      const adapter = deps.adapters[token.platform];
-      const enterprise = await deps.enterprises.getOrCreate(row.organizationId, token.platform);
-      const language = (row.language ?? token.language) as Language;
-      const rendered = await renderInvitation({
-        token,
-        organizationName: organization.name,
-        enterprise,
-        language,
-        emailText: row.emailText ?? token.emailText,
-        enrollmentLink: `${deps.publicUrl}/enroll/${token.platform}/${token.enrollCode}`,
-        qrPayload: adapter.invitationQrPayload?.(token, enterprise) ?? null,
-      });
-      return {
-        from: deps.mailFrom,
-        to: { name: headerSafe(token.mdmUser.name ?? '', 100), address: token.mdmUser.email },
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId: row.messageId,
-        language,
-        attachments: rendered.attachments,
-      };
+    /**
+     * The mails for a batch of outbox rows, keyed by row id: the tokens in one query, each
+     * organization and enterprise read once per batch.
+     */
+    async composeMails(rows: readonly OutboxRow[]): Promise<Map<string, ComposedMail>> {
+      const tokens = new Map((await findTokensByIds(deps.db, rows.map((row) => row.tokenId), nowIso())).map((t) => [t.id, t]));
+      const organizations = new Map<string, Promise<Organization | null>>();
+      const enterprises = new Map<string, Promise<Enterprise>>();
+      const composed = new Map<string, ComposedMail>();
+      for (const row of rows) {
+        const token = tokens.get(row.tokenId);
+        if (!token) {
+          composed.set(row.id, { skip: 'the token no longer exists' });
+          continue;
+        }
+        if (token.state !== 'PENDING') {
+          composed.set(row.id, { skip: `the token is ${token.state}` });
+          continue;
+        }
+        if (!organizations.has(token.organizationId)) organizations.set(token.organizationId, deps.organizations.find(token.organizationId));
+        const organization = await organizations.get(token.organizationId)!;
+        if (!organization) {
+          composed.set(row.id, { skip: 'the organization no longer exists' });
+          continue;
+        }
+        const enterpriseKey = `${token.organizationId}/${token.platform}`;
+        if (!enterprises.has(enterpriseKey)) enterprises.set(enterpriseKey, deps.enterprises.getOrCreate(token.organizationId, token.platform));
+        const enterprise = await enterprises.get(enterpriseKey)!;
+        const language = (row.language ?? token.language) as Language;
+        const rendered = await renderInvitation({
+          token,
+          organizationName: organization.name,
+          enterprise,
+          language,
+          emailText: row.emailText ?? token.emailText,
+          enrollmentLink: `${deps.publicUrl}/enroll/${token.platform}/${token.enrollCode}`,
+          qrPayload: deps.adapters[token.platform].invitationQrPayload?.(token, enterprise) ?? null,
+        });
+        composed.set(row.id, {
+          from: deps.mailFrom,
+          to: { name: headerSafe(token.mdmUser.name ?? '', 100), address: token.mdmUser.email },
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId: row.messageId,
+          language,
+          attachments: rendered.attachments,
+        });
+      }
+      return composed;
     },
   };
 }

@@ -81,43 +81,50 @@ export async function claimDue(db: Db, dialect: DialectName, owner: string, limi
   return rows.map(toOutboxRow);
 }
 
+export interface Outcome {
+  row: OutboxRow;
+  status: 'SENT' | 'PENDING' | 'FAILED';
+  at: string;
+  error: string | null;
+  nextAttemptAt?: string;
+}
+
 /**
- * Record an attempt's outcome on the outbox row and on its token, if `owner` still holds the
- * lease (a worker that lost its lease to another must not overwrite that one's outcome).
+ * Record attempts' outcomes on their outbox rows and tokens, in one transaction per batch. Only
+ * rows `owner` still holds are touched: a worker that lost its lease must not overwrite the
+ * outcome of the worker that took over.
  */
-export async function recordOutcome(
-  db: Db,
-  owner: string,
-  row: OutboxRow,
-  outcome: { status: 'SENT' | 'PENDING' | 'FAILED'; at: string; error: string | null; nextAttemptAt?: string },
-): Promise<void> {
-  const attempts = row.attempts + 1;
+export async function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('emailOutbox')
-      .set({
-        status: outcome.status,
-        attempts,
-        lastError: outcome.error,
-        sentAt: outcome.status === 'SENT' ? outcome.at : null,
-        nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
-        leaseOwner: null,
-        leaseUntil: null,
-      })
-      .where('id', '=', row.id)
-      .where('leaseOwner', '=', owner)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return;
-    await trx
-      .updateTable('enrollmentTokens')
-      .set({
-        emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status,
-        emailAttempts: attempts,
-        emailLastError: outcome.error,
-        ...(outcome.status === 'SENT' ? { emailSentAt: outcome.at } : {}),
-      })
-      .where('id', '=', row.tokenId)
-      .execute();
+    for (const outcome of outcomes) {
+      const attempts = outcome.row.attempts + 1;
+      const updated = await trx
+        .updateTable('emailOutbox')
+        .set({
+          status: outcome.status,
+          attempts,
+          lastError: outcome.error,
+          sentAt: outcome.status === 'SENT' ? outcome.at : null,
+          nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where('id', '=', outcome.row.id)
+        .where('leaseOwner', '=', owner)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) continue;
+      await trx
+        .updateTable('enrollmentTokens')
+        .set({
+          emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status,
+          emailAttempts: attempts,
+          emailLastError: outcome.error,
+          ...(outcome.status === 'SENT' ? { emailSentAt: outcome.at } : {}),
+        })
+        .where('id', '=', outcome.row.tokenId)
+        .execute();
+    }
   });
 }
 

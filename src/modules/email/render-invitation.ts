@@ -44,16 +44,24 @@ export function headerSafe(value: string, maxLength = 200): string {
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 
+/** Formatters are costly to build and immutable: one per language. */
+const expiryFormats = new Map<Language, Intl.DateTimeFormat>();
+
 export function formatExpiry(expireAt: string, language: Language): string {
-  return new Intl.DateTimeFormat(language, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-    timeZoneName: 'short',
-  }).format(new Date(expireAt));
+  let format = expiryFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'UTC',
+      timeZoneName: 'short',
+    });
+    expiryFormats.set(language, format);
+  }
+  return format.format(new Date(expireAt));
 }
 
 export async function renderInvitation(input: InvitationInput): Promise<RenderedInvitation> {

@@ -11,7 +11,7 @@ import { createMailTransport } from './transport.ts';
 export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email'>, log: WorkerLog) {
   const transport = createMailTransport(config, (line) => log.info(line));
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, composeMail: (row) => services.email.composeMail(row), log },
+    { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log },
     {
       maxAttempts: config.email.maxAttempts,
       retryBaseMs: config.email.retryBaseSeconds * 1000,

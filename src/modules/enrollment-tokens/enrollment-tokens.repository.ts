@@ -143,16 +143,16 @@ export async function replaceTags(trx: Db, organizationId: string, tokenId: stri
   await insertTags(trx, organizationId, [{ id: tokenId, tags }]);
 }
 
-/** A token by id whatever its platform (the email worker knows only the id). */
-export async function findTokenById(db: Db, organizationId: string, id: string, now: string): Promise<StoredToken | null> {
-  const row = await db
+/** Tokens by id whatever their organization or platform (the email worker knows only ids). */
+export async function findTokensByIds(db: Db, ids: readonly string[], now: string): Promise<StoredToken[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .selectFrom('enrollmentTokens as t')
     .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
     .select(tokenColumns)
-    .where('t.organizationId', '=', organizationId)
-    .where('t.id', '=', id)
-    .executeTakeFirst();
-  return row ? toStoredToken(row, now) : null;
+    .where('t.id', 'in', ids)
+    .execute();
+  return rows.map((row) => toStoredToken(row, now));
 }
 
 export async function findToken(db: Db, organizationId: string, platform: Platform, id: string, now: string): Promise<StoredToken | null> {
