@@ -103,7 +103,7 @@ try {
       (ratio >= 0.8 ? 'yes' : 'NO'),
   );
   console.log(`\nruns (msg/s): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | nodemailer direct ${direct.map((x) => x.toFixed(0)).join(', ')}`);
-  console.log('enrolld = claim + render (Mustache, per-message DB reads) + send + record outcome; ceiling = send of pre-rendered messages; both pooled, 5 connections');
+  console.log('enrolld = claim + compose (one DB read per batch, Mustache render) + send + record outcomes; ceiling = send of pre-rendered messages; both pooled, 5 connections');
 } finally {
   sink.stop();
   rmSync(dir, { recursive: true, force: true });
