@@ -14,17 +14,19 @@ import { buildApp, createServices } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { BIN, startServerProcess } from './helpers/process.ts';
+import { BIN, startServerProcess, track } from './helpers/process.ts';
 import { startSmtpSink } from './helpers/smtp.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-email-proc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function startWorkerProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [BIN, 'worker'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -116,7 +118,8 @@ describe('email workers as processes', () => {
     assert.match(message, /^To: Dev <dev@example\.com>$/m);
     assert.match(message, /^Subject: /m);
     assert.match(message, /Content-Type: image\/png/);
-    assert.match(server.output(), /dev mailbox: dev@example\.com/);
+    // The log line follows the file write; give the pipe a moment.
+    await until(() => /dev mailbox: dev@example\.com/.test(server.output()), 5000, 'the dev mailbox log line');
     assert.equal(await server.stop(), 0);
   });
 });
