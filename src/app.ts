@@ -23,6 +23,8 @@ import { enterpriseRoutes } from './modules/enterprises/enterprises.routes.ts';
 import { createEnterpriseService } from './modules/enterprises/enterprises.service.ts';
 import { createEmailService, mailDomainOf } from './modules/email/email.service.ts';
 import { mdmUserRoutes } from './modules/mdm-users/mdm-users.routes.ts';
+import { redemptionRoutes } from './modules/redemption/redemption.routes.ts';
+import { createRedemptionService } from './modules/redemption/redemption.service.ts';
 import { createMdmUserService } from './modules/mdm-users/mdm-users.service.ts';
 import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
@@ -81,6 +83,7 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
   });
   return {
     organizations,
+    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.get }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db }),
     mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
@@ -161,6 +164,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     const enterprisePath = `/v1/organizations/:organizationId/mdm/${adapter.platform}/enterprise`;
     await app.register(enterpriseRoutes, { prefix: enterprisePath, enterprises: services.enterprises, adapter });
     await app.register(enrollmentTokenRoutes, { prefix: `${enterprisePath}/enrollment-tokens`, tokens: services.enrollmentTokens, adapter });
+    await app.register(redemptionRoutes, { prefix: enterprisePath, redemption: services.redemption, adapter });
   }
 
   return app;

@@ -112,14 +112,14 @@ describe('email workers as processes', () => {
     });
     assert.equal(created.status, 200);
     const mailDir = path.join(dataDir, 'mail');
-    await until(() => existsSync(mailDir) && readdirSync(mailDir).some((f) => f.endsWith('.eml')), 10_000, 'a .eml file');
+    await until(() => existsSync(mailDir) && readdirSync(mailDir).some((f) => f.endsWith('.eml')), 30_000, 'a .eml file');
     const [eml] = readdirSync(mailDir).filter((f) => f.endsWith('.eml'));
     const message = readFileSync(path.join(mailDir, eml!), 'utf8');
     assert.match(message, /^To: Dev <dev@example\.com>$/m);
     assert.match(message, /^Subject: /m);
     assert.match(message, /Content-Type: image\/png/);
     // The log line follows the file write; give the pipe a moment.
-    await until(() => /dev mailbox: dev@example\.com/.test(server.output()), 5000, 'the dev mailbox log line');
+    await until(() => /dev mailbox: dev@example\.com/.test(server.output()), 15_000, 'the dev mailbox log line');
     assert.equal(await server.stop(), 0);
   });
 });

@@ -59,6 +59,8 @@ export interface Database {
   enrollmentTokenTags: EnrollmentTokenTagTable;
   enrollmentTokenCounts: EnrollmentTokenCountTable;
   emailOutbox: EmailOutboxTable;
+  devices: DeviceTable;
+  tokenRedemptions: TokenRedemptionTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -159,4 +161,29 @@ export interface EmailOutboxTable {
   lastError: string | null;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
+}
+
+export interface DeviceTable {
+  id: string;
+  organizationId: string;
+  platform: string;
+  tokenId: string | null;
+  serialNumber: string | null;
+  udid: string | null;
+  imei: string | null;
+  model: string | null;
+  osVersion: string | null;
+  createdAt: Timestamp;
+}
+
+export interface TokenRedemptionTable {
+  id: string;
+  organizationId: string;
+  platform: string;
+  tokenId: string | null;
+  code: string;
+  outcome: string;
+  clientAddress: string | null;
+  device: Json;
+  createdAt: Timestamp;
 }

@@ -155,6 +155,12 @@ export async function findTokensByIds(db: Db, ids: readonly string[], now: strin
   return rows.map((row) => toStoredToken(row, now));
 }
 
+/** The token a (normalized) enroll code names, within one organization and platform. */
+export async function findTokenByCode(db: Db, organizationId: string, platform: Platform, code: string, now: string): Promise<StoredToken | null> {
+  const row = await baseQuery(db, organizationId, platform).where('t.enrollCode', '=', code).executeTakeFirst();
+  return row ? toStoredToken(row, now) : null;
+}
+
 export async function findToken(db: Db, organizationId: string, platform: Platform, id: string, now: string): Promise<StoredToken | null> {
   const row = await baseQuery(db, organizationId, platform).where('t.id', '=', id.toLowerCase()).executeTakeFirst();
   return row ? toStoredToken(row, now) : null;

@@ -1,0 +1,119 @@
+/**
+ * Redemption: the MDM server reports the device that enrolled with a token's code. A PENDING,
+ * unexpired token becomes DONE in one conditional update — exactly one device wins however many
+ * race — and a device record is linked from it. The same device asking again gets the same
+ * answer; anything else gets its own error. Every attempt, won or not, is audited.
+ */
+import type { Db } from '../../db/database.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { normalizeEnrollCode } from '../../lib/enroll-code.ts';
+import { newId } from '../../lib/ids.ts';
+import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import { nowIso } from '../../lib/time.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import * as tokens from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
+import * as repository from './redemption.repository.ts';
+import { type Device, type DeviceIdentity, isSameDevice, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
+
+export interface RedeemInput {
+  code: string;
+  device: DeviceIdentity;
+}
+
+const FAILURES: Partial<Record<RedemptionOutcome, () => AppError>> = {
+  NOT_FOUND: () => AppError.notFound('enrollmentToken'),
+  ALREADY_USED: () => new AppError(ErrorCode.TokenAlreadyUsed),
+  EXPIRED: () => new AppError(ErrorCode.TokenExpired),
+  REVOKED: () => new AppError(ErrorCode.TokenRevoked),
+};
+
+export interface RedemptionServiceDeps {
+  db: Db;
+  /** The token as the API answers it (owned by the token service). */
+  presentToken(organizationId: string, adapter: PlatformAdapter, id: string): Promise<Record<string, unknown>>;
+}
+
+export function createRedemptionService(deps: RedemptionServiceDeps) {
+  const { db } = deps;
+
+  /** Decide the outcome for a token that is not (or no longer) PENDING. */
+  async function settledOutcome(trx: Db, token: StoredToken, identity: DeviceIdentity): Promise<{ outcome: RedemptionOutcome; device: Device | null }> {
+    if (token.state === 'DELETED') return { outcome: 'REVOKED', device: null };
+    if (token.state === 'EXPIRED') return { outcome: 'EXPIRED', device: null };
+    const device = token.deviceId ? await repository.findDevice(trx, token.organizationId, token.deviceId) : null;
+    return device && isSameDevice(device, identity) ? { outcome: 'REPEATED', device } : { outcome: 'ALREADY_USED', device: null };
+  }
+
+  return {
+    /** Answers the token (now DONE) and the device; the same device asking again gets the same. */
+    async redeem(organizationId: string, adapter: PlatformAdapter, input: RedeemInput, clientAddress: string | null) {
+      if (!input.device.serialNumber && !input.device.udid && !input.device.imei) {
+        // Without an identifier a repeat by the same device could not be told from another device.
+        throw AppError.validation([{ path: '/body/device', message: '"device" needs at least one of serialNumber, udid, imei' }]);
+      }
+      const code = normalizeEnrollCode(input.code);
+      const result = await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const token = code ? await tokens.findTokenByCode(trx, organizationId, adapter.platform, code, now) : null;
+        let outcome: RedemptionOutcome;
+        let device: Device | null = null;
+        if (!token) {
+          outcome = 'NOT_FOUND';
+        } else if (token.state === 'PENDING') {
+          const candidate: Device = {
+            id: newId(),
+            organizationId,
+            platform: adapter.platform,
+            tokenId: token.id,
+            serialNumber: input.device.serialNumber ?? null,
+            udid: input.device.udid ?? null,
+            imei: input.device.imei ?? null,
+            model: input.device.model ?? null,
+            osVersion: input.device.osVersion ?? null,
+            createdAt: now,
+          };
+          if (await repository.claimToken(trx, token.id, candidate.id, now)) {
+            await repository.insertDevice(trx, candidate);
+            outcome = 'REDEEMED';
+            device = candidate;
+          } else {
+            // Another attempt won between our read and our update: judge against its result.
+            const settled = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
+            ({ outcome, device } = await settledOutcome(trx, settled!, input.device));
+          }
+        } else {
+          ({ outcome, device } = await settledOutcome(trx, token, input.device));
+        }
+        await repository.recordAttempt(trx, {
+          organizationId,
+          platform: adapter.platform,
+          tokenId: token?.id ?? null,
+          code: code ?? input.code.slice(0, 64),
+          outcome,
+          clientAddress,
+          device: input.device,
+          createdAt: now,
+        });
+        return { outcome, device, tokenId: token?.id ?? null };
+      });
+      const failure = FAILURES[result.outcome];
+      if (failure) throw failure();
+      return { token: await deps.presentToken(organizationId, adapter, result.tokenId!), device: result.device! };
+    },
+
+    async listDevices(organizationId: string, adapter: PlatformAdapter, page: PageRequest): Promise<Page<Device>> {
+      const { items, total } = await repository.listDevices(db, organizationId, adapter.platform, page);
+      return buildPage(items, total, page);
+    },
+
+    async listAttempts(organizationId: string, adapter: PlatformAdapter, tokenId: string, page: PageRequest): Promise<Page<RedemptionAttempt>> {
+      const token = await tokens.findToken(db, organizationId, adapter.platform, tokenId, nowIso());
+      if (!token) throw AppError.notFound('enrollmentToken');
+      const { items, total } = await repository.listAttempts(db, organizationId, token.id, page);
+      return buildPage(items, total, page);
+    },
+  };
+}
+
+export type RedemptionService = ReturnType<typeof createRedemptionService>;
