@@ -3,7 +3,7 @@
  * credentials in the URL), or — without SMTP_URL — the dev mailbox, which writes each message
  * as a .eml file under <data dir>/mail and logs one line per message.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../config.ts';
@@ -61,7 +61,9 @@ export function createDevMailbox(dataDir: string, log: (line: string) => void): 
       const info = await composer.sendMail({ ...mail, headers: { 'Content-Language': mail.language } });
       await mkdir(folder, { recursive: true });
       const file = path.join(folder, `${mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`);
-      await writeFile(file, info.message as Buffer);
+      // Write then rename, so whoever watches the folder never reads a half-written message.
+      await writeFile(`${file}.partial`, info.message as Buffer);
+      await rename(`${file}.partial`, file);
       log(`dev mailbox: ${mail.to.address} "${mail.subject}" → ${file}`);
     },
     close: () => composer.close(),
