@@ -112,3 +112,29 @@ describe('token counters', () => {
     assert.deepEqual(left, []);
   });
 });
+
+describe('expiry sweeper', () => {
+  it('persists EXPIRED for PENDING tokens past expiry only, in batches, keeping reads and counters unchanged', async () => {
+    const { sweepExpired } = await import('../../src/modules/enrollment-tokens/expiry-sweeper.ts');
+    const org = await createOrganization(ctx.app);
+    await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/bulk`, {
+      token: org.adminToken,
+      body: { sendEmail: false, userEmails: Array.from({ length: 1203 }, (_, i) => `sweep${i}@example.com`) },
+    });
+    const live = await createToken(ctx.app, org, 'apple', (await createMdmUser(ctx.app, org)).id);
+    const past = new Date(Date.now() - 1000).toISOString();
+    await ctx.database.db.updateTable('enrollmentTokens').set({ expireAt: past }).where('organizationId', '=', org.id).where('id', '!=', live.id).execute();
+    const countsBefore = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'EXPIRED', limit: 1 } });
+    assert.equal(countsBefore.body.data.totalDocs, 1203, 'read as EXPIRED before any sweep');
+
+    const swept = await sweepExpired(ctx.database.db);
+    assert.ok(swept >= 1203);
+    const stored = await ctx.database.db.selectFrom('enrollmentTokens').select('state').where('organizationId', '=', org.id).execute();
+    assert.equal(stored.filter((t) => t.state === 'EXPIRED').length, 1203);
+    assert.equal(stored.filter((t) => t.state === 'PENDING').length, 1);
+    const countsAfter = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'EXPIRED', limit: 1 } });
+    assert.equal(countsAfter.body.data.totalDocs, 1203);
+    assert.equal((await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'PENDING' } })).body.data.totalDocs, 1);
+    assert.equal(await sweepExpired(ctx.database.db), 0, 'nothing left to sweep');
+  });
+});

@@ -1,12 +1,16 @@
 /**
- * Builds the email worker for a process from its configuration: the transport (SMTP or dev
- * mailbox), the services that compose mail, and the lease and retry settings.
+ * Builds a process's background work from its configuration: the email worker (transport,
+ * lease and retry settings) and the expiry sweeper.
  */
 import type { Services } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { createEmailWorker, type WorkerLog } from './email-worker.ts';
 import { createMailTransport } from './transport.ts';
+import { startExpirySweeper } from '../enrollment-tokens/expiry-sweeper.ts';
+
+/** How often expired PENDING tokens are marked EXPIRED. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email'>, log: WorkerLog) {
   const transport = createMailTransport(config, (line) => log.info(line));
@@ -18,9 +22,11 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
       leaseMs: config.email.leaseSeconds * 1000,
     },
   );
+  const sweeper = startExpirySweeper(database.db, SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));
   return {
     worker,
     async stop() {
+      await sweeper.stop();
       await worker.stop();
       transport.close();
     },
