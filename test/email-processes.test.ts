@@ -123,3 +123,28 @@ describe('email workers as processes', () => {
     assert.equal(await server.stop(), 0);
   });
 });
+
+describe('enrolld serve --no-worker', () => {
+  it('queues invitations but leaves delivery to `enrolld worker` processes', async () => {
+    const dataDir = path.join(dir, 'api-only');
+    const env = { DATABASE_URL: `sqlite:${path.join(dataDir, 'enrolld.sqlite')}` };
+    const server = await startServerProcess(env, ['--no-worker']);
+    const token = /(enrd_[A-Za-z0-9_-]{43})/.exec(server.output())![1]!;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const bulk = await fetch(`${server.baseUrl}/v1/organizations/default/mdm/apple/enterprise/enrollment-tokens/bulk`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ sendEmail: true, userEmails: ['later@example.com'] }),
+    });
+    assert.equal(bulk.status, 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const mailDir = path.join(dataDir, 'mail');
+    assert.ok(!existsSync(mailDir) || readdirSync(mailDir).length === 0, 'the API node sent nothing');
+
+    const worker = startWorkerProcess(env);
+    await until(() => existsSync(mailDir) && readdirSync(mailDir).some((f) => f.endsWith('.eml')), 30_000, 'the worker to deliver');
+    worker.child.kill('SIGTERM');
+    assert.equal((await worker.exited).code, 0);
+    assert.equal(await server.stop(), 0);
+  });
+});

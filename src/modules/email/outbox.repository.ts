@@ -144,9 +144,3 @@ export async function releaseLeases(db: Db, owner: string, ids: readonly string[
   if (ids.length === 0) return;
   await db.updateTable('emailOutbox').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
 }
-
-export async function countOutbox(db: Db, status: string): Promise<number> {
-  const row = await db.selectFrom('emailOutbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
