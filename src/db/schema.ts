@@ -4,7 +4,7 @@
  * `timestamptz`: reads go through `decodeJson` / `toIso`, writes pass encoded strings, so the
  * types below describe what both drivers accept.
  */
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /** Written as an ISO string; read back as a string (SQLite) or Date (PostgreSQL). */
 export type Timestamp = ColumnType<string | Date, string, string>;
@@ -64,13 +64,8 @@ export interface Database {
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
-export type NewOrganizationRow = Insertable<OrganizationTable>;
-export type OrganizationUpdate = Updateable<OrganizationTable>;
 export type ServiceAccountRow = Selectable<ServiceAccountTable>;
-export type NewServiceAccountRow = Insertable<ServiceAccountTable>;
 export type MdmUserRow = Selectable<MdmUserTable>;
-export type NewMdmUserRow = Insertable<MdmUserTable>;
-export type MdmUserUpdate = Updateable<MdmUserTable>;
 
 export interface CatalogItemTable {
   id: string;

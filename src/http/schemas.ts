@@ -96,5 +96,3 @@ export const ErrorEnvelope = Type.Object(
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorEnvelope')]));
-
-export const STANDARD_ERRORS = [400, 401, 403, 404] as const;
