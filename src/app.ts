@@ -34,6 +34,15 @@ import { createServiceAccountService } from './modules/service-accounts/service-
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { createSegmentService } from './modules/segments/segments.service.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
+import { lazySecretBox } from './crypto/secret-box.ts';
+import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
+import { createEnrollmentPageService } from './modules/enrollment-pages/enrollment-pages.service.ts';
+import { scepChallengeRoutes } from './modules/scep-challenges/scep-challenges.routes.ts';
+import { createScepChallengeService } from './modules/scep-challenges/scep-challenges.service.ts';
+import { signingIdentityRoutes } from './modules/signing-identities/signing-identities.routes.ts';
+import { createSigningIdentityService } from './modules/signing-identities/signing-identities.service.ts';
+import rateLimit from '@fastify/rate-limit';
+import { AppError, ErrorCode } from './errors.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -66,7 +75,7 @@ export interface ServiceHooks {
   onInvitationsQueued?: () => void;
 }
 
-export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl' | 'mailFrom'>, hooks: ServiceHooks = {}) {
+export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir'>, hooks: ServiceHooks = {}) {
   const { db } = database;
   const organizations = createOrganizationService({ db });
   const catalog = createCatalogService({ db });
@@ -81,8 +90,25 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
     segments,
     enterprises,
   });
+  const signingIdentities = createSigningIdentityService({
+    db,
+    secrets: lazySecretBox(config),
+    organizationName: async (organizationId) => (await organizations.find(organizationId))?.name ?? 'enrolld',
+  });
+  const scepChallenges = createScepChallengeService({ db });
   return {
     organizations,
+    signingIdentities,
+    scepChallenges,
+    enrollmentPages: createEnrollmentPageService({
+      db,
+      publicUrl: config.publicUrl,
+      organizations,
+      enterprises,
+      signingIdentities,
+      scepChallenges,
+      adapters: PLATFORM_ADAPTERS,
+    }),
     redemption: createRedemptionService({ db, presentToken: enrollmentTokens.get }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db }),
@@ -105,6 +131,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -143,6 +170,13 @@ export async function buildApp({ config, database, logStream, services: given }:
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } as never });
 
+  // Limits are declared per route (config.rateLimit): the public /enroll links per client
+  // address, redemption per API key. Exceeding one answers 429/1004 with Retry-After.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new AppError(ErrorCode.TooManyRequests, `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
   registerAuth(app, {
     rootKey: config.rootKey,
     authenticateKey: (token) => services.serviceAccounts.authenticate(token),
@@ -164,8 +198,12 @@ export async function buildApp({ config, database, logStream, services: given }:
     const enterprisePath = `/v1/organizations/:organizationId/mdm/${adapter.platform}/enterprise`;
     await app.register(enterpriseRoutes, { prefix: enterprisePath, enterprises: services.enterprises, adapter });
     await app.register(enrollmentTokenRoutes, { prefix: `${enterprisePath}/enrollment-tokens`, tokens: services.enrollmentTokens, adapter });
-    await app.register(redemptionRoutes, { prefix: enterprisePath, redemption: services.redemption, adapter });
+    await app.register(redemptionRoutes, { prefix: enterprisePath, redemption: services.redemption, adapter, rateLimit: config.redeemRateLimit });
   }
+  const appleEnterprise = '/v1/organizations/:organizationId/mdm/apple/enterprise';
+  await app.register(signingIdentityRoutes, { prefix: `${appleEnterprise}/signing-certificate`, signingIdentities: services.signingIdentities });
+  await app.register(scepChallengeRoutes, { prefix: `${appleEnterprise}/scep-challenges`, scepChallenges: services.scepChallenges, rateLimit: config.redeemRateLimit });
+  await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, rateLimit: config.enrollRateLimit });
 
   return app;
 }

@@ -27,6 +27,14 @@ export interface Config {
   readonly mailFrom: string;
   /** Requests per minute per client address on the public /enroll pages. */
   readonly enrollRateLimit: number;
+  /** Requests per minute per API key on /redeem and the SCEP challenge check. */
+  readonly redeemRateLimit: number;
+  /**
+   * Fastify's trustProxy: whether X-Forwarded-For names the client (behind a load balancer the
+   * per-address limits would otherwise count every user as the balancer). false, true, or the
+   * proxies' addresses/CIDRs (comma-separated in the variable).
+   */
+  readonly trustProxy: boolean | string[];
   readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
   readonly email: {
@@ -55,6 +63,8 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: '--smtp-url',
   MAIL_FROM: '--mail-from',
   ENROLLD_ENROLL_RATE_LIMIT: '--enroll-rate-limit',
+  ENROLLD_REDEEM_RATE_LIMIT: '--redeem-rate-limit',
+  ENROLLD_TRUST_PROXY: '--trust-proxy',
   REDIS_URL: '--redis-url',
   LOG_LEVEL: '--log-level',
   ENROLLD_EMAIL_MAX_ATTEMPTS: '--email-max-attempts',
@@ -121,6 +131,14 @@ function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
   return invalid('DATABASE_URL', 'sqlite:PATH or postgres://USER@HOST/DB', raw);
 }
 
+function parseTrustProxy(source: ConfigSource): boolean | string[] {
+  const raw = read(source, 'ENROLLD_TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (!/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(raw)) invalid('ENROLLD_TRUST_PROXY', 'true, false or comma-separated proxy addresses/CIDRs', raw);
+  return raw.split(',').map((address) => address.trim());
+}
+
 function parseLogLevel(source: ConfigSource): LogLevel {
   const raw = read(source, 'LOG_LEVEL');
   if (raw === undefined) return 'info';
@@ -172,6 +190,8 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
     smtpUrl: parseUrl(source, 'SMTP_URL', ['smtp://', 'smtps://']),
     mailFrom: parseMailFrom(source),
     enrollRateLimit: parseInteger(source, 'ENROLLD_ENROLL_RATE_LIMIT', 60, 1, 1_000_000),
+    redeemRateLimit: parseInteger(source, 'ENROLLD_REDEEM_RATE_LIMIT', 6000, 1, 10_000_000),
+    trustProxy: parseTrustProxy(source),
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis://', 'rediss://']),
     logLevel: parseLogLevel(source),
     email: Object.freeze({

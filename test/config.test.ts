@@ -17,6 +17,8 @@ describe('configuration', () => {
       smtpUrl: null,
       mailFrom: 'enrolld <no-reply@localhost>',
       enrollRateLimit: 60,
+      redeemRateLimit: 6000,
+      trustProxy: false,
       redisUrl: null,
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120 },
@@ -37,6 +39,8 @@ describe('configuration', () => {
         SMTP_URL: 'smtps://user:pass@mail.example.com:465',
         MAIL_FROM: 'IT <it@example.com>',
         ENROLLD_ENROLL_RATE_LIMIT: '120',
+        ENROLLD_REDEEM_RATE_LIMIT: '100000',
+        ENROLLD_TRUST_PROXY: '10.0.0.0/8, 192.168.1.10',
         REDIS_URL: 'redis://127.0.0.1:6379',
         LOG_LEVEL: 'debug',
       },
@@ -47,6 +51,9 @@ describe('configuration', () => {
     assert.equal(config.dataDir, path.resolve('/srv', 'state'));
     assert.deepEqual(config.database, { kind: 'sqlite', file: '/var/lib/enrolld/db.sqlite' });
     assert.equal(config.enrollRateLimit, 120);
+    assert.equal(config.redeemRateLimit, 100_000);
+    assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '192.168.1.10']);
+    assert.equal(loadConfig({ ENROLLD_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
   });
 
@@ -66,6 +73,8 @@ describe('configuration', () => {
     [{ SMTP_URL: 'http://mail' }, /^SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//],
     [{ MAIL_FROM: 'nobody' }, /^MAIL_FROM must be a single-line address/],
     [{ ENROLLD_ENROLL_RATE_LIMIT: '0' }, /^ENROLLD_ENROLL_RATE_LIMIT must be an integer from 1/],
+    [{ ENROLLD_REDEEM_RATE_LIMIT: '-1' }, /^ENROLLD_REDEEM_RATE_LIMIT must be an integer from 1/],
+    [{ ENROLLD_TRUST_PROXY: 'yes please' }, /^ENROLLD_TRUST_PROXY must be true, false or comma-separated proxy addresses/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a URL starting with redis:\/\//],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],

@@ -9,12 +9,14 @@ import * as foundation from './migrations/0001_foundation.ts';
 import * as enrollmentTokens from './migrations/0002_enrollment_tokens.ts';
 import * as emailOutbox from './migrations/0003_email_outbox.ts';
 import * as redemption from './migrations/0004_redemption.ts';
+import * as appleEnrollment from './migrations/0005_apple_enrollment.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_enrollment_tokens': enrollmentTokens,
   '0003_email_outbox': emailOutbox,
   '0004_redemption': redemption,
+  '0005_apple_enrollment': appleEnrollment,
 };
 
 const provider: MigrationProvider = {

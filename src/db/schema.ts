@@ -61,6 +61,8 @@ export interface Database {
   emailOutbox: EmailOutboxTable;
   devices: DeviceTable;
   tokenRedemptions: TokenRedemptionTable;
+  signingIdentities: SigningIdentityTable;
+  scepChallenges: ScepChallengeTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -181,4 +183,24 @@ export interface TokenRedemptionTable {
   clientAddress: string | null;
   device: Json;
   createdAt: Timestamp;
+}
+
+export interface SigningIdentityTable {
+  organizationId: string;
+  source: string;
+  certificateChain: string;
+  sealedPrivateKey: string;
+  subject: string;
+  fingerprint: string;
+  notAfter: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ScepChallengeTable {
+  challengeHash: string;
+  organizationId: string;
+  tokenId: string;
+  createdAt: Timestamp;
+  usedAt: Timestamp | null;
 }

@@ -47,6 +47,18 @@ export interface EnterpriseSettingsSpec {
   notReadyReason(settings: Record<string, unknown>): string | null;
 }
 
+/** What a platform's public enrollment page offers besides the common parts (see enrollment-pages). */
+export interface EnrollmentActions {
+  /** The main button's target: the Apple profile, the Windows deep link; null when there is none. */
+  primaryHref: string | null;
+  /** Android: the provisioning JSON the page shows as a QR code. */
+  qrPayload?: Record<string, unknown>;
+  /** Android: the work-profile enrollment link for personal devices. */
+  workProfileHref?: string;
+  /** Windows: the server address and account for manual enrollment. */
+  manual?: { server: string; account: string };
+}
+
 export interface PlatformAdapter {
   platform: Platform;
   /** Human name, e.g. "Apple". */
@@ -71,4 +83,6 @@ export interface PlatformAdapter {
   serialize(token: StoredToken, context: SerializeContext): Record<string, unknown>;
   /** What the invitation's inline QR code encodes, for platforms that enroll by scanning one. */
   invitationQrPayload?(token: StoredToken, enterprise: Enterprise): Record<string, unknown>;
+  /** What the token's public page at `pageUrl` offers the person enrolling. */
+  enrollmentActions(token: StoredToken, enterprise: Enterprise, pageUrl: string): EnrollmentActions;
 }

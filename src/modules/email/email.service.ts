@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { Language } from '../../http/schemas.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
 import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
@@ -68,7 +69,7 @@ export function createEmailService(deps: EmailServiceDeps) {
           enterprise,
           language,
           emailText: row.emailText ?? token.emailText,
-          enrollmentLink: `${deps.publicUrl}/enroll/${token.platform}/${token.enrollCode}`,
+          enrollmentLink: enrollmentLink(deps.publicUrl, token),
           qrPayload: deps.adapters[token.platform].invitationQrPayload?.(token, enterprise) ?? null,
         });
         composed.set(row.id, {

@@ -155,6 +155,21 @@ export async function findTokensByIds(db: Db, ids: readonly string[], now: strin
   return rows.map((row) => toStoredToken(row, now));
 }
 
+/**
+ * The token a (normalized) enroll code names on a platform, whatever its organization: codes are
+ * unique across the installation, and the public /enroll links carry nothing else.
+ */
+export async function findTokenByPublicCode(db: Db, platform: Platform, code: string, now: string): Promise<StoredToken | null> {
+  const row = await db
+    .selectFrom('enrollmentTokens as t')
+    .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
+    .select(tokenColumns)
+    .where('t.enrollCode', '=', code)
+    .where('t.platform', '=', platform)
+    .executeTakeFirst();
+  return row ? toStoredToken(row, now) : null;
+}
+
 /** The token a (normalized) enroll code names, within one organization and platform. */
 export async function findTokenByCode(db: Db, organizationId: string, platform: Platform, code: string, now: string): Promise<StoredToken | null> {
   const row = await baseQuery(db, organizationId, platform).where('t.enrollCode', '=', code).executeTakeFirst();

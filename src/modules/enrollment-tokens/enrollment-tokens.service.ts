@@ -15,6 +15,7 @@ import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
 import { createBulkTokens } from './bulk-create.ts';
+import { enrollmentLink } from './enrollment-link.ts';
 import * as repository from './enrollment-tokens.repository.ts';
 import type { BulkResult, CommonTokenInput, StoredToken, TokenFilters } from './enrollment-tokens.types.ts';
 import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveReferences, rowFactory } from './token-writes.ts';
@@ -46,7 +47,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     if (count > 0) deps.onInvitationsQueued?.();
   };
 
-  const linkFor = (token: StoredToken) => `${publicUrl}/enroll/${token.platform}/${token.enrollCode}`;
+  const linkFor = (token: StoredToken) => enrollmentLink(publicUrl, token);
 
   /** Serialize tokens with everything they reference, loaded in one query per kind of thing. */
   async function present(organizationId: string, adapter: PlatformAdapter, tokens: StoredToken[]) {

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
+import { perKeyLimit } from '../../http/rate-limits.ts';
 import { ok } from '../../http/envelope.ts';
 import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
 import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
@@ -62,15 +63,18 @@ const AttemptSchema = Type.Object(
   { description: 'A redemption attempt' },
 );
 
-export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: RedemptionService; adapter: PlatformAdapter }> = async (app, { redemption, adapter }) => {
+export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: RedemptionService; adapter: PlatformAdapter; rateLimit: number }> = async (
+  app,
+  { redemption, adapter, rateLimit },
+) => {
   const tokenPermission = (action: string) => ({ auth: { permission: `mdm.${adapter.platform}.enrollmentToken.${action}` } });
-  const errors = errorResponses(400, 401, 403, 404);
+  const errors = errorResponses(400, 401, 403, 404, 429);
   const tokenTags = [`${adapter.label} enrollment tokens`];
 
   app.post(
     '/enrollment-tokens/redeem',
     {
-      config: tokenPermission('redeem'),
+      config: { ...tokenPermission('redeem'), rateLimit: perKeyLimit(rateLimit) },
       schema: {
         tags: tokenTags,
         summary: 'Report the device that enrolled with a code: PENDING → DONE, exactly once',

@@ -46,6 +46,11 @@ export function provisioningPayload(enterprise: Enterprise, enrollmentToken: str
   };
 }
 
+/** Android Enterprise's work-profile enrollment link for personal devices. */
+export function workProfileLink(enrollmentToken: string): string {
+  return `https://enterprise.google.com/android/enroll?et=${encodeURIComponent(enrollmentToken)}`;
+}
+
 const tokenSchema = Type.Object(
   {
     ...commonResponseFields,
@@ -136,6 +141,12 @@ export const androidAdapter: PlatformAdapter = {
   },
 
   invitationQrPayload: (token, enterprise) => provisioningPayload(enterprise, token.enrollCode),
+
+  enrollmentActions: (token, enterprise) => ({
+    primaryHref: null,
+    qrPayload: provisioningPayload(enterprise, token.enrollCode),
+    workProfileHref: workProfileLink(token.enrollCode),
+  }),
 
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
     const options = token.options as unknown as AndroidOptions;

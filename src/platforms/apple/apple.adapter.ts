@@ -73,6 +73,8 @@ export const appleAdapter: PlatformAdapter = {
     };
   },
 
+  enrollmentActions: (_token, _enterprise, pageUrl) => ({ primaryHref: `${pageUrl}/profile` }),
+
   checkReferences(body, items) {
     for (const id of (body.profiles as string[] | undefined) ?? []) {
       if (items.get(id.toLowerCase())?.data.type === 'attached') throw new AppError(ErrorCode.AttachedProfileNotAllowed, undefined, { profile: id });

@@ -23,6 +23,22 @@ interface WindowsOptions {
   winPolicyAssignments: Assignment[];
 }
 
+/**
+ * The deep link that opens Windows' "Access work or school" MDM enrollment with everything filled
+ * in. Parameter names are lowercase, values URL-encoded.
+ */
+export function windowsEnrollmentLink(email: string, discoveryUrl: string, code: string): string {
+  const query = [
+    ['mode', 'mdm'],
+    ['username', email],
+    ['servername', discoveryUrl],
+    ['accesstoken', code],
+  ]
+    .map(([name, value]) => `${name}=${encodeURIComponent(value!)}`)
+    .join('&');
+  return `ms-device-enrollment:?${query}`;
+}
+
 const tokenSchema = Type.Object(
   {
     ...commonResponseFields,
@@ -82,6 +98,12 @@ export const windowsAdapter: PlatformAdapter = {
   optionsAsBody(token) {
     const options = token.options as unknown as WindowsOptions;
     return { ...policyFieldsAsBody(token.policyId, options.winPolicyAssignments, POLICY_NAMING), segmentId: token.segmentId };
+  },
+
+  enrollmentActions(token, enterprise) {
+    const discoveryUrl = enterprise.settings.discoveryUrl as string | null;
+    if (!discoveryUrl) return { primaryHref: null };
+    return { primaryHref: windowsEnrollmentLink(token.mdmUser.email, discoveryUrl, token.enrollCode), manual: { server: discoveryUrl, account: token.mdmUser.email } };
   },
 
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {

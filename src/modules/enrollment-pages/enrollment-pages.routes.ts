@@ -1,0 +1,114 @@
+/**
+ * The public enrollment links — no API key, rate-limited per client address:
+ *
+ *   GET /enroll/:platform/:code            the page (HTML)
+ *   GET /enroll/apple/:code/profile        the CMS-signed .mobileconfig
+ *   GET /enroll/android/:code/qr.png|.svg  the provisioning QR code
+ *
+ * Responses are never cached and never leak the code through Referer; the pages may not run
+ * scripts (Content-Security-Policy), so nothing injected could run even if escaping failed.
+ * Too many requests answer 429/1004: an HTML notice for a browser, the envelope otherwise.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { perAddressLimit } from '../../http/rate-limits.ts';
+import type { EnrollmentPageService, FileResult, PageResult } from './enrollment-pages.service.ts';
+import { negotiateLanguage, renderNotice } from './render-page.ts';
+
+const PAGE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+};
+
+const Code = Type.String({ maxLength: 64, description: "The token's enrollCode, as in the invitation link" });
+const PageParams = Type.Object(
+  { platform: Type.String({ maxLength: 16, description: 'apple, windows or android' }), code: Code },
+  { additionalProperties: false },
+);
+const CodeParams = Type.Object({ code: Code }, { additionalProperties: false });
+const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String({ description: 'An HTML page' }) } } });
+const Binary = (description: string, contentType: string) => ({ description, content: { [contentType]: { schema: Type.String({ description }) } } });
+const NOTICES = { 404: Html('Unknown or revoked link: a notice page'), 410: Html('Expired or used link: a notice page') };
+
+function send(reply: FastifyReply, result: PageResult | FileResult) {
+  reply.headers(PAGE_SECURITY_HEADERS);
+  if (result.kind === 'file') {
+    reply.type(result.contentType);
+    if (result.filename) reply.header('content-disposition', `attachment; filename="${result.filename}"`);
+    return reply.send(result.body);
+  }
+  return reply.code(result.kind === 'notice' ? result.status : 200).type('text/html; charset=utf-8').send(result.html);
+}
+
+const wantsHtml = (request: FastifyRequest) => /text\/html/i.test(request.headers.accept ?? '');
+const languageOf = (request: FastifyRequest) => negotiateLanguage(request.headers['accept-language']);
+
+export interface EnrollmentPageRouteOptions {
+  pages: EnrollmentPageService;
+  /** Requests per minute per client address (ENROLLD_ENROLL_RATE_LIMIT). */
+  rateLimit: number;
+}
+
+export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRouteOptions> = async (app, { pages, rateLimit }) => {
+  const config = { auth: { public: true } as const, rateLimit: perAddressLimit(rateLimit) };
+  const tags = ['Enrollment links (public)'];
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AppError && error.code === ErrorCode.TooManyRequests && wantsHtml(request)) {
+      return reply.code(429).headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderNotice('tooMany', languageOf(request)));
+    }
+    throw error; // the envelope, from the application's error handler
+  });
+
+  app.get(
+    '/:platform/:code',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The enrollment page a user opens on the device (HTML, in the token’s language)',
+        security: [],
+        params: PageParams,
+        response: { 200: Html('The enrollment page'), ...NOTICES },
+      },
+    },
+    async (request, reply) => send(reply, await pages.page(request.params.platform, request.params.code, languageOf(request))),
+  );
+
+  app.get(
+    '/apple/:code/profile',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The CMS-signed MDM enrollment profile (.mobileconfig) with a one-time SCEP challenge',
+        security: [],
+        params: CodeParams,
+        response: { 200: Binary('A DER CMS SignedData .mobileconfig', 'application/x-apple-aspen-config'), ...NOTICES },
+      },
+    },
+    async (request, reply) => send(reply, await pages.appleProfile(request.params.code, languageOf(request))),
+  );
+
+  for (const format of ['png', 'svg'] as const) {
+    app.get(
+      `/android/:code/qr.${format}`,
+      {
+        config,
+        schema: {
+          tags,
+          summary: `The Android provisioning QR code (${format.toUpperCase()}); it encodes the token's config.qrCode`,
+          security: [],
+          params: CodeParams,
+          response: { 200: Binary(`The QR code as ${format.toUpperCase()}`, format === 'png' ? 'image/png' : 'image/svg+xml'), ...NOTICES },
+        },
+      },
+      async (request, reply) => send(reply, await pages.androidQr(request.params.code, format, languageOf(request))),
+    );
+  }
+};

@@ -1,0 +1,109 @@
+/**
+ * What the public enrollment links resolve to: the token a code names (on its platform, in any
+ * organization), and the page, the signed Apple profile or the Android QR code made from it.
+ * Links that cannot be used resolve to a notice that says only that: expired or used → 410,
+ * revoked or unknown → 404. HTTP-free: the routes turn results into responses.
+ */
+import QRCode from 'qrcode';
+import type { Db } from '../../db/database.ts';
+import { signCms } from '../../crypto/cms-sign.ts';
+import type { Language } from '../../http/schemas.ts';
+import { normalizeEnrollCode } from '../../lib/enroll-code.ts';
+import { nowIso } from '../../lib/time.ts';
+import { buildEnrollmentProfile } from '../../platforms/apple/enrollment-profile.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
+import { findTokenByPublicCode } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
+import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { Enterprise } from '../enterprises/enterprises.types.ts';
+import type { OrganizationService } from '../organizations/organizations.service.ts';
+import type { Organization, Platform } from '../organizations/organizations.types.ts';
+import type { ScepChallengeService } from '../scep-challenges/scep-challenges.service.ts';
+import type { SigningIdentityService } from '../signing-identities/signing-identities.service.ts';
+import { type Notice, renderEnrollmentPage, renderNotice } from './render-page.ts';
+
+export interface EnrollmentPageDeps {
+  db: Db;
+  publicUrl: string;
+  organizations: Pick<OrganizationService, 'find'>;
+  enterprises: Pick<EnterpriseService, 'getOrCreate'>;
+  signingIdentities: Pick<SigningIdentityService, 'signer'>;
+  scepChallenges: Pick<ScepChallengeService, 'issue'>;
+  adapters: Readonly<Record<Platform, PlatformAdapter>>;
+}
+
+/** A link that cannot be used, as an HTML page with its status. */
+export interface NoticeResult {
+  kind: 'notice';
+  status: 404 | 410;
+  html: string;
+}
+
+export type PageResult = { kind: 'page'; html: string } | NoticeResult;
+export type FileResult = { kind: 'file'; body: Buffer | string; contentType: string; filename?: string } | NoticeResult;
+
+interface LiveToken {
+  token: StoredToken;
+  organization: Organization;
+  enterprise: Enterprise;
+  adapter: PlatformAdapter;
+}
+
+const NOTICE_STATUS: Record<Exclude<Notice, 'tooMany'>, 404 | 410> = { expired: 410, used: 410, notFound: 404 };
+
+export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
+  const notice = (which: Exclude<Notice, 'tooMany'>, language: Language): NoticeResult => ({
+    kind: 'notice',
+    status: NOTICE_STATUS[which],
+    html: renderNotice(which, language),
+  });
+
+  /** The live token a link names, or the notice to show (in the token's language when there is one). */
+  async function resolve(platform: string, rawCode: string, fallbackLanguage: Language): Promise<LiveToken | NoticeResult> {
+    const adapter = deps.adapters[platform as Platform] as PlatformAdapter | undefined;
+    const code = normalizeEnrollCode(rawCode);
+    const token = adapter && code ? await findTokenByPublicCode(deps.db, adapter.platform, code, nowIso()) : null;
+    // A revoked token reads like an unknown one: the link says nothing about what it was.
+    if (!adapter || !token || token.state === 'DELETED') return notice('notFound', fallbackLanguage);
+    if (token.state === 'EXPIRED') return notice('expired', token.language);
+    if (token.state === 'DONE') return notice('used', token.language);
+    const organization = await deps.organizations.find(token.organizationId);
+    if (!organization) return notice('notFound', fallbackLanguage);
+    const enterprise = await deps.enterprises.getOrCreate(token.organizationId, adapter.platform);
+    return { token, organization, enterprise, adapter };
+  }
+
+  return {
+    async page(platform: string, code: string, fallbackLanguage: Language): Promise<PageResult> {
+      const live = await resolve(platform, code, fallbackLanguage);
+      if ('kind' in live) return live;
+      const { token, organization, enterprise, adapter } = live;
+      const actions = adapter.enrollmentActions(token, enterprise, enrollmentLink(deps.publicUrl, token));
+      return { kind: 'page', html: await renderEnrollmentPage({ token, organizationName: organization.name, branding: enterprise.configuration, actions }) };
+    },
+
+    /** The CMS-signed enrollment profile, with a fresh one-time SCEP challenge. */
+    async appleProfile(code: string, fallbackLanguage: Language): Promise<FileResult> {
+      const live = await resolve('apple', code, fallbackLanguage);
+      if ('kind' in live) return live;
+      const { token, organization, enterprise } = live;
+      const challenge = await deps.scepChallenges.issue(token);
+      const xml = buildEnrollmentProfile({ token, enterprise, organizationName: organization.name, challenge });
+      const signed = signCms(Buffer.from(xml, 'utf8'), await deps.signingIdentities.signer(organization.id));
+      return { kind: 'file', body: signed, contentType: 'application/x-apple-aspen-config', filename: `${organization.slug}-enrollment.mobileconfig` };
+    },
+
+    /** The Android provisioning QR code, as PNG or SVG. */
+    async androidQr(code: string, format: 'png' | 'svg', fallbackLanguage: Language): Promise<FileResult> {
+      const live = await resolve('android', code, fallbackLanguage);
+      if ('kind' in live) return live;
+      const payload = JSON.stringify(live.adapter.invitationQrPayload?.(live.token, live.enterprise));
+      return format === 'png'
+        ? { kind: 'file', body: await QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }), contentType: 'image/png' }
+        : { kind: 'file', body: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }), contentType: 'image/svg+xml' };
+    },
+  };
+}
+
+export type EnrollmentPageService = ReturnType<typeof createEnrollmentPageService>;
