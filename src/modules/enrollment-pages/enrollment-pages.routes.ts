@@ -55,7 +55,9 @@ export interface EnrollmentPageRouteOptions {
 }
 
 export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRouteOptions> = async (app, { pages, rateLimit }) => {
-  const config = { auth: { public: true } as const, rateLimit: perAddressLimit(rateLimit) };
+  const config = { auth: { public: true } as const };
+  // One budget per address for all the links (page, profile, QR), not one per route.
+  app.addHook('onRequest', app.rateLimit(perAddressLimit(rateLimit)));
   const tags = ['Enrollment links (public)'];
 
   app.setErrorHandler((error, request, reply) => {

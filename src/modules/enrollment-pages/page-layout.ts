@@ -40,7 +40,7 @@ const FOOT = `</main>
 
 export const ENROLLMENT_PAGE = `${HEAD}
 <div class="card">
-{{#logo}}<img class="logo" src="{{logo}}" alt="{{org}}">{{/logo}}
+{{#logo}}<img class="logo" id="brand-logo" src="{{logo}}" alt="{{org}}">{{/logo}}
 <h1>{{title}}</h1>
 <p>{{greeting}}</p>
 <p>{{intro}}</p>
