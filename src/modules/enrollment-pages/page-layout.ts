@@ -15,7 +15,7 @@ const HEAD = `<!doctype html>
 <title>{{title}}</title>
 <style>
 body{margin:0;background:#f4f5f7;color:#1f2328;font:16px/1.5 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
-main{max-width:600px;margin:0 auto;padding:16px}
+main{max-width:600px;margin:0 auto;padding:16px;overflow-wrap:anywhere}
 .card{background:#fff;border-radius:10px;border-top:6px solid var(--brand);padding:20px 22px;margin-bottom:16px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h1{font-size:22px;line-height:1.3;margin:0 0 12px}
 h2{font-size:17px;margin:20px 0 8px}
