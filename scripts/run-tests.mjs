@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts file with node's built-in test runner through tsx.
+// Runs every test/**/*.test.ts file with node's built-in test runner through tsx: once on SQLite,
+// and once more on PostgreSQL when TEST_DATABASE_URL is set (ENROLLD_TEST_DIALECT=postgres makes
+// each test context use its own schema there; see test/helpers/database.ts).
 // (Node 20's --test does not expand globs itself.) Extra arguments are passed to node, e.g.
 // `npm test -- --test-name-pattern=bulk`; a path argument ending in .test.ts narrows the files.
 import { spawnSync } from 'node:child_process';
@@ -16,10 +18,16 @@ const files = named.length > 0
       .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
       .sort();
 
-const result = spawnSync(
-  process.execPath,
-  // A test that hangs fails after two minutes instead of holding CI until its time runs out.
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...passThrough, ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const dialects = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+let failed = false;
+for (const dialect of dialects) {
+  console.log(`# database: ${dialect}`);
+  const result = spawnSync(
+    process.execPath,
+    // A test that hangs fails after two minutes instead of holding CI until its time runs out.
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...passThrough, ...files],
+    { stdio: 'inherit', env: { ...process.env, ENROLLD_TEST_DIALECT: dialect } },
+  );
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

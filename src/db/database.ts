@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
-import { ConfigError } from '../config.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -44,10 +44,45 @@ function openSqlite(file: string): SQLite.Database {
   return connection;
 }
 
-export function openDatabase(config: DatabaseConfig): DatabaseHandle {
-  if (config.kind !== 'sqlite') {
-    throw new ConfigError('DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite:PATH');
+/** Connections per process; several API nodes and workers share the server's max_connections. */
+const POSTGRES_POOL_SIZE = 10;
+/** A query waits this long for a free pooled connection, or for the server to accept one. */
+const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
+// timestamptz and jsonb come back as Date and parsed JSON (toIso / decodeJson accept both);
+// bigint (count(*), bigserial) is parsed as a JS number: our counts are far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+async function pingWith(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+function openPostgres(url: string, onError: (error: Error) => void): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POSTGRES_POOL_SIZE,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+  });
+  // Without a listener, a server restart surfaces as an unhandled 'error' event of an idle client
+  // and kills the process; with it the client is dropped and the next query opens a new one.
+  pool.on('error', onError);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return { db, dialect: 'postgres', ping: () => pingWith(db), close: () => db.destroy() };
+}
+
+/**
+ * `onError` hears about connections the server dropped while idle (PostgreSQL restarts, network
+ * cuts); they are logged, never fatal. Queries in flight fail with their own error and later ones
+ * reconnect.
+ */
+export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
+  if (config.kind === 'postgres') return openPostgres(config.url, onError);
   const connection = openSqlite(config.file);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: connection }),
@@ -60,14 +95,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   return {
     db,
     dialect: dialectOf(db),
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingWith(db),
     async close() {
       clearInterval(optimizer);
       await db.destroy();

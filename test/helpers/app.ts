@@ -10,8 +10,11 @@ import { buildApp } from '../../src/app.ts';
 import { type ConfigSource, loadConfig, type Config } from '../../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createTestDatabase, ON_POSTGRES } from './database.ts';
 
 export const ROOT_KEY = 'test-root-key-0123456789abcdef';
+/** PostgreSQL requires ENROLLD_SECRET_KEY (on SQLite tests let enrolld generate its own). */
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123';
 
 export interface TestContext {
   app: FastifyInstance;
@@ -23,9 +26,12 @@ export interface TestContext {
 
 export async function createTestContext(env: ConfigSource = {}, logStream?: NodeJS.WritableStream): Promise<TestContext> {
   const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-test-'));
+  const testDatabase = await createTestDatabase(dir);
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'enrolld.sqlite')}`,
+    DATABASE_URL: testDatabase.url,
     ENROLLD_ROOT_KEY: ROOT_KEY,
+    ...(ON_POSTGRES ? { ENROLLD_SECRET_KEY: TEST_SECRET_KEY } : {}),
+    ENROLLD_DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -40,6 +46,7 @@ export async function createTestContext(env: ConfigSource = {}, logStream?: Node
     async close() {
       await app.close();
       await database.close();
+      await testDatabase.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

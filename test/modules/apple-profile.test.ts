@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { statSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parsePlist } from 'plist';
@@ -134,8 +134,12 @@ describe('Apple enrollment profile', () => {
     assert.ok(!rows[0]!.sealedPrivateKey.includes('PRIVATE KEY'), 'the key is not stored in the clear');
     assert.match(rows[0]!.sealedPrivateKey, /^v1:/);
     const secretFile = path.join(ctx.config.dataDir, SECRET_KEY_FILE);
-    assert.equal(statSync(secretFile).mode & 0o777, 0o600);
-    assert.ok(readFileSync(secretFile, 'utf8').trim().length >= 32);
+    if (ctx.config.secretKey === null) {
+      assert.equal(statSync(secretFile).mode & 0o777, 0o600, 'a generated secret only its owner can read');
+      assert.ok(readFileSync(secretFile, 'utf8').trim().length >= 32);
+    } else {
+      assert.ok(!existsSync(secretFile), 'with ENROLLD_SECRET_KEY nothing is generated');
+    }
     const identity = await signingIdentity(org);
     assert.ok(!JSON.stringify(identity).includes('PRIVATE'), 'the key is never answered');
   });
