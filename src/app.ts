@@ -42,6 +42,7 @@ import { createScepChallengeService } from './modules/scep-challenges/scep-chall
 import { signingIdentityRoutes } from './modules/signing-identities/signing-identities.routes.ts';
 import { createSigningIdentityService } from './modules/signing-identities/signing-identities.service.ts';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from './errors.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
@@ -171,9 +172,19 @@ export async function buildApp({ config, database, logStream, services: given }:
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } as never });
 
   // Limits are declared per route (config.rateLimit): the public /enroll links per client
-  // address, redemption per API key. Exceeding one answers 429/1004 with Retry-After.
+  // address, redemption per API key. Exceeding one answers 429/1004 with Retry-After. With
+  // REDIS_URL every node counts in the same Redis; if Redis is unreachable requests are let
+  // through (skipOnError) rather than refused: enrollment must not depend on the limiter.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : null;
+  if (redis) {
+    redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) unavailable'));
+    app.addHook('onClose', async () => {
+      redis.disconnect();
+    });
+  }
   await app.register(rateLimit, {
     global: false,
+    ...(redis ? { redis, nameSpace: 'enrolld:rate-limit:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => new AppError(ErrorCode.TooManyRequests, `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 

@@ -7,9 +7,24 @@ import { pino } from 'pino';
 import { buildApp, createServices } from './app.ts';
 import { bootstrapIfEmpty } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createProcessWorker } from './modules/email/run-worker.ts';
+
+/** How long a starting process waits for its database (started alongside it, say by compose). */
+const DATABASE_WAIT_MS = 60_000;
+
+/** Wait until the database answers, saying so once; give up (and fail start-up) after DATABASE_WAIT_MS. */
+async function waitForDatabase(database: DatabaseHandle, report: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + DATABASE_WAIT_MS;
+  let reported = false;
+  while (!(await database.ping())) {
+    if (Date.now() > deadline) throw new Error(`the database did not answer within ${DATABASE_WAIT_MS / 1000} s`);
+    if (!reported) report('waiting for the database…');
+    reported = true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
 
 export interface ServeOptions {
   /** Run the in-process worker (email outbox); `--no-worker` leaves it to `enrolld worker`. */
@@ -20,7 +35,10 @@ export interface ServeOptions {
 
 export async function startServer(config: Config, options: ServeOptions): Promise<FastifyInstance> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const database = openDatabase(config.database);
+  // Until the app (and its logger) exists, a lost connection is reported on stderr.
+  let reportConnectionLoss: (error: Error) => void = (error) => process.stderr.write(`enrolld: database connection lost: ${error.message}\n`);
+  const database = openDatabase(config.database, (error) => reportConnectionLoss(error));
+  await waitForDatabase(database, (line) => process.stderr.write(`enrolld: ${line}\n`));
   await migrateToLatest(database.db);
 
   // The worker is created after the services it uses; the services wake it through this hook.
@@ -37,6 +55,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   }
 
   const app = await buildApp({ config, database, services });
+  reportConnectionLoss = (error) => app.log.warn({ err: error }, 'database connection lost; the next query reconnects');
   if (options.worker) {
     const emailWorker = createProcessWorker(config, database, services, app.log);
     wakeWorker = () => emailWorker.worker.wake();
@@ -70,10 +89,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
  * SIGINT/SIGTERM stop it gracefully: in-flight messages finish, unstarted claims are released.
  */
 export async function startWorker(config: Config): Promise<void> {
-  const database = openDatabase(config.database);
+  const log = pino({ level: config.logLevel, name: 'enrolld-worker' });
+  const database = openDatabase(config.database, (error) => log.warn({ err: error }, 'database connection lost; the next query reconnects'));
+  await waitForDatabase(database, (line) => log.warn(line));
   await migrateToLatest(database.db);
   const services = createServices(database, config);
-  const log = pino({ level: config.logLevel, name: 'enrolld-worker' });
   const emailWorker = createProcessWorker(config, database, services, log);
   emailWorker.worker.start();
   log.info(`email worker ${emailWorker.worker.owner} started`);

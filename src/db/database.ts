@@ -69,9 +69,12 @@ function openPostgres(url: string, onError: (error: Error) => void): DatabaseHan
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   });
-  // Without a listener, a server restart surfaces as an unhandled 'error' event of an idle client
-  // and kills the process; with it the client is dropped and the next query opens a new one.
+  // Without listeners, a dropped connection surfaces as an unhandled 'error' event — of an idle
+  // client (the pool's), or of a client Kysely has checked out between queries (the client's
+  // own) — and kills the process. With them the client is discarded and the next query opens a
+  // new connection. A test cuts the network under a running server to prove it.
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, dialect: 'postgres', ping: () => pingWith(db), close: () => db.destroy() };
 }

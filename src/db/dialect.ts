@@ -43,6 +43,16 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
+/**
+ * True when `error` means the database could not be reached (refused, dropped, timed out, shut
+ * down) rather than that the request was wrong: the caller should retry later (503).
+ */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)$/.test(code) || /^(08|57P0)/.test(code))) return true;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
+
 /** Run a write, turning a unique-constraint violation into the domain error `onDuplicate` makes. */
 export async function withUniqueCheck<T>(write: Promise<T>, onDuplicate: () => Error): Promise<T> {
   try {

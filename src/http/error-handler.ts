@@ -5,6 +5,7 @@
  * nothing about the cause — the cause is logged with the request id instead.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isConnectionError } from '../db/dialect.ts';
 import { AppError, ERROR_TABLE, ErrorCode } from '../errors.ts';
 import { errorBody, errorBodyOf } from './envelope.ts';
 
@@ -38,7 +39,12 @@ function fromFastifyError(error: FastifyError): AppError | null {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof AppError ? error : fromFastifyError(error);
+    const known =
+      error instanceof AppError
+        ? error
+        : isConnectionError(error)
+          ? new AppError(ErrorCode.ServiceUnavailable, 'Service unavailable: the database does not answer; retry shortly')
+          : fromFastifyError(error);
     if (known) {
       if (known.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
       return reply.code(known.httpStatus).send(errorBodyOf(known));

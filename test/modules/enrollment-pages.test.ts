@@ -277,6 +277,36 @@ describe('rate limit', () => {
     assert.equal(profile.statusCode, 429, 'downloads count too');
   });
 
+  it('with REDIS_URL, counts every node’s requests in one budget', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set' }, async () => {
+    const nodes = [
+      await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '3', REDIS_URL: process.env.REDIS_URL! }),
+      await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '3', REDIS_URL: process.env.REDIS_URL! }),
+    ];
+    try {
+      // A fresh address: Redis keeps counts for a minute, across test runs.
+      const address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const node = nodes[i % 2]!;
+        statuses.push((await node.app.inject({ method: 'GET', url: '/enroll/apple/ZZZZZZZZZZZZ', remoteAddress: address })).statusCode);
+      }
+      assert.deepEqual(statuses, [404, 404, 404, 429]);
+    } finally {
+      for (const node of nodes) await node.close();
+    }
+  });
+
+  it('with Redis unreachable, lets requests through instead of failing them', async () => {
+    const node = await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '1', REDIS_URL: 'redis://127.0.0.1:9' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await node.app.inject({ method: 'GET', url: '/enroll/apple/ZZZZZZZZZZZZ', remoteAddress: '10.9.9.9' })).statusCode, 404);
+      }
+    } finally {
+      await node.close();
+    }
+  });
+
   it('limits /redeem per API key, not per address', async () => {
     const org = await createOrganization(limited.app);
     const second = await createOrganization(limited.app);

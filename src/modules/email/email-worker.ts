@@ -143,6 +143,9 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
         return total;
       }
       next = claimBatch();
+      // If sending fails (the database went away), the prefetched claim may fail too while nobody
+      // awaits it: mark it handled so it cannot surface as an unhandled rejection and kill the process.
+      next.catch(() => undefined);
       await sendBatch(batch);
     }
   }
