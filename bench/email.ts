@@ -5,6 +5,8 @@
  * with the same concurrency, in the same run. Figures are messages per second; the ratio is
  * enrolld's rate over the ceiling's (target ≥ 0.8).
  *
+ * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema per run).
+ *
  * Usage: npm run bench:email [-- --count 2000 --runs 3]
  */
 import { fork } from 'node:child_process';
@@ -18,6 +20,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createEmailWorker } from '../src/modules/email/email-worker.ts';
 import { createSmtpTransport } from '../src/modules/email/transport.ts';
+import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } } });
 const COUNT = Number(values.count);
@@ -34,7 +37,8 @@ async function startSink(): Promise<{ url: string; stop(): void }> {
 const silent = { info: () => {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 
 async function oneRun(dir: string, run: number, sinkUrl: string) {
-  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, `email-${run}.sqlite`)}`, LOG_LEVEL: 'silent', MAIL_FROM: 'Bench <bench@example.com>' });
+  const target = await benchDatabase(dir, `email-${run}`);
+  const config = loadConfig({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', MAIL_FROM: 'Bench <bench@example.com>', ...postgresEnv() });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
   const services = createServices(database, config);
@@ -79,6 +83,7 @@ async function oneRun(dir: string, run: number, sinkUrl: string) {
   if (Number(sent.n) !== COUNT) throw new Error(`only ${sent.n} tokens SENT`);
   await app.close();
   await database.close();
+  await target.drop();
   return { enrolldRate: (COUNT / enrolldMs) * 1000, directRate: (COUNT / directMs) * 1000 };
 }
 
@@ -103,6 +108,7 @@ try {
       (ratio >= 0.8 ? 'yes' : 'NO'),
   );
   console.log(`\nruns (msg/s): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | nodemailer direct ${direct.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(`database: ${databaseLabel()}`);
   console.log('enrolld = claim + compose (one DB read per batch, Mustache render) + send + record outcomes; ceiling = send of pre-rendered messages; both pooled, 5 connections');
 } finally {
   sink.stop();

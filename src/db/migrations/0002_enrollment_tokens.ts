@@ -130,4 +130,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['enrollment_token_tags', 'enrollment_token_counts', 'enrollment_tokens', 'enterprises', 'segments', 'catalog_items']) {
     await db.schema.dropTable(table).execute();
   }
+  // PostgreSQL's trigger functions outlive their triggers (SQLite has none).
+  if (dialectOf(db) === 'postgres') {
+    await sql.raw('drop function if exists enrollment_tokens_count_insert(), enrollment_tokens_count_delete(), enrollment_tokens_count_update()').execute(db);
+  }
 }

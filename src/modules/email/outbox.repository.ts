@@ -96,36 +96,64 @@ export interface Outcome {
  */
 export async function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
+  const sent = outcomes.filter((outcome) => outcome.status === 'SENT');
+  const others = outcomes.filter((outcome) => outcome.status !== 'SENT');
   await db.transaction().execute(async (trx) => {
-    for (const outcome of outcomes) {
-      const attempts = outcome.row.attempts + 1;
-      const updated = await trx
-        .updateTable('emailOutbox')
-        .set({
-          status: outcome.status,
-          attempts,
-          lastError: outcome.error,
-          sentAt: outcome.status === 'SENT' ? outcome.at : null,
-          nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
-          leaseOwner: null,
-          leaseUntil: null,
-        })
-        .where('id', '=', outcome.row.id)
-        .where('leaseOwner', '=', owner)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) continue;
+    if (sent.length > 0) await recordSent(trx, owner, sent);
+    for (const outcome of others) await recordOne(trx, owner, outcome);
+  });
+}
+
+/**
+ * Deliveries, the common case, in a few statements for the whole batch rather than two per
+ * message (on PostgreSQL each statement is a round trip). `sentAt` is the last send of the
+ * batch, within the batch's second or so of the real time of each message.
+ */
+async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Promise<void> {
+  const at = sent.reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), sent[0]!.at);
+  for (const ids of chunks(sent.map((outcome) => outcome.row.id), chunkSizeFor(1))) {
+    const recorded = await trx
+      .updateTable('emailOutbox')
+      .set((eb) => ({ status: 'SENT', attempts: eb('attempts', '+', 1), lastError: null, sentAt: at, nextAttemptAt: at, leaseOwner: null, leaseUntil: null }))
+      .where('leaseOwner', '=', owner)
+      .where('id', 'in', ids)
+      .returning(['tokenId', 'attempts'])
+      .execute();
+    // One token update per distinct attempt count (almost always just "1").
+    const byAttempts = new Map<number, string[]>();
+    for (const row of recorded) byAttempts.set(Number(row.attempts), [...(byAttempts.get(Number(row.attempts)) ?? []), row.tokenId]);
+    for (const [attempts, tokenIds] of byAttempts) {
       await trx
         .updateTable('enrollmentTokens')
-        .set({
-          emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status,
-          emailAttempts: attempts,
-          emailLastError: outcome.error,
-          ...(outcome.status === 'SENT' ? { emailSentAt: outcome.at } : {}),
-        })
-        .where('id', '=', outcome.row.tokenId)
+        .set({ emailStatus: 'SENT', emailAttempts: attempts, emailLastError: null, emailSentAt: at })
+        .where('id', 'in', tokenIds)
         .execute();
     }
-  });
+  }
+}
+
+async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<void> {
+  const attempts = outcome.row.attempts + 1;
+  const updated = await trx
+    .updateTable('emailOutbox')
+    .set({
+      status: outcome.status,
+      attempts,
+      lastError: outcome.error,
+      sentAt: null,
+      nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    .where('id', '=', outcome.row.id)
+    .where('leaseOwner', '=', owner)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return;
+  await trx
+    .updateTable('enrollmentTokens')
+    .set({ emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, emailAttempts: attempts, emailLastError: outcome.error })
+    .where('id', '=', outcome.row.tokenId)
+    .execute();
 }
 
 /** Retire a token's deliveries still waiting for a (re)try: a resend replaces them. */
