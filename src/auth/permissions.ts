@@ -53,8 +53,19 @@ export function isValidGrant(grant: string): boolean {
  * are a set lookup and wildcard grants cannot reach permissions that do not exist.
  */
 export function expandGrants(grants: readonly string[]): ReadonlySet<string> {
-  return new Set(PERMISSIONS.filter((permission) => grants.some((grant) => grantMatches(grant, permission))));
+  // Every authenticated request expands its key's grants; keys share a handful of grant lists.
+  const cacheKey = grants.join('\n');
+  let expanded = expansions.get(cacheKey);
+  if (!expanded) {
+    expanded = new Set(PERMISSIONS.filter((permission) => grants.some((grant) => grantMatches(grant, permission))));
+    if (expansions.size >= MAX_CACHED_EXPANSIONS) expansions.clear();
+    expansions.set(cacheKey, expanded);
+  }
+  return expanded;
 }
+
+const MAX_CACHED_EXPANSIONS = 1000;
+const expansions = new Map<string, ReadonlySet<string>>();
 
 export function isSubset(wanted: ReadonlySet<string>, held: ReadonlySet<string>): boolean {
   for (const permission of wanted) if (!held.has(permission)) return false;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
@@ -84,11 +84,39 @@ function openPostgres(url: string, onError: (error: Error) => void): DatabaseHan
  * cuts); they are logged, never fatal. Queries in flight fail with their own error and later ones
  * reconnect.
  */
+/** Prepared statements kept per SQLite connection (by SQL text); LRU beyond this many. */
+const SQLITE_STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely sees it, with prepared statements reused: Kysely prepares every query
+ * anew, and for the short statements of an API request preparing costs as much as running them.
+ * A statement is only ever used by one query at a time (SQLite calls are synchronous and Kysely
+ * runs one query per connection at a time), so reuse is safe; DDL (migrations) may invalidate
+ * statements, which better-sqlite3 then re-prepares itself.
+ */
+function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sqlText: string) {
+      let statement = statements.get(sqlText);
+      if (statement) {
+        statements.delete(sqlText); // re-insert: most recently used last
+      } else {
+        statement = connection.prepare(sqlText);
+        if (statements.size >= SQLITE_STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sqlText, statement);
+      return statement;
+    },
+  };
+}
+
 export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
   if (config.kind === 'postgres') return openPostgres(config.url, onError);
   const connection = openSqlite(config.file);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: connection }),
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
     plugins: [new CamelCasePlugin()],
   });
   // Through Kysely, so it queues behind any open transaction instead of running inside it.

@@ -25,7 +25,7 @@ const DeviceInput = Type.Object(
   { additionalProperties: false, description: 'The enrolled device; at least one of serialNumber, udid, imei identifies it' },
 );
 
-const RedeemBody = Type.Object(
+export const RedeemBody = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 64, description: "The token's enrollCode (any case; dashes and spaces ignored)" }),
     device: DeviceInput,

@@ -1,0 +1,118 @@
+/**
+ * bench:http — request rates over real HTTP, the load from autocannon in a second process on
+ * 127.0.0.1, each figure against its framework ceiling measured in the same run: a bare Fastify
+ * server (same version, same validator) whose route only validates the same body, or answers a
+ * page of the same size from memory.
+ *
+ *   single create   POST …/apple/enterprise/enrollment-tokens (validate, auth, insert, answer)
+ *   enroll page     GET /enroll/apple/:code (lookup, render the localized page)
+ *   redeem          POST …/enrollment-tokens/redeem, a fresh code per request
+ *
+ * Usage: npm run bench:http [-- --seconds 5 --connections 10 --json]
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { buildApp, createServices } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { validatorCompiler } from '../src/http/validation.ts';
+import { tokenSchemas } from '../src/modules/enrollment-tokens/enrollment-tokens.schemas.ts';
+import { RedeemBody } from '../src/modules/redemption/redemption.routes.ts';
+import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
+import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
+import type { LoadRequest, LoadResult } from './load.ts';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+
+function load(request: Omit<LoadRequest, 'durationSeconds' | 'connections'>): Promise<LoadResult> {
+  const child = fork(path.resolve(import.meta.dirname, 'load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as LoadResult));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load generator exited ${code}`))));
+    child.send({ ...request, durationSeconds: SECONDS, connections: CONNECTIONS });
+  });
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-bench-http-'));
+const target = await benchDatabase(dir, 'http');
+const config = loadConfig({
+  DATABASE_URL: target.url,
+  LOG_LEVEL: 'silent',
+  ENROLLD_ENROLL_RATE_LIMIT: '1000000',
+  ENROLLD_REDEEM_RATE_LIMIT: '10000000',
+  ...postgresEnv(),
+});
+const database = openDatabase(config.database);
+await migrateToLatest(database.db);
+const services = createServices(database, config);
+const app = await buildApp({ config, database, services });
+const base = await app.listen({ port: 0, host: '127.0.0.1' });
+const org = await services.organizations.create({ name: 'Bench Corp', slug: 'bench' });
+const key = await services.serviceAccounts.create(org.id, { name: 'bench', role: 'admin' }, { kind: 'root' });
+const auth = { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' };
+const user = await services.mdmUsers.create(org.id, { email: 'bench@example.com', name: 'Bench User' });
+const tokensUrl = `${base}/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`;
+const createBody = JSON.stringify({ mdmUserId: user.id, sendEmail: false, displayName: 'Bench laptop', tags: ['bench'], duration: 86_400, language: 'en' });
+
+// Codes to redeem: more than the run can use.
+const redeemable: string[] = [];
+for (let batch = 0; batch < 6; batch++) {
+  const emails = Array.from({ length: 10_000 }, (_, i) => `r${batch}-${i}@bench.example.com`);
+  const response = await fetch(`${tokensUrl}/bulk`, { method: 'POST', headers: auth, body: JSON.stringify({ sendEmail: false, userEmails: emails }) });
+  if (!response.ok) throw new Error(await response.text());
+}
+for (const row of await database.db.selectFrom('enrollmentTokens').select('enrollCode').where('organizationId', '=', org.id).execute()) redeemable.push(row.enrollCode);
+const pageCode = redeemable.pop()!;
+const pageHtml = await (await fetch(`${base}/enroll/apple/${pageCode}`)).text();
+
+// The framework ceiling: the same Fastify, the same validator and schemas, nothing behind them.
+const bare = Fastify({ logger: false });
+bare.setValidatorCompiler(validatorCompiler);
+const schemas = tokenSchemas(PLATFORM_ADAPTERS.apple);
+bare.post('/create', { schema: { body: schemas.createBody } }, async () => ({ status: true, data: {} }));
+bare.post('/redeem', { schema: { body: RedeemBody } }, async () => ({ status: true, data: {} }));
+bare.get('/page', async (_request, reply) => reply.type('text/html; charset=utf-8').send(pageHtml));
+const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
+
+const figures: Array<{ figure: string; enrolld: number; ceiling: number; target: string; ok: boolean; unit: string }> = [];
+function record(figure: string, unit: string, enrolld: LoadResult, ceiling: LoadResult, minRatio: number) {
+  if (enrolld.non2xx > 0 || enrolld.errors > 0) throw new Error(`${figure}: ${enrolld.non2xx} non-2xx answers, ${enrolld.errors} errors`);
+  figures.push({ figure: `${figure} (${unit})`, enrolld: enrolld.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target: `≥ ${minRatio}`, ok: enrolld.requestsPerSecond / ceiling.requestsPerSecond >= minRatio, unit });
+  figures.push({ figure: `${figure} p99 (ms)`, enrolld: enrolld.p99Ms, ceiling: ceiling.p99Ms, target: 'report', ok: true, unit: 'ms' });
+}
+
+record('single create', 'req/s', await load({ url: tokensUrl, method: 'POST', headers: auth, body: createBody }), await load({ url: `${bareBase}/create`, method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody }), 0.3);
+record('enrollment page', 'req/s', await load({ url: `${base}/enroll/apple/${pageCode}`, method: 'GET' }), await load({ url: `${bareBase}/page`, method: 'GET' }), 0.3);
+const half = Math.floor(redeemable.length / 2);
+record(
+  'redeem',
+  'req/s',
+  await load({ url: `${tokensUrl}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(0, half) }),
+  await load({ url: `${bareBase}/redeem`, method: 'POST', headers: { 'content-type': 'application/json' }, codes: redeemable.slice(half) }),
+  0.3,
+);
+
+await bare.close();
+await app.close();
+await database.close();
+await target.drop();
+rmSync(dir, { recursive: true, force: true });
+
+if (values.json) {
+  console.log(JSON.stringify({ database: databaseLabel(), figures }));
+} else {
+  const rows = [['figure', 'enrolld', 'ceiling', 'ratio', 'target', 'ok']];
+  for (const f of figures) rows.push([f.figure, f.enrolld.toFixed(f.unit === 'ms' ? 1 : 0), f.ceiling.toFixed(f.unit === 'ms' ? 1 : 0), (f.enrolld / f.ceiling).toFixed(2), f.target, f.ok ? 'yes' : 'NO']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  console.log(`\n${SECONDS} s per figure, ${CONNECTIONS} connections, autocannon in a second process; ${databaseLabel()}`);
+}
