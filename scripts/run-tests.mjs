@@ -8,12 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
+// `--reliability` runs the reliability suite (reliability/) instead of the tests (test/).
 const args = process.argv.slice(2);
+const suite = args.includes('--reliability') ? 'reliability' : 'test';
 const named = args.filter((a) => a.endsWith('.test.ts'));
-const passThrough = args.filter((a) => !a.endsWith('.test.ts'));
+const passThrough = args.filter((a) => !a.endsWith('.test.ts') && a !== '--reliability');
 const files = named.length > 0
   ? named
-  : readdirSync('test', { recursive: true, withFileTypes: true })
+  : readdirSync(suite, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
       .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
       .sort();

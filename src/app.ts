@@ -4,7 +4,7 @@
  * with `app.inject()` against a real database.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -44,6 +44,7 @@ import { createSigningIdentityService } from './modules/signing-identities/signi
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from './errors.ts';
+import { errorBody } from './http/envelope.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -133,6 +134,11 @@ export async function buildApp({ config, database, logStream, services: given }:
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: config.trustProxy,
+    // Errors the router raises before any route runs (a malformed %-escape, a path parameter over
+    // the router's length limit): in the envelope like every other client mistake.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      reply.code(400).send(errorBody(ErrorCode.ValidationError, `Validation Error: the URL is not valid (${error.message.slice(0, 200)})`));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

@@ -40,6 +40,16 @@ describe('envelope and error mapping', () => {
     }
   });
 
+  it('answers URLs the router refuses (an over-long path parameter, a broken %-escape) with 400/3000 in the envelope', async () => {
+    // Found by the reliability fuzzer: Fastify answered these 414/400 in its own format.
+    for (const url of [`${usersUrl()}/${'a'.repeat(500)}`, `${usersUrl()}/%E0%A4%A`]) {
+      const response = await call(ctx.app, 'GET', url, { token: org.adminToken });
+      assert.equal(response.statusCode, 400, url);
+      assert.equal(response.body.status, false);
+      assert.equal(response.body.error.code, 3000);
+    }
+  });
+
   it('answers malformed JSON with 400/3000', async () => {
     const response = await call(ctx.app, 'POST', usersUrl(), { token: org.adminToken, raw: { payload: '{"email": ', contentType: 'application/json' } });
     assert.equal(response.statusCode, 400);

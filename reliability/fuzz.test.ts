@@ -1,0 +1,117 @@
+/**
+ * Property-based fuzzing (fast-check) of every route's body, query and params: whatever arrives,
+ * the answer is never a 5xx, always the envelope (or, on the public pages, an HTML notice), and a
+ * refused request writes nothing. Valid bodies are mutated one field at a time as well, so the
+ * inputs reach past the first check. Bounded by FUZZ_RUNS per route (default 25).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { createTestContext, type TestContext } from '../test/helpers/app.ts';
+import { createMdmUser, createOrganization, type TestOrganization } from '../test/helpers/factories.ts';
+import { call } from '../test/helpers/http.ts';
+import { createToken, PLATFORMS } from '../test/helpers/tokens.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const TABLES = ['organizations', 'service_accounts', 'mdm_users', 'catalog_items', 'segments', 'enterprises', 'enrollment_tokens', 'enrollment_token_tags', 'email_outbox', 'devices', 'signing_identities', 'scep_challenges'];
+
+/** JSON-ish values of every shape, including the awkward ones (huge numbers, unicode, nesting). */
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+const nastyString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('', ' ', 'null', 'true', '-1', '1e309', '0x10', '../../etc/passwd', '<script>', "'; drop table users; --", '\u0000', '😀'.repeat(50), 'a'.repeat(5000)),
+);
+
+/** Bodies that are valid, so mutations of one field reach deep into each route. */
+function validBodies(org: TestOrganization, userId: string): Record<string, Record<string, unknown>> {
+  return {
+    '/mdm/users': { email: 'fuzz@example.com', name: 'Fuzz' },
+    '/segments': { name: 'Fuzz' },
+    '/service-accounts': { name: 'fuzz', role: 'viewer' },
+    '/enrollment-tokens': { mdmUserId: userId, sendEmail: false, displayName: 'x', tags: ['a'], duration: 3600, language: 'en' },
+    '/enrollment-tokens/bulk': { sendEmail: false, userEmails: ['a@example.com'] },
+    '/enrollment-tokens/redeem': { code: 'ABCDEFGHJKMN', device: { serialNumber: 'S' } },
+    '/policies': { name: 'P', config: {} },
+    '/enterprise': { name: 'E', configuration: { primaryColor: '#112233' } },
+    [`/organizations/${org.id}`]: {},
+  };
+}
+
+function baseBodyFor(url: string, bodies: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const match = Object.keys(bodies)
+    .filter((suffix) => url.endsWith(suffix))
+    .sort((x, y) => y.length - x.length)[0];
+  return match ? bodies[match]! : {};
+}
+
+describe('fuzzing every route', () => {
+  let ctx: TestContext;
+  let org: TestOrganization;
+  let userId: string;
+  let tokenIds: Record<string, string>;
+  const rowCounts = async () => {
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) counts[table] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(ctx.database.db)).rows[0]!.n);
+    return counts;
+  };
+
+  before(async () => {
+    ctx = await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '1000000', ENROLLD_REDEEM_RATE_LIMIT: '10000000' });
+    org = await createOrganization(ctx.app);
+    userId = (await createMdmUser(ctx.app, org)).id;
+    tokenIds = {};
+    for (const platform of PLATFORMS) tokenIds[platform] = (await createToken(ctx.app, org, platform, userId, platform === 'android' ? { managementMode: 'DEVICE_OWNER' } : {})).id;
+  });
+  after(async () => ctx.close());
+
+  it('never answers 5xx, always the envelope, and writes nothing when it refuses', async () => {
+    const routes = ctx.app.routeCatalog.filter((route) => route.url.startsWith('/v1/organizations/:organizationId') || route.url.startsWith('/enroll/'));
+    const bodies = validBodies(org, userId);
+    let requests = 0;
+    for (const route of routes) {
+      const withBody = route.method === 'POST' || route.method === 'PUT';
+      const input = fc.record({
+        body: withBody
+          ? fc.oneof(
+              anyJson,
+              fc.tuple(fc.constantFrom(...Object.keys(baseBodyFor(route.url, bodies)), 'unexpected'), anyJson).map(([key, value]) => ({ ...baseBodyFor(route.url, bodies), [key]: value })),
+              fc.tuple(fc.constantFrom(...Object.keys(baseBodyFor(route.url, bodies)), 'x'), nastyString).map(([key, value]) => ({ ...baseBodyFor(route.url, bodies), [key]: value })),
+            )
+          : fc.constant(undefined),
+        raw: withBody ? fc.option(fc.oneof(nastyString, fc.constant('{"a":'), fc.constant('[1,2')), { freq: 5 }) : fc.constant(null),
+        query: fc.dictionary(fc.constantFrom('page', 'limit', 'sort', 'search', 'state', 'tags', 'mdm-user', 'show-deleted', 'email', 'x'), nastyString, { maxKeys: 3 }),
+        param: nastyString,
+        mutateParam: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(input, async ({ body, raw, query, param, mutateParam }) => {
+          const platform = /\/mdm\/(apple|windows|android)\//.exec(route.url)?.[1] ?? 'apple';
+          const url = route.url
+            .replace(':organizationId', org.id)
+            .replace(':platform', mutateParam ? encodeURIComponent(param) : platform)
+            .replace(':tokenId', mutateParam ? encodeURIComponent(param) : tokenIds[platform]!)
+            .replace(/:(mdmUserId|segmentId|serviceAccountId|id|code)\b/, mutateParam ? encodeURIComponent(param) || 'x' : 'ZZZZZZZZZZZZ');
+          const beforeCounts = await rowCounts();
+          const response = await call(ctx.app, route.method, url, {
+            token: org.adminToken,
+            ...(raw !== null && raw !== undefined ? { raw: { payload: raw, contentType: 'application/json' } } : { body }),
+            query: query as Record<string, string>,
+          });
+          requests++;
+          assert.ok(response.statusCode < 500, `${route.method} ${url} → ${response.statusCode} ${JSON.stringify(response.body).slice(0, 300)}`);
+          const isPage = route.url.startsWith('/enroll/') && typeof response.body === 'string';
+          if (!isPage) {
+            assert.equal(typeof response.body, 'object', `${route.method} ${url}: not JSON`);
+            const where = `${route.method} ${url.slice(0, 150)} → ${response.statusCode} ${JSON.stringify(response.body).slice(0, 200)}`;
+            assert.equal(typeof response.body.status, 'boolean', `the envelope: ${where}`);
+            if (response.statusCode >= 400) assert.equal(typeof response.body.error?.code, 'number', where);
+          }
+          if (response.statusCode >= 400) assert.deepEqual(await rowCounts(), beforeCounts, `${route.method} ${url} refused but wrote`);
+        }),
+        { numRuns: RUNS, includeErrorInReport: true },
+      );
+    }
+    assert.ok(requests >= routes.length * RUNS);
+  });
+});
