@@ -23,8 +23,9 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { generateEnrollCode } from '../src/lib/enroll-code.ts';
 import { newId } from '../src/lib/ids.ts';
 import { benchDatabase, databaseLabel, ON_POSTGRES, postgresEnv } from './bench-database.ts';
+import { emitJson, type Figure, formatTable } from './report.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, size: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, size: { type: 'string', default: '10000' }, json: { type: 'boolean', default: false } } });
 const RUNS = Number(values.runs);
 const SIZE = Number(values.size);
 const TAGS = ['bench'];
@@ -181,16 +182,15 @@ try {
     ceiling.push(await measureCeiling(dir, run));
   }
   const ratio = median(enrolld) / median(ceiling);
-  const rows = [
-    ['figure', 'enrolld', 'ceiling', 'ratio', 'target', 'ok'],
-    [`bulk ${SIZE} (ms, median of ${RUNS})`, median(enrolld).toFixed(0), median(ceiling).toFixed(0), ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO'],
-    [`bulk ${SIZE} wall time (ms)`, median(enrolld).toFixed(0), '', '', '< 1000', median(enrolld) < 1000 ? 'yes' : 'NO'],
-    [`RSS growth (MB, max of ${RUNS})`, Math.max(...rss).toFixed(1), '', '', '< 100', Math.max(...rss) < 100 ? 'yes' : 'NO'],
+  const figures: Figure[] = [
+    { figure: `bulk ${SIZE} (ms, median of ${RUNS})`, enrolld: median(enrolld), ceiling: median(ceiling), target: '≤ 2', ok: ratio <= 2 },
+    { figure: `bulk ${SIZE} wall time (ms)`, enrolld: median(enrolld), ceiling: null, target: '< 1000', ok: median(enrolld) < 1000 },
+    { figure: `bulk ${SIZE} RSS growth (MB, max of ${RUNS})`, enrolld: Math.max(...rss), ceiling: null, target: '< 100', ok: Math.max(...rss) < 100, digits: 1 },
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  console.log(formatTable(figures));
   console.log(`\nruns (ms): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | ceiling ${ceiling.map((x) => x.toFixed(0)).join(', ')}`);
   console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${databaseLabel()}`);
+  if (values.json) emitJson(figures, databaseLabel());
 } finally {
   for (const drop of dropAfterwards) await drop();
   rmSync(dir, { recursive: true, force: true });

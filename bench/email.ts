@@ -21,8 +21,9 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createEmailWorker } from '../src/modules/email/email-worker.ts';
 import { createSmtpTransport } from '../src/modules/email/transport.ts';
 import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
+import { emitJson, type Figure, formatTable } from './report.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
 const COUNT = Number(values.count);
 const RUNS = Number(values.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -98,17 +99,13 @@ try {
     direct.push(result.directRate);
   }
   const ratio = median(enrolld) / median(direct);
-  console.log('figure                                   enrolld   ceiling   ratio   target   ok');
-  console.log(
-    `email drain ${COUNT} (msg/s, median of ${RUNS})`.padEnd(41) +
-      median(enrolld).toFixed(0).padEnd(10) +
-      median(direct).toFixed(0).padEnd(10) +
-      ratio.toFixed(2).padEnd(8) +
-      '≥ 0.8    ' +
-      (ratio >= 0.8 ? 'yes' : 'NO'),
-  );
+  const figures: Figure[] = [
+    { figure: `email drain ${COUNT} (msg/s, median of ${RUNS})`, enrolld: median(enrolld), ceiling: median(direct), target: '≥ 0.8', ok: ratio >= 0.8 },
+  ];
+  console.log(formatTable(figures));
   console.log(`\nruns (msg/s): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | nodemailer direct ${direct.map((x) => x.toFixed(0)).join(', ')}`);
   console.log(`database: ${databaseLabel()}`);
+  if (values.json) emitJson(figures, databaseLabel());
   console.log('enrolld = claim + compose (one DB read per batch, Mustache render) + send + record outcomes; ceiling = send of pre-rendered messages; both pooled, 5 connections');
 } finally {
   sink.stop();

@@ -5,7 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
@@ -112,11 +124,35 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE, taking the write lock up front (waiting up to
+ * busy_timeout for another process to finish). Kysely's plain BEGIN starts a read transaction
+ * that upgrades at its first write; when another process (a second API node, a worker) committed
+ * in between, that upgrade fails at once with SQLITE_BUSY whatever the timeout — a race the
+ * cross-process redemption test caught as a 500. Every transaction here writes anyway.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
   if (config.kind === 'postgres') return openPostgres(config.url, onError);
   const connection = openSqlite(config.file);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
     plugins: [new CamelCasePlugin()],
   });
   // Through Kysely, so it queues behind any open transaction instead of running inside it.

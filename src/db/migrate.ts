@@ -38,9 +38,21 @@ async function migrationTableSchema(db: Db): Promise<string | undefined> {
   return rows[0]?.schema;
 }
 
+/**
+ * Kysely checks for its bookkeeping tables by listing every table of the database, and on
+ * PostgreSQL that listing fails (3F000, "schema … does not exist") when another session drops a
+ * schema at the same moment. Nothing was changed by then, so the check is simply run again.
+ */
+const INTROSPECTION_RETRIES = 3;
+const isConcurrentSchemaDrop = (error: unknown) => (error as { code?: unknown } | null)?.code === '3F000';
+
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  let outcome: MigrationResultSet = await migrator.migrateToLatest();
+  for (let retry = 0; retry < INTROSPECTION_RETRIES && outcome.error && isConcurrentSchemaDrop(outcome.error) && !outcome.results?.length; retry++) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -50,6 +50,23 @@ describe('envelope and error mapping', () => {
     }
   });
 
+  it('refuses NUL characters anywhere in a request with 400/3000 naming the field, writing nothing', async () => {
+    // Found by the reliability fuzzer: PostgreSQL cannot store U+0000 and answered 500.
+    const cases: Array<[string, string, Record<string, unknown> | undefined, Record<string, string> | undefined, string]> = [
+      ['POST', usersUrl(), { email: 'nul@example.com', name: 'a\u0000b' }, undefined, '/body/name'],
+      ['POST', `/v1/organizations/${org.id}/mdm/windows/enterprise/enrollment-tokens/redeem`, { code: '\u0000', device: { serialNumber: 'S' } }, undefined, '/body/code'],
+      ['GET', usersUrl(), undefined, { search: 'x\u0000' }, '/query/search'],
+    ];
+    for (const [method, url, body, query, path] of cases) {
+      const response = await call(ctx.app, method, url, { token: org.adminToken, body, query });
+      assert.equal(response.statusCode, 400, `${method} ${url}`);
+      assert.equal(response.body.error.code, 3000);
+      assert.equal(response.body.error.data.errors[0].path, path);
+    }
+    const listed = await call(ctx.app, 'GET', usersUrl(), { token: org.adminToken, query: { email: 'nul@example.com' } });
+    assert.equal(listed.body.data.totalDocs, 0);
+  });
+
   it('answers malformed JSON with 400/3000', async () => {
     const response = await call(ctx.app, 'POST', usersUrl(), { token: org.adminToken, raw: { payload: '{"email": ', contentType: 'application/json' } });
     assert.equal(response.statusCode, 400);

@@ -278,11 +278,9 @@ describe('rate limit', () => {
   });
 
   it('with REDIS_URL, counts every node’s requests in one budget', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set' }, async () => {
-    const nodes = [
-      await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '3', REDIS_URL: process.env.REDIS_URL! }),
-      await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '3', REDIS_URL: process.env.REDIS_URL! }),
-    ];
+    const nodes: TestContext[] = [];
     try {
+      for (let i = 0; i < 2; i++) nodes.push(await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '3', REDIS_URL: process.env.REDIS_URL! }));
       // A fresh address: Redis keeps counts for a minute, across test runs.
       const address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       const statuses: number[] = [];

@@ -1,0 +1,85 @@
+/**
+ * npm run bench — every benchmark, one after the other (each in its own process, so none warms
+ * the next), on SQLite and, with BENCH_DATABASE_URL=postgres://…, on PostgreSQL too; then one
+ * table (figure, enrolld, ceiling, ratio, target, ok), also written to docs/benchmarks.md with
+ * the machine it ran on. Ceilings are measured in the same run on the same machine.
+ *
+ * Usage: npm run bench [-- --quick]   (--quick: shorter runs, for a smoke check)
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Figure, formatTable, JSON_MARKER } from './report.ts';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false } } });
+const quick = values.quick;
+const postgresUrl = process.env.BENCH_DATABASE_URL ?? '';
+
+interface Step {
+  script: string;
+  args: string[];
+  postgres: boolean;
+}
+
+const steps: Step[] = [
+  { script: 'http.ts', args: ['--seconds', quick ? '2' : '5'], postgres: true },
+  { script: 'bulk.ts', args: ['--runs', quick ? '2' : '5'], postgres: true },
+  { script: 'email.ts', args: ['--runs', quick ? '1' : '3'], postgres: true },
+  { script: 'list.ts', args: quick ? ['--sizes', '10000,100000', '--repeat', '5'] : ['--sizes', '10000,1000000'], postgres: false },
+];
+
+const rows: Array<Figure & { database: string }> = [];
+for (const database of postgresUrl ? ['sqlite', 'postgres'] : ['sqlite']) {
+  for (const step of steps) {
+    if (database === 'postgres' && !step.postgres) continue;
+    console.error(`# ${step.script} on ${database}…`);
+    const env = { ...process.env, BENCH_DATABASE_URL: database === 'postgres' ? postgresUrl : '' };
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(import.meta.dirname, step.script), ...step.args, '--json'], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = result.stdout.split('\n').find((l) => l.startsWith(JSON_MARKER));
+    if (result.status !== 0 || !line) throw new Error(`${step.script} failed (${result.status}):\n${result.stdout.slice(-2000)}`);
+    const report = JSON.parse(line.slice(JSON_MARKER.length)) as { database: string; figures: Figure[] };
+    for (const figure of report.figures) rows.push({ ...figure, database: report.database.split(' ')[0]! });
+  }
+}
+
+const labelled = rows.map((row) => ({ ...row, figure: `${row.figure} [${row.database}]` }));
+const table = formatTable(labelled);
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+console.log(table);
+console.log(`\nmachine: ${machine}`);
+
+if (!values['no-write'] && !quick) {
+  const document = `# Benchmarks
+
+The latest \`npm run bench\` (with \`BENCH_DATABASE_URL\` ${postgresUrl ? 'set: SQLite and PostgreSQL' : 'unset: SQLite only'}), ${new Date().toISOString().slice(0, 10)}.
+Ceilings are measured in the same run on the same machine; the ratio is enrolld ÷ ceiling
+(for rates higher is better, for times lower is better). Figures vary by ±20 % between runs on
+this machine; the gaps are explained below the table.
+
+Machine: ${machine}.
+
+\`\`\`
+${table}
+\`\`\`
+
+- **single create / enrollment page / redeem**: autocannon in a second process, 10 connections,
+  5 s each. The ceiling is a bare Fastify server (same version, same TypeBox validator, same body
+  schema) whose route only validates and answers — or, for the page, sends the same HTML from
+  memory. enrolld's request additionally authenticates the key (a database read), writes in a
+  transaction and answers the full token.
+- **bulk**: one request with 10,000 new addresses; the ceiling inserts the same rows (users,
+  tokens, tags, same schema, indexes and triggers) with the same driver directly.
+- **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is
+  nodemailer sending the same pre-rendered messages over the same pool.
+- **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
+`;
+  writeFileSync(path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), document);
+  console.log('\nwritten to docs/benchmarks.md');
+}
