@@ -7,7 +7,7 @@
  * Usage: npm run bench [-- --quick]   (--quick: shorter runs, for a smoke check)
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ const steps: Step[] = [
   { script: 'list.ts', args: quick ? ['--sizes', '10000,100000', '--repeat', '5'] : ['--sizes', '10000,1000000'], postgres: false },
 ];
 
+const NOTES_MARKER = '<!-- notes: kept by npm run bench -->';
 const rows: Array<Figure & { database: string }> = [];
 for (const database of postgresUrl ? ['sqlite', 'postgres'] : ['sqlite']) {
   for (const step of steps) {
@@ -80,6 +81,10 @@ ${table}
   nodemailer sending the same pre-rendered messages over the same pool.
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
 `;
-  writeFileSync(path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), document);
+  // Everything from the notes marker on is written by people (the analysis of the gaps) and kept.
+  const file = path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER)) : `${NOTES_MARKER}\n`;
+  writeFileSync(file, `${document}\n${notes}`);
   console.log('\nwritten to docs/benchmarks.md');
 }
