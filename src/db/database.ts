@@ -2,6 +2,7 @@
  * Opens the one Kysely instance the process uses, chosen from DATABASE_URL. The dialect choice is
  * made here and nowhere else.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -74,6 +75,31 @@ async function pingWith(db: Db): Promise<boolean> {
   }
 }
 
+/** Server-side prepared statements kept per PostgreSQL connection (short statements only). */
+const POSTGRES_PREPARED_PER_CONNECTION = 300;
+const POSTGRES_PREPARED_MAX_SQL_LENGTH = 4000;
+
+/**
+ * Kysely sends every query unnamed, so PostgreSQL parses and plans it on every execution. Giving
+ * the short, repeated statements of the API a name (a hash of their text) makes node-postgres
+ * prepare each once per connection and then only bind and execute it. Long or one-off texts
+ * (multi-row bulk inserts, big IN lists) stay unnamed, and each connection names at most
+ * POSTGRES_PREPARED_PER_CONNECTION statements, so server memory stays bounded.
+ */
+function usePreparedStatements(client: pg.PoolClient): void {
+  const named = new Set<string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== 'string' || text.length > POSTGRES_PREPARED_MAX_SQL_LENGTH || !Array.isArray(values)) return query(text, values, callback);
+    const name = `enrolld_${createHash('sha1').update(text).digest('base64url')}`;
+    if (!named.has(name)) {
+      if (named.size >= POSTGRES_PREPARED_PER_CONNECTION || /^\s*(create|alter|drop|begin|commit|rollback|savepoint|release)\b/i.test(text)) return query(text, values, callback);
+      named.add(name);
+    }
+    return query({ name, text, values }, callback);
+  };
+}
+
 function openPostgres(url: string, onError: (error: Error) => void): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
@@ -86,7 +112,10 @@ function openPostgres(url: string, onError: (error: Error) => void): DatabaseHan
   // own) — and kills the process. With them the client is discarded and the next query opens a
   // new connection. A test cuts the network under a running server to prove it.
   pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    usePreparedStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, dialect: 'postgres', ping: () => pingWith(db), close: () => db.destroy() };
 }
