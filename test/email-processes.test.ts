@@ -5,7 +5,6 @@
  * worker to the dev mailbox when no SMTP server is configured.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,33 +13,11 @@ import { buildApp, createServices } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { BIN, startServerProcess, track } from './helpers/process.ts';
+import { startServerProcess, startWorkerProcess, until } from './helpers/process.ts';
 import { startSmtpSink } from './helpers/smtp.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-email-proc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function startWorkerProcess(env: Record<string, string>) {
-  const child = track(
-    spawn(process.execPath, [BIN, 'worker'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => output };
-}
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('email workers as processes', () => {
   it('loses no invitation when a worker is killed mid-drain; redeliveries keep their Message-ID', async () => {

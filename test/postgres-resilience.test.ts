@@ -4,23 +4,14 @@
  * restart. A worker process rides through the same cut. (PostgreSQL pass only.)
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { ROOT_KEY, TEST_SECRET_KEY } from './helpers/app.ts';
 import { createTestDatabase, ON_POSTGRES, type TestDatabase } from './helpers/database.ts';
-import { BIN, type RunningServer, startServerProcess, track } from './helpers/process.ts';
+import { type RunningServer, startServerProcess, startWorkerProcess, until } from './helpers/process.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('database outage', { skip: !ON_POSTGRES && 'runs in the PostgreSQL pass' }, () => {
   let database: TestDatabase;
@@ -41,11 +32,8 @@ describe('database outage', { skip: !ON_POSTGRES && 'runs in the PostgreSQL pass
     target.host = `127.0.0.1:${proxy.port}`;
     const env = { DATABASE_URL: target.toString(), ENROLLD_SECRET_KEY: TEST_SECRET_KEY, ENROLLD_ROOT_KEY: ROOT_KEY, ENROLLD_DATA_DIR: dir };
     server = await startServerProcess(env, ['--no-worker']);
-    const worker = track(spawn(process.execPath, [BIN, 'worker'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-    let workerOutput = '';
-    worker.stdout!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
-    worker.stderr!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
-    await waitFor('the worker to start', async () => workerOutput.includes('email worker') && workerOutput.includes('started'));
+    const worker = startWorkerProcess({ ...env, LOG_LEVEL: 'info' });
+    await until(() => worker.output().includes('email worker') && worker.output().includes('started'), 20_000, 'the worker to start');
     const get = (url: string) => fetch(`${server.baseUrl}${url}`);
     const createOrg = (slug: string) =>
       fetch(`${server.baseUrl}/v1/organizations`, {
@@ -57,7 +45,7 @@ describe('database outage', { skip: !ON_POSTGRES && 'runs in the PostgreSQL pass
     assert.equal((await createOrg('before-outage')).status, 200);
 
     await proxy.cut();
-    await waitFor('/readyz to fail', async () => (await get('/readyz')).status === 503);
+    await until(async () => (await get('/readyz')).status === 503, 20_000, '/readyz to fail');
     const refused = await createOrg('during-outage');
     assert.equal(refused.status, 503, 'a write during the outage fails cleanly: retry later');
     assert.equal(((await refused.json()) as { error: { code: number } }).error.code, 1005, 'in the envelope');
@@ -65,10 +53,10 @@ describe('database outage', { skip: !ON_POSTGRES && 'runs in the PostgreSQL pass
     await new Promise((resolve) => setTimeout(resolve, 1500)); // let the worker's poll hit the outage too
 
     await proxy.restore();
-    await waitFor('/readyz to recover', async () => (await get('/readyz')).status === 200);
+    await until(async () => (await get('/readyz')).status === 200, 20_000, '/readyz to recover');
     assert.equal((await createOrg('after-outage')).status, 200, 'writes work again without a restart');
     assert.equal(server.process.exitCode, null, `the API node never exited:\n${server.output()}`);
-    assert.equal(worker.exitCode, null, `the worker never exited:\n${workerOutput}`);
-    worker.kill('SIGTERM');
+    assert.equal(worker.child.exitCode, null, `the worker never exited:\n${worker.output()}`);
+    worker.child.kill('SIGTERM');
   });
 });

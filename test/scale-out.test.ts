@@ -7,7 +7,6 @@
  * (PostgreSQL pass only; bounded to about a minute.)
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,22 +16,13 @@ import { openDatabase } from '../src/db/database.ts';
 import { loadConfig } from '../src/config.ts';
 import { ROOT_KEY, TEST_SECRET_KEY } from './helpers/app.ts';
 import { createTestDatabase, ON_POSTGRES, type TestDatabase } from './helpers/database.ts';
-import { BIN, type RunningServer, startServerProcess, track } from './helpers/process.ts';
+import { type RunningServer, startServerProcess, startWorkerProcess } from './helpers/process.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp.ts';
 
 const BULKS = 8;
 const PER_BULK = 250;
 /** Addresses shared by neighbouring bulks: concurrent requests race to create the same users. */
 const OVERLAP = 25;
-
-function startWorker(env: Record<string, string>) {
-  const child = track(spawn(process.execPath, [BIN, 'worker'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  return { child, exited, output: () => output };
-}
 
 describe('two API nodes and two workers on one PostgreSQL database', { skip: !ON_POSTGRES && 'runs in the PostgreSQL pass' }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-scale-'));
@@ -68,7 +58,7 @@ describe('two API nodes and two workers on one PostgreSQL database', { skip: !ON
     const org = await api(nodes[0]!, 'POST', '/v1/organizations', { name: 'Fleet', slug: 'fleet' });
     assert.equal(org.status, 200);
     const key = await api(nodes[1]!, 'POST', `/v1/organizations/fleet/service-accounts`, { name: 'mdm', role: 'admin' });
-    const workers = [startWorker(env), startWorker(env)];
+    const workers = [startWorkerProcess(env), startWorkerProcess(env)];
 
     const bulks = Array.from({ length: BULKS }, (_, b) =>
       Array.from({ length: PER_BULK }, (_, i) => `u${b * (PER_BULK - OVERLAP) + i}@fleet.example.com`),
@@ -84,7 +74,7 @@ describe('two API nodes and two workers on one PostgreSQL database', { skip: !ON
 
     await sink.waitFor(200, 30_000);
     workers[0]!.child.kill('SIGKILL');
-    assert.equal(await workers[0]!.exited, 'SIGKILL');
+    assert.equal((await workers[0]!.exited).signal, 'SIGKILL');
     const deliveredBeforeCrash = sink.received.length;
 
     const check = openDatabase(loadConfig({ DATABASE_URL: database.url, ENROLLD_SECRET_KEY: TEST_SECRET_KEY }).database);

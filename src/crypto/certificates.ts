@@ -20,7 +20,7 @@ export interface SigningMaterial {
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const SELF_SIGNED_YEARS = 10;
 
-export function describeCertificate(certificate: X509Certificate) {
+function describeCertificate(certificate: X509Certificate) {
   return {
     subject: certificate.subject.replace(/\n/g, ', '),
     fingerprint: certificate.fingerprint256,

@@ -25,7 +25,7 @@ export interface SecretBox {
 export const SECRET_KEY_FILE = 'secret.key';
 
 /** ENROLLD_SECRET_KEY, or the data directory's generated secret (created on first use). */
-export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): string {
+function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): string {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, SECRET_KEY_FILE);
   try {
@@ -43,7 +43,7 @@ export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>):
   return readFileSync(file, 'utf8').trim();
 }
 
-export function createSecretBox(secret: string): SecretBox {
+function createSecretBox(secret: string): SecretBox {
   const key = Buffer.from(hkdfSync('sha256', secret, 'enrolld', 'enrolld secret box v1', 32));
   return {
     seal(plaintext, owner) {

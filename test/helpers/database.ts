@@ -22,8 +22,8 @@ function adminUrl(): string {
   return url;
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
+async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -32,15 +32,23 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * A fresh schema of the PostgreSQL database at `url`, named `<prefix>_<random>`, as a
+ * DATABASE_URL whose search_path points at it (the benchmarks use it too).
+ */
+export async function createSchemaDatabase(url: string, prefix: string): Promise<TestDatabase> {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(url, (client) => client.query(`create schema ${schema}`));
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    drop: () => withAdmin(url, (client) => client.query(`drop schema if exists ${schema} cascade`)).then(() => undefined),
+  };
+}
+
 /** A fresh, empty database for one test context: a SQLite file in `dir`, or a PostgreSQL schema. */
 export async function createTestDatabase(dir: string): Promise<TestDatabase> {
   if (!ON_POSTGRES) return { url: `sqlite:${path.join(dir, 'enrolld.sqlite')}`, drop: async () => undefined };
-  const schema = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin((client) => client.query(`create schema ${schema}`));
-  const url = new URL(adminUrl());
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`drop schema if exists ${schema} cascade`)).then(() => undefined),
-  };
+  return createSchemaDatabase(adminUrl(), `test_${process.pid}`);
 }

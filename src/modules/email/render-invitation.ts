@@ -33,7 +33,7 @@ export interface RenderedInvitation {
 const QR_CID = 'enrollment-qr@enrolld';
 
 /** Fill `{{placeholders}}` of a translated string with plain text (no escaping: layouts escape once). */
-function fill(template: string, values: Record<string, string>): string {
+export function fill(template: string, values: Record<string, string>): string {
   return Mustache.render(template, values, {}, { escape: (value: string) => value });
 }
 

@@ -10,7 +10,7 @@ import type { EnrollmentActions } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import { DEFAULT_BRANDING, type Branding } from '../enterprises/enterprises.types.ts';
 import { INVITATION_STRINGS } from '../email/i18n/index.ts';
-import { formatExpiry } from '../email/render-invitation.ts';
+import { fill, formatExpiry } from '../email/render-invitation.ts';
 import { PAGE_STRINGS } from './i18n/index.ts';
 import { ENROLLMENT_PAGE, NOTICE_PAGE } from './page-layout.ts';
 
@@ -21,11 +21,6 @@ export interface EnrollmentPageInput {
   organizationName: string;
   branding: Branding;
   actions: EnrollmentActions;
-}
-
-/** Fill `{{placeholders}}` of a translated string with plain text (the layout escapes once). */
-function fill(template: string, values: Record<string, string>): string {
-  return Mustache.render(template, values, {}, { escape: (value: string) => value });
 }
 
 /** Only web images: a logo URL is admin-typed and must not become a javascript: or data: source. */

@@ -15,7 +15,7 @@ import { nowIso } from '../../lib/time.ts';
 import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 
-export const MAX_LIVE_PER_TOKEN = 5;
+const MAX_LIVE_PER_TOKEN = 5;
 
 export interface VerifiedChallenge {
   tokenId: string;

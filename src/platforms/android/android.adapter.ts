@@ -47,7 +47,7 @@ export function provisioningPayload(enterprise: Enterprise, enrollmentToken: str
 }
 
 /** Android Enterprise's work-profile enrollment link for personal devices. */
-export function workProfileLink(enrollmentToken: string): string {
+function workProfileLink(enrollmentToken: string): string {
   return `https://enterprise.google.com/android/enroll?et=${encodeURIComponent(enrollmentToken)}`;
 }
 

@@ -11,9 +11,9 @@ import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tok
 import type { Enterprise } from '../../modules/enterprises/enterprises.types.ts';
 
 /** Every MDM access right (1 + 2 + … + 4096): the server may manage everything it is allowed to. */
-export const ALL_ACCESS_RIGHTS = 8191;
+const ALL_ACCESS_RIGHTS = 8191;
 
-export const SERVER_CAPABILITIES = ['com.apple.mdm.per-user-connections', 'com.apple.mdm.bootstraptoken'];
+const SERVER_CAPABILITIES = ['com.apple.mdm.per-user-connections', 'com.apple.mdm.bootstraptoken'];
 
 export interface EnrollmentProfileInput {
   token: StoredToken;
@@ -31,7 +31,7 @@ function stableUuid(...parts: string[]): string {
 }
 
 /** The check-in URL with the token's reference, so the MDM server knows which code to redeem. */
-export function checkInUrlFor(checkInUrl: string, token: StoredToken): string {
+function checkInUrlFor(checkInUrl: string, token: StoredToken): string {
   const url = new URL(checkInUrl);
   url.searchParams.set('enrollment', token.id);
   url.searchParams.set('code', token.enrollCode);

@@ -27,7 +27,7 @@ interface WindowsOptions {
  * The deep link that opens Windows' "Access work or school" MDM enrollment with everything filled
  * in. Parameter names are lowercase, values URL-encoded.
  */
-export function windowsEnrollmentLink(email: string, discoveryUrl: string, code: string): string {
+function windowsEnrollmentLink(email: string, discoveryUrl: string, code: string): string {
   const query = [
     ['mode', 'mdm'],
     ['username', email],
