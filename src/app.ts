@@ -111,7 +111,7 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
       scepChallenges,
       adapters: PLATFORM_ADAPTERS,
     }),
-    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.get }),
+    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db }),
     mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),

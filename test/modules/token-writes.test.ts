@@ -35,25 +35,49 @@ describe('enroll codes', () => {
   });
 });
 
+/** A new row for insertWithUniqueCodes shaped like a stored token, with its own id and a given code. */
+async function rowLike(tokenId: string, id: string, enrollCode: string) {
+  const [template] = await ctx.database.db.selectFrom('enrollmentTokens').selectAll().where('id', '=', tokenId).execute();
+  const { id: _id, enrollCode: _code, ...rest } = template as any;
+  // Rows read back from PostgreSQL carry parsed JSON and Dates; writes take them encoded (as the code does).
+  for (const column of ['tags', 'options']) rest[column] = encodeJson(decodeJson(rest[column]));
+  for (const column of ['createdAt', 'updatedAt', 'expireAt']) rest[column] = new Date(rest[column]).toISOString();
+  return { ...rest, id, enrollCode };
+}
+
 describe('collisions and races', () => {
   it('gives a row whose code is already taken a fresh code, leaving the rest as they were', async () => {
     const org = await createOrganization(ctx.app);
     const user = await createMdmUser(ctx.app, org);
     const existing = await createToken(ctx.app, org, 'apple', user.id);
-    const [template] = await ctx.database.db.selectFrom('enrollmentTokens').selectAll().where('id', '=', existing.id).execute();
-    const { id: _id, enrollCode: _code, ...rest } = template as any;
-    // Rows read back from PostgreSQL carry parsed JSON; writes take it encoded (as the code does).
-    for (const column of ['tags', 'options']) rest[column] = encodeJson(decodeJson(rest[column]));
-    const colliding = { ...rest, id: '0000000000000000000000a1', enrollCode: existing.enrollCode };
-    const fresh = { ...rest, id: '0000000000000000000000a2', enrollCode: generateEnrollCode() };
-    await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x'], 'example.com'));
+    const colliding = await rowLike(existing.id, '0000000000000000000000a1', existing.enrollCode);
+    const fresh = await rowLike(existing.id, '0000000000000000000000a2', generateEnrollCode());
+    const stored = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x'], 'example.com'));
     const rows = await ctx.database.db.selectFrom('enrollmentTokens').select(['id', 'enrollCode']).where('id', 'in', [colliding.id, fresh.id]).execute();
     const byId = new Map(rows.map((r) => [r.id, r.enrollCode]));
     assert.equal(byId.size, 2);
     assert.notEqual(byId.get(colliding.id), existing.enrollCode);
     assert.equal(byId.get(fresh.id), fresh.enrollCode);
+    // What it answers is what was stored (single create answers from it without reading back).
+    assert.deepEqual(
+      stored.map((row) => [row.id, row.enrollCode]),
+      [colliding.id, fresh.id].map((id) => [id, byId.get(id)]),
+    );
     const tagged = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { tags: 'x' } });
     assert.equal(tagged.body.data?.totalDocs, 2, JSON.stringify(tagged.body));
+  });
+
+  it('gives a lone row (the single-create statement) a fresh code when its code is taken, and answers the stored code', async () => {
+    const org = await createOrganization(ctx.app);
+    const user = await createMdmUser(ctx.app, org);
+    const existing = await createToken(ctx.app, org, 'apple', user.id);
+    const lone = await rowLike(existing.id, '0000000000000000000000b1', existing.enrollCode);
+    const [stored] = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [lone], ['solo'], 'example.com'));
+    const row = await ctx.database.db.selectFrom('enrollmentTokens').select('enrollCode').where('id', '=', lone.id).executeTakeFirstOrThrow();
+    assert.notEqual(row.enrollCode, existing.enrollCode);
+    assert.equal(stored!.enrollCode, row.enrollCode);
+    const tagged = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { tags: 'solo' } });
+    assert.deepEqual(tagged.body.data?.items.map((t: { id: string }) => t.id), [lone.id]);
   });
 
   it('uses the existing user when another request created the same address first', async () => {

@@ -6,6 +6,7 @@
 import { type ExpressionBuilder, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { countRows, fetchPage } from '../../db/paginate.ts';
+import { columnsOf, prepareQuery } from '../../db/prepared.ts';
 import type { Database, EnrollmentTokenTable, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../http/schemas.ts';
@@ -72,6 +73,19 @@ function baseQuery(db: Db, organizationId: string, platform: Platform) {
 
 type TokenRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
+// The single-token reads of the hot paths (create's answer, the enrollment page, redeem).
+type Scope = { organizationId: string; platform: string };
+const tokenById = prepareQuery((db, a: Scope & { id: string }) => baseQuery(db, a.organizationId, a.platform as Platform).where('t.id', '=', a.id));
+const tokenByCode = prepareQuery((db, a: Scope & { code: string }) => baseQuery(db, a.organizationId, a.platform as Platform).where('t.enrollCode', '=', a.code));
+const tokenByPublicCode = prepareQuery((db, a: { platform: string; code: string }) =>
+  db
+    .selectFrom('enrollmentTokens as t')
+    .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
+    .select(tokenColumns)
+    .where('t.enrollCode', '=', a.code)
+    .where('t.platform', '=', a.platform),
+);
+
 /** A stored PENDING token past its expiry reads as EXPIRED, before any sweeper persists it. */
 export function effectiveState(state: string, expireAt: string, now: string): TokenState {
   return state === 'PENDING' && expireAt <= now ? 'EXPIRED' : (state as TokenState);
@@ -108,6 +122,32 @@ function toStoredToken(row: TokenRow, now: string): StoredToken {
   };
 }
 
+/** A token just inserted, as a read would answer it (create answers without reading it back). */
+export function insertedToken(row: NewTokenRow, user: { email: string; name: string | null }, now: string): StoredToken {
+  return toStoredToken({ ...row, userEmail: user.email, userName: user.name } as unknown as TokenRow, now);
+}
+
+/** Every column of a new token: the single-token insert binds them in this order. */
+const NEW_TOKEN_COLUMNS = [
+  'id', 'organizationId', 'platform', 'enterpriseId', 'mdmUserId', 'displayName', 'tags', 'state', 'policyId', 'segmentId',
+  'options', 'sendEmail', 'emailText', 'language', 'enrollCode', 'emailStatus', 'emailAttempts', 'emailSentAt',
+  'emailLastError', 'deviceId', 'createdAt', 'updatedAt', 'expireAt',
+] as const satisfies ReadonlyArray<keyof NewTokenRow>;
+// A column added to the table but not to the list above fails to compile here.
+type UnlistedColumn = Exclude<keyof NewTokenRow, (typeof NEW_TOKEN_COLUMNS)[number]>;
+const allColumnsListed: [UnlistedColumn] extends [never] ? true : UnlistedColumn = true;
+void allColumnsListed;
+
+const insertOneToken = prepareQuery((db, a: NewTokenRow) =>
+  db
+    .insertInto('enrollmentTokens')
+    .values(columnsOf(a, NEW_TOKEN_COLUMNS))
+    .onConflict((oc) => oc.column('enrollCode').doNothing()),
+);
+const insertOneTag = prepareQuery((db, a: { tokenId: string; organizationId: string; tag: string }) =>
+  db.insertInto('enrollmentTokenTags').values({ tokenId: a.tokenId, organizationId: a.organizationId, tag: a.tag }),
+);
+
 /**
  * Insert tokens in multi-row statements, skipping any whose enroll code is already taken, and
  * answer the ids that did not go in (the caller gives them new codes). Collisions are so rare
@@ -116,6 +156,10 @@ function toStoredToken(row: TokenRow, now: string): StoredToken {
 export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promise<NewTokenRow[]> {
   const skipped: NewTokenRow[] = [];
   if (rows.length === 0) return skipped;
+  if (rows.length === 1) {
+    // Single create: one prepared statement, no query building.
+    return (await insertOneToken.run(trx, rows[0]!)) === 1 ? skipped : [rows[0]!];
+  }
   const size = chunkSizeFor(Object.keys(rows[0]!).length);
   for (const chunk of chunks(rows, size)) {
     const result = await trx
@@ -133,6 +177,7 @@ export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promi
 
 export async function insertTags(trx: Db, organizationId: string, tokens: ReadonlyArray<{ id: string; tags: readonly string[] }>) {
   const rows = tokens.flatMap((token) => [...new Set(token.tags)].map((tag) => ({ tokenId: token.id, organizationId, tag })));
+  if (rows.length === 1) return void (await insertOneTag.run(trx, rows[0]!));
   for (const chunk of chunks(rows, chunkSizeFor(3))) {
     await trx.insertInto('enrollmentTokenTags').values(chunk).execute();
   }
@@ -160,24 +205,18 @@ export async function findTokensByIds(db: Db, ids: readonly string[], now: strin
  * unique across the installation, and the public /enroll links carry nothing else.
  */
 export async function findTokenByPublicCode(db: Db, platform: Platform, code: string, now: string): Promise<StoredToken | null> {
-  const row = await db
-    .selectFrom('enrollmentTokens as t')
-    .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
-    .select(tokenColumns)
-    .where('t.enrollCode', '=', code)
-    .where('t.platform', '=', platform)
-    .executeTakeFirst();
+  const row = await tokenByPublicCode.first(db, { platform, code });
   return row ? toStoredToken(row, now) : null;
 }
 
 /** The token a (normalized) enroll code names, within one organization and platform. */
 export async function findTokenByCode(db: Db, organizationId: string, platform: Platform, code: string, now: string): Promise<StoredToken | null> {
-  const row = await baseQuery(db, organizationId, platform).where('t.enrollCode', '=', code).executeTakeFirst();
+  const row = await tokenByCode.first(db, { organizationId, platform, code });
   return row ? toStoredToken(row, now) : null;
 }
 
 export async function findToken(db: Db, organizationId: string, platform: Platform, id: string, now: string): Promise<StoredToken | null> {
-  const row = await baseQuery(db, organizationId, platform).where('t.id', '=', id.toLowerCase()).executeTakeFirst();
+  const row = await tokenById.first(db, { organizationId, platform, id: id.toLowerCase() });
   return row ? toStoredToken(row, now) : null;
 }
 

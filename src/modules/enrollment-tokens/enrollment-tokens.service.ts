@@ -14,6 +14,7 @@ import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
+import { findUserContact } from '../mdm-users/mdm-users.repository.ts';
 import { createBulkTokens } from './bulk-create.ts';
 import { enrollmentLink } from './enrollment-link.ts';
 import * as repository from './enrollment-tokens.repository.ts';
@@ -83,24 +84,21 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     async create(organization: Organization, adapter: PlatformAdapter, body: Body) {
       assertPlanAllows(organization, adapter);
       const options = adapter.readOptions(body);
-      const id = await db.transaction().execute(async (trx) => {
+      const created = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        const user = await trx
-          .selectFrom('mdmUsers')
-          .select('id')
-          .where('organizationId', '=', organization.id)
-          .where('id', '=', String(body.mdmUserId).toLowerCase())
-          .executeTakeFirst();
+        const user = await findUserContact(trx, organization.id, String(body.mdmUserId));
         if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
-        await resolveReferences(deps, trx, organization.id, adapter, body, options);
+        const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
         const enterprise = await readyEnterprise(trx, organization.id, adapter);
         await assertPendingQuota(trx, organization, 1, now);
         const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
-        await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], mailDomain);
-        return row.id;
+        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], mailDomain);
+        // Answered from what was written in this transaction: no read-back after the commit.
+        return { token: repository.insertedToken(stored!, user, now), references, enterprise };
       });
       invitationsQueued(commonInput(body).sendEmail ? 1 : 0);
-      return presentOne(organization.id, adapter, id);
+      const { token, references, enterprise } = created;
+      return adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) });
     },
 
     async createBulk(organization: Organization, adapter: PlatformAdapter, body: Body): Promise<BulkResult> {
@@ -140,6 +138,9 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     },
 
     get: presentOne,
+
+    /** A token already in hand, as the API answers it. */
+    presentToken: async (organizationId: string, adapter: PlatformAdapter, token: StoredToken) => (await present(organizationId, adapter, [token]))[0]!,
 
     /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
     async update(organizationId: string, adapter: PlatformAdapter, id: string, body: Body) {

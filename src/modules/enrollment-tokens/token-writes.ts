@@ -114,7 +114,8 @@ export function rowFactory(template: RowTemplate): (mdmUserId: string) => NewTok
 /**
  * Insert rows, their tags and — for tokens with sendEmail — their invitations in the outbox, all
  * in the caller's transaction. Rows whose code collided get a new code and go again; codes are
- * unique by constraint, so this holds under concurrent bulks from several nodes too.
+ * unique by constraint, so this holds under concurrent bulks from several nodes too. Answers the
+ * rows as stored (a collided row with its new code), in the order given.
  */
 export async function insertWithUniqueCodes(
   trx: Db,
@@ -122,14 +123,17 @@ export async function insertWithUniqueCodes(
   rows: NewTokenRow[],
   tags: readonly string[],
   mailDomain: string,
-): Promise<void> {
+): Promise<NewTokenRow[]> {
+  const stored = new Map(rows.map((row) => [row.id, row]));
   let pending = rows;
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_CODE_ROUNDS) throw new Error('could not find unique enrollment codes');
     const skipped = await insertTokens(trx, pending);
     pending = skipped.map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
+    for (const row of pending) stored.set(row.id, row);
   }
   if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, tags })));
   const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
   if (invited.length > 0) await enqueueInvitations(trx, invited, rows[0]!.createdAt, mailDomain);
+  return [...stored.values()];
 }

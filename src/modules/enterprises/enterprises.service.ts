@@ -5,6 +5,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { prepareQuery } from '../../db/prepared.ts';
 import type { EnterpriseTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
@@ -31,16 +32,15 @@ function toEnterprise(row: Selectable<EnterpriseTable>): Enterprise {
   };
 }
 
+const enterpriseOf = prepareQuery((db, a: { organizationId: string; platform: string }) =>
+  db.selectFrom('enterprises').selectAll().where('organizationId', '=', a.organizationId).where('platform', '=', a.platform),
+);
+
 export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {
   const { db, publicUrl, adapters } = deps;
 
   async function find(executor: Db, organizationId: string, platform: Platform) {
-    const row = await executor
-      .selectFrom('enterprises')
-      .selectAll()
-      .where('organizationId', '=', organizationId)
-      .where('platform', '=', platform)
-      .executeTakeFirst();
+    const row = await enterpriseOf.first(executor, { organizationId, platform });
     return row ? toEnterprise(row) : null;
   }
 

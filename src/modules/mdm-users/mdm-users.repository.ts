@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
+import { prepareQuery } from '../../db/prepared.ts';
 import type { Database, MdmUserRow } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../http/schemas.ts';
@@ -43,6 +44,15 @@ function toRow(user: MdmUser) {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
+}
+
+const userContact = prepareQuery((db, a: { organizationId: string; id: string }) =>
+  db.selectFrom('mdmUsers').select(['id', 'email', 'name']).where('organizationId', '=', a.organizationId).where('id', '=', a.id),
+);
+
+/** Who a new token is for: the user's id, address and name (single create's one user read). */
+export async function findUserContact(db: Db, organizationId: string, id: string): Promise<{ id: string; email: string; name: string | null } | null> {
+  return (await userContact.first(db, { organizationId, id: id.toLowerCase() })) ?? null;
 }
 
 export async function insertMdmUser(db: Db, user: MdmUser): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
+import { prepareQuery } from '../../db/prepared.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Database, OrganizationRow } from '../../db/schema.ts';
 import { isId } from '../../lib/ids.ts';
@@ -32,12 +33,12 @@ export async function insertOrganization(db: Db, organization: Organization): Pr
 }
 
 /** Resolve the `:organizationId` parameter: a 24-hex id, otherwise a slug (slugs are never 24-hex). */
+const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', a.id));
+const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').selectAll().where('slug', '=', a.slug));
+
 export async function findOrganization(db: Db, idOrSlug: string): Promise<Organization | null> {
-  const row = await db
-    .selectFrom('organizations')
-    .selectAll()
-    .where(isId(idOrSlug) ? 'id' : 'slug', '=', idOrSlug.toLowerCase())
-    .executeTakeFirst();
+  const key = idOrSlug.toLowerCase();
+  const row = isId(key) ? await organizationById.first(db, { id: key }) : await organizationBySlug.first(db, { slug: key });
   return row ? toOrganization(row) : null;
 }
 

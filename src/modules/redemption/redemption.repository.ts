@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
+import { columnsOf, prepareQuery } from '../../db/prepared.ts';
 import type { Database, DeviceTable, TokenRedemptionTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
@@ -38,8 +39,12 @@ function toAttempt(row: Selectable<TokenRedemptionTable>): RedemptionAttempt {
   };
 }
 
+const insertDeviceRow = prepareQuery((db, a: Device) =>
+  db.insertInto('devices').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'model', 'osVersion', 'createdAt'])),
+);
+
 export async function insertDevice(trx: Db, device: Device): Promise<void> {
-  await trx.insertInto('devices').values(device).execute();
+  await insertDeviceRow.run(trx, device);
 }
 
 export async function findDevice(db: Db, organizationId: string, id: string): Promise<Device | null> {
@@ -53,14 +58,24 @@ export async function listDevices(db: Db, organizationId: string, platform: Plat
   return { items: rows.map(toDevice), total };
 }
 
-export async function recordAttempt(
-  db: Db,
-  attempt: { organizationId: string; platform: Platform; tokenId: string | null; code: string; outcome: RedemptionOutcome; clientAddress: string | null; device: DeviceIdentity; createdAt: string },
-): Promise<void> {
-  await db
-    .insertInto('tokenRedemptions')
-    .values({ id: newId(), ...attempt, device: encodeJson(attempt.device) })
-    .execute();
+interface AttemptRow {
+  id: string;
+  organizationId: string;
+  platform: Platform;
+  tokenId: string | null;
+  code: string;
+  outcome: RedemptionOutcome;
+  clientAddress: string | null;
+  /** JSON-encoded identity. */
+  device: string;
+  createdAt: string;
+}
+const insertAttempt = prepareQuery((db, a: AttemptRow) =>
+  db.insertInto('tokenRedemptions').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'code', 'outcome', 'clientAddress', 'device', 'createdAt'])),
+);
+
+export async function recordAttempt(db: Db, attempt: Omit<AttemptRow, 'id' | 'device'> & { device: DeviceIdentity }): Promise<void> {
+  await insertAttempt.run(db, { id: newId(), ...attempt, device: encodeJson(attempt.device) });
 }
 
 export async function listAttempts(db: Db, organizationId: string, tokenId: string, page: PageRequest) {
@@ -73,14 +88,16 @@ export async function listAttempts(db: Db, organizationId: string, tokenId: stri
  * The one conditional update that decides a redemption: only a PENDING, unexpired token becomes
  * DONE, so of any number of concurrent attempts exactly one changes the row.
  */
-export async function claimToken(trx: Db, tokenId: string, deviceId: string, now: string): Promise<boolean> {
-  const result = await trx
+const claim = prepareQuery((db, a: { tokenId: string; deviceId: string; now: string }) =>
+  db
     .updateTable('enrollmentTokens')
-    .set({ state: 'DONE', deviceId, updatedAt: now })
-    .where('id', '=', tokenId)
+    .set({ state: 'DONE', deviceId: a.deviceId, updatedAt: a.now })
+    .where('id', '=', a.tokenId)
     .where('state', '=', 'PENDING')
-    .where('expireAt', '>', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    .where('expireAt', '>', a.now),
+);
+
+export async function claimToken(trx: Db, tokenId: string, deviceId: string, now: string): Promise<boolean> {
+  return (await claim.run(trx, { tokenId, deviceId, now })) === 1;
 }
 

@@ -31,7 +31,7 @@ const FAILURES: Partial<Record<RedemptionOutcome, () => AppError>> = {
 export interface RedemptionServiceDeps {
   db: Db;
   /** The token as the API answers it (owned by the token service). */
-  presentToken(organizationId: string, adapter: PlatformAdapter, id: string): Promise<Record<string, unknown>>;
+  presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken): Promise<Record<string, unknown>>;
 }
 
 export function createRedemptionService(deps: RedemptionServiceDeps) {
@@ -58,6 +58,8 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         const token = code ? await tokens.findTokenByCode(trx, organizationId, adapter.platform, code, now) : null;
         let outcome: RedemptionOutcome;
         let device: Device | null = null;
+        // The token as it stands after this attempt, answered without reading it back.
+        let settledToken: StoredToken | null = token;
         if (!token) {
           outcome = 'NOT_FOUND';
         } else if (token.state === 'PENDING') {
@@ -77,10 +79,11 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
             await repository.insertDevice(trx, candidate);
             outcome = 'REDEEMED';
             device = candidate;
+            settledToken = { ...token, state: 'DONE', deviceId: candidate.id, updatedAt: now };
           } else {
             // Another attempt won between our read and our update: judge against its result.
-            const settled = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
-            ({ outcome, device } = await settledOutcome(trx, settled!, input.device));
+            settledToken = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
+            ({ outcome, device } = await settledOutcome(trx, settledToken!, input.device));
           }
         } else {
           ({ outcome, device } = await settledOutcome(trx, token, input.device));
@@ -95,11 +98,11 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
           device: input.device,
           createdAt: now,
         });
-        return { outcome, device, tokenId: token?.id ?? null };
+        return { outcome, device, token: settledToken };
       });
       const failure = FAILURES[result.outcome];
       if (failure) throw failure();
-      return { token: await deps.presentToken(organizationId, adapter, result.tokenId!), device: result.device! };
+      return { token: await deps.presentToken(organizationId, adapter, result.token!), device: result.device! };
     },
 
     async listDevices(organizationId: string, adapter: PlatformAdapter, page: PageRequest): Promise<Page<Device>> {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
+import { prepareQuery } from '../../db/prepared.ts';
 import type { Database, OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
@@ -66,19 +67,22 @@ export async function revokeServiceAccount(db: Db, organizationId: string, id: s
     .execute();
 }
 
-/** The live key with this hash and its organization, in one indexed lookup. */
-export async function findActiveKeyByHash(
-  db: Db,
-  tokenHash: string,
-): Promise<{ account: StoredServiceAccount; tokenHash: string; organization: OrganizationRow } | null> {
-  const row = await db
+const activeKeyByHash = prepareQuery((db, a: { tokenHash: string }) =>
+  db
     .selectFrom('serviceAccounts as k')
     .innerJoin('organizations as o', 'o.id', 'k.organizationId')
     .selectAll('k')
     .select(['o.slug as orgSlug', 'o.name as orgName', 'o.plan as orgPlan', 'o.createdAt as orgCreatedAt', 'o.updatedAt as orgUpdatedAt'])
-    .where('k.tokenHash', '=', tokenHash)
-    .where('k.revokedAt', 'is', null)
-    .executeTakeFirst();
+    .where('k.tokenHash', '=', a.tokenHash)
+    .where('k.revokedAt', 'is', null),
+);
+
+/** The live key with this hash and its organization, in one indexed lookup (every request makes it). */
+export async function findActiveKeyByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<{ account: StoredServiceAccount; tokenHash: string; organization: OrganizationRow } | null> {
+  const row = await activeKeyByHash.first(db, { tokenHash });
   if (!row) return null;
   return {
     account: toStored(row),
