@@ -11,6 +11,7 @@ import * as enrollmentTokens from './migrations/0002_enrollment_tokens.ts';
 import * as emailOutbox from './migrations/0003_email_outbox.ts';
 import * as redemption from './migrations/0004_redemption.ts';
 import * as appleEnrollment from './migrations/0005_apple_enrollment.ts';
+import * as counterShards from './migrations/0006_counter_shards.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_email_outbox': emailOutbox,
   '0004_redemption': redemption,
   '0005_apple_enrollment': appleEnrollment,
+  '0006_counter_shards': counterShards,
 };
 
 const provider: MigrationProvider = {
@@ -58,4 +60,11 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Apply or undo migrations until `target` is the last one applied (tests a migration's down). */
+export async function migrateTo(db: Db, target: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
+  const { error } = await migrator.migrateTo(target);
+  if (error) throw error;
 }

@@ -133,6 +133,8 @@ export interface EnrollmentTokenCountTable {
   organizationId: string;
   platform: string;
   state: string;
+  /** PostgreSQL spreads a key's count over shards (written by triggers only); a count is the sum. */
+  shard: ColumnType<number, never, never>;
   n: number;
 }
 
