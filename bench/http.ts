@@ -8,6 +8,11 @@
  *   enroll page     GET /enroll/apple/:code (lookup, render the localized page)
  *   redeem          POST …/enrollment-tokens/redeem, a fresh code per request
  *
+ * Create and redeem are also measured on the driver floor (bench/driver-floor.ts): the bare
+ * Fastify route plus the same SQL straight on the driver, over the same database. Two extra rows
+ * per figure: enrolld against that floor, and the floor against the framework ceiling — the
+ * share of the ceiling any implementation running those statements could reach.
+ *
  * Usage: npm run bench:http [-- --seconds 5 --connections 10 --json]
  */
 import { fork } from 'node:child_process';
@@ -25,6 +30,7 @@ import { tokenSchemas } from '../src/modules/enrollment-tokens/enrollment-tokens
 import { RedeemBody } from '../src/modules/redemption/redemption.routes.ts';
 import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
 import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
+import { startDriverFloor } from './driver-floor.ts';
 import type { LoadRequest, LoadResult } from './load.ts';
 import { emitJson, type Figure, formatTable } from './report.ts';
 
@@ -83,24 +89,38 @@ bare.post('/create', { schema: { body: schemas.createBody } }, async () => ({ st
 bare.post('/redeem', { schema: { body: RedeemBody } }, async () => ({ status: true, data: {} }));
 bare.get('/page', async (_request, reply) => reply.type('text/html; charset=utf-8').send(pageHtml));
 const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
+const floor = await startDriverFloor(target.url);
 
 const figures: Figure[] = [];
-function record(figure: string, enrolld: LoadResult, ceiling: LoadResult, minRatio: number) {
-  if (enrolld.non2xx > 0 || enrolld.errors > 0) throw new Error(`${figure}: ${enrolld.non2xx} non-2xx answers, ${enrolld.errors} errors`);
+function record(figure: string, enrolld: LoadResult, ceiling: LoadResult, minRatio: number, floor?: LoadResult) {
+  for (const [who, result] of [['enrolld', enrolld], ['driver floor', floor]] as const) {
+    if (result && (result.non2xx > 0 || result.errors > 0)) throw new Error(`${figure} (${who}): ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
   figures.push({ figure: `${figure} (req/s)`, enrolld: enrolld.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target: `≥ ${minRatio}`, ok: enrolld.requestsPerSecond / ceiling.requestsPerSecond >= minRatio });
   figures.push({ figure: `${figure} p99 (ms)`, enrolld: enrolld.p99Ms, ceiling: ceiling.p99Ms, target: 'reported', ok: true, digits: 1 });
+  if (!floor) return;
+  figures.push({ figure: `${figure}: enrolld vs driver floor (req/s)`, enrolld: enrolld.requestsPerSecond, ceiling: floor.requestsPerSecond, target: 'reported', ok: true });
+  figures.push({ figure: `${figure}: driver floor vs framework (req/s)`, enrolld: floor.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target: 'reported', ok: true });
 }
 
-record('single create', await load({ url: tokensUrl, method: 'POST', headers: auth, body: createBody }), await load({ url: `${bareBase}/create`, method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody }), 0.35);
+record(
+  'single create',
+  await load({ url: tokensUrl, method: 'POST', headers: auth, body: createBody }),
+  await load({ url: `${bareBase}/create`, method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody }),
+  0.35,
+  await load({ url: `${floor.base}/create`, method: 'POST', headers: auth, body: createBody }),
+);
 record('enrollment page', await load({ url: `${base}/enroll/apple/${pageCode}`, method: 'GET' }), await load({ url: `${bareBase}/page`, method: 'GET' }), 0.5);
-const half = Math.floor(redeemable.length / 2);
+const third = Math.floor(redeemable.length / 3);
 record(
   'redeem',
-  await load({ url: `${tokensUrl}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(0, half) }),
-  await load({ url: `${bareBase}/redeem`, method: 'POST', headers: { 'content-type': 'application/json' }, codes: redeemable.slice(half) }),
+  await load({ url: `${tokensUrl}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(0, third) }),
+  await load({ url: `${bareBase}/redeem`, method: 'POST', headers: { 'content-type': 'application/json' }, codes: redeemable.slice(third, 2 * third) }),
   0.5,
+  await load({ url: `${floor.base}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(2 * third) }),
 );
 
+await floor.close();
 await bare.close();
 await app.close();
 await database.close();

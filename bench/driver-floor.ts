@@ -1,0 +1,159 @@
+/**
+ * The driver floor: the same Fastify and validator as the framework ceiling, plus the same SQL
+ * statements enrolld runs for a request (key lookup, reads, the write transaction), written
+ * straight against the driver (better-sqlite3, or node-postgres with named statements). No
+ * enrolld code runs. It shows how much of the distance to the framework ceiling is the
+ * database's own work — which no implementation on this stack avoids — and how much is enrolld's.
+ *
+ *   POST /create  single create: key, user and enterprise reads, token + tag insert, commit
+ *   POST /redeem  key, token read, conditional claim, device + audit inserts, commit, enterprise
+ */
+import SQLite from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { validatorCompiler } from '../src/http/validation.ts';
+import { generateEnrollCode } from '../src/lib/enroll-code.ts';
+import { newId } from '../src/lib/ids.ts';
+import { hashSecret } from '../src/lib/secrets.ts';
+import { tokenSchemas } from '../src/modules/enrollment-tokens/enrollment-tokens.schemas.ts';
+import { RedeemBody } from '../src/modules/redemption/redemption.routes.ts';
+import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
+
+type Row = Record<string, unknown>;
+
+/** Just enough of a driver: one row, a write, and a transaction on one connection. */
+interface Runner {
+  one(text: string, values: unknown[]): Promise<Row | undefined>;
+  run(text: string, values: unknown[]): Promise<number>;
+  transaction<T>(work: (runner: Runner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function sqliteRunner(file: string): Runner {
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('temp_store = MEMORY');
+  const statements = new Map<string, SQLite.Statement>();
+  const prepared = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = connection.prepare(text)));
+    return statement;
+  };
+  const runner: Runner = {
+    one: async (text, values) => prepared(text).get(...values) as Row | undefined,
+    run: async (text, values) => prepared(text).run(...values).changes,
+    // Every statement is synchronous, so nothing else runs on the connection in between.
+    async transaction(work) {
+      prepared('begin immediate').run();
+      try {
+        const result = await work(runner);
+        prepared('commit').run();
+        return result;
+      } catch (error) {
+        prepared('rollback').run();
+        throw error;
+      }
+    },
+    close: async () => void connection.close(),
+  };
+  return runner;
+}
+
+function postgresRunner(url: string): Runner {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const numbered = (text: string) => {
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  };
+  const on = (client: pg.Pool | pg.PoolClient): Omit<Runner, 'transaction' | 'close'> => ({
+    one: async (text, values) => (await client.query({ name: hashSecret(text).slice(0, 40), text: numbered(text), values })).rows[0],
+    run: async (text, values) => (await client.query({ name: hashSecret(text).slice(0, 40), text: numbered(text), values })).rowCount ?? 0,
+  });
+  return {
+    ...on(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await work({ ...on(client), transaction: () => Promise.reject(new Error('nested')), close: async () => undefined });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+const KEY_SQL =
+  'select k.*, o.slug as org_slug, o.name as org_name, o.plan as org_plan from service_accounts k join organizations o on o.id = k.organization_id where k.token_hash = ? and k.revoked_at is null';
+const ENTERPRISE_SQL = 'select * from enterprises where organization_id = ? and platform = ?';
+const TOKEN_COLUMNS =
+  'id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, email_sent_at, email_last_error, device_id, created_at, updated_at, expire_at';
+const TOKEN_BY_CODE_SQL =
+  'select t.*, u.email as user_email, u.name as user_name from enrollment_tokens t join mdm_users u on u.id = t.mdm_user_id where t.organization_id = ? and t.platform = ? and t.enroll_code = ?';
+
+async function keyOf(db: Runner, authorization: string | undefined) {
+  return db.one(KEY_SQL, [hashSecret((authorization ?? '').replace(/^Bearer /, ''))]);
+}
+
+/** Start the floor server on 127.0.0.1 over an enrolld database (SQLite file or PostgreSQL URL). */
+export async function startDriverFloor(databaseUrl: string): Promise<{ base: string; app: FastifyInstance; close(): Promise<void> }> {
+  const db = databaseUrl.startsWith('postgres') ? postgresRunner(databaseUrl) : sqliteRunner(databaseUrl.replace(/^sqlite:/, ''));
+  const app = Fastify({ logger: false });
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.post('/create', { schema: { body: tokenSchemas(PLATFORM_ADAPTERS.apple).createBody } }, async (request, reply) => {
+    const key = await keyOf(db, request.headers.authorization);
+    if (!key) return reply.code(401).send({ status: false });
+    const body = request.body as { mdmUserId: string; displayName?: string; tags?: string[]; duration?: number; language?: string };
+    const organizationId = key.organization_id as string;
+    const token = await db.transaction(async (trx) => {
+      const now = new Date().toISOString();
+      const user = await trx.one('select id, email, name from mdm_users where organization_id = ? and id = ?', [organizationId, body.mdmUserId]);
+      const enterprise = await trx.one(ENTERPRISE_SQL, [organizationId, 'apple']);
+      const row = [newId(), organizationId, 'apple', enterprise!.id, user!.id, body.displayName ?? '', JSON.stringify(body.tags ?? []), 'PENDING', null, null, '{}', 0, '', body.language ?? 'en', generateEnrollCode(), 'NONE', 0, null, null, null, now, now, new Date(Date.now() + (body.duration ?? 86_400) * 1000).toISOString()];
+      await trx.run(`insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${row.map(() => '?').join(', ')}) on conflict (enroll_code) do nothing`, row);
+      for (const tag of body.tags ?? []) await trx.run('insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)', [row[0], organizationId, tag]);
+      return { id: row[0], enrollCode: row[14], user, enterprise: enterprise!.id, createdAt: now };
+    });
+    return { status: true, data: token };
+  });
+
+  app.post('/redeem', { schema: { body: RedeemBody } }, async (request, reply) => {
+    const key = await keyOf(db, request.headers.authorization);
+    if (!key) return reply.code(401).send({ status: false });
+    const { code, device } = request.body as { code: string; device: { serialNumber?: string } };
+    const organizationId = key.organization_id as string;
+    const result = await db.transaction(async (trx) => {
+      const now = new Date().toISOString();
+      const token = await trx.one(TOKEN_BY_CODE_SQL, [organizationId, 'apple', code]);
+      const deviceId = newId();
+      const claimed = token ? await trx.run('update enrollment_tokens set state = ?, device_id = ?, updated_at = ? where id = ? and state = ? and expire_at > ?', ['DONE', deviceId, now, token.id, 'PENDING', now]) : 0;
+      if (claimed === 1) {
+        await trx.run('insert into devices (id, organization_id, platform, token_id, serial_number, udid, imei, model, os_version, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [deviceId, organizationId, 'apple', token!.id, device.serialNumber ?? null, null, null, null, null, now]);
+      }
+      await trx.run('insert into token_redemptions (id, organization_id, platform, token_id, code, outcome, client_address, device, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', [newId(), organizationId, 'apple', token?.id ?? null, code, claimed ? 'REDEEMED' : 'NOT_FOUND', request.ip, JSON.stringify(device), now]);
+      return { token: token ? { ...token, state: 'DONE', deviceId } : null, deviceId };
+    });
+    if (!result.token) return reply.code(404).send({ status: false });
+    const enterprise = await db.one(ENTERPRISE_SQL, [organizationId, 'apple']);
+    return { status: true, data: { token: { ...result.token, enterprise: enterprise!.id }, device: { id: result.deviceId } } };
+  });
+
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    base,
+    app,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
