@@ -75,6 +75,11 @@ ${table}
   schema) whose route only validates and answers — or, for the page, sends the same HTML from
   memory. enrolld's request additionally authenticates the key (a database read), writes in a
   transaction and answers the full token.
+- **driver floor** (rows "enrolld vs driver floor" and "driver floor vs framework"): the bare
+  Fastify route plus the same SQL statements enrolld runs for the request (key lookup, reads,
+  the write transaction), straight on the driver (better-sqlite3; node-postgres with named
+  statements), over the same database — no enrolld code. "driver floor vs framework" is the
+  share of the framework ceiling any implementation running those statements reaches here.
 - **bulk**: one request with 10,000 new addresses; the ceiling inserts the same rows (users,
   tokens, tags, same schema, indexes and triggers) with the same driver directly.
 - **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is

@@ -7,6 +7,8 @@
  *
  *   POST /create  single create: key, user and enterprise reads, token + tag insert, commit
  *   POST /redeem  key, token read, conditional claim, device + audit inserts, commit, enterprise
+ *   GET /page/:code  token (by public code), organization and enterprise reads, then the same HTML
+ *                 as enrolld renders, sent from memory (rendering is enrolld's own work)
  */
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -96,15 +98,16 @@ const KEY_SQL =
 const ENTERPRISE_SQL = 'select * from enterprises where organization_id = ? and platform = ?';
 const TOKEN_COLUMNS =
   'id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, email_sent_at, email_last_error, device_id, created_at, updated_at, expire_at';
-const TOKEN_BY_CODE_SQL =
-  'select t.*, u.email as user_email, u.name as user_name from enrollment_tokens t join mdm_users u on u.id = t.mdm_user_id where t.organization_id = ? and t.platform = ? and t.enroll_code = ?';
+// By the unique key alone, the scope checked on the row, as enrolld does (see its token reads).
+const TOKEN_BY_CODE_SQL = 'select t.*, u.email as user_email, u.name as user_name from enrollment_tokens t join mdm_users u on u.id = t.mdm_user_id where t.enroll_code = ?';
+const inScope = (row: Row | undefined, organizationId: string) => (row && row.organization_id === organizationId && row.platform === 'apple' ? row : undefined);
 
 async function keyOf(db: Runner, authorization: string | undefined) {
   return db.one(KEY_SQL, [hashSecret((authorization ?? '').replace(/^Bearer /, ''))]);
 }
 
 /** Start the floor server on 127.0.0.1 over an enrolld database (SQLite file or PostgreSQL URL). */
-export async function startDriverFloor(databaseUrl: string): Promise<{ base: string; app: FastifyInstance; close(): Promise<void> }> {
+export async function startDriverFloor(databaseUrl: string, pageHtml: string): Promise<{ base: string; app: FastifyInstance; close(): Promise<void> }> {
   const db = databaseUrl.startsWith('postgres') ? postgresRunner(databaseUrl) : sqliteRunner(databaseUrl.replace(/^sqlite:/, ''));
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
@@ -116,7 +119,8 @@ export async function startDriverFloor(databaseUrl: string): Promise<{ base: str
     const organizationId = key.organization_id as string;
     const token = await db.transaction(async (trx) => {
       const now = new Date().toISOString();
-      const user = await trx.one('select id, email, name from mdm_users where organization_id = ? and id = ?', [organizationId, body.mdmUserId]);
+      const user = await trx.one('select id, organization_id, email, name from mdm_users where id = ?', [body.mdmUserId]);
+      if (user?.organization_id !== organizationId) throw new Error('user not in organization');
       const enterprise = await trx.one(ENTERPRISE_SQL, [organizationId, 'apple']);
       const row = [newId(), organizationId, 'apple', enterprise!.id, user!.id, body.displayName ?? '', JSON.stringify(body.tags ?? []), 'PENDING', null, null, '{}', 0, '', body.language ?? 'en', generateEnrollCode(), 'NONE', 0, null, null, null, now, now, new Date(Date.now() + (body.duration ?? 86_400) * 1000).toISOString()];
       await trx.run(`insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${row.map(() => '?').join(', ')}) on conflict (enroll_code) do nothing`, row);
@@ -133,7 +137,7 @@ export async function startDriverFloor(databaseUrl: string): Promise<{ base: str
     const organizationId = key.organization_id as string;
     const result = await db.transaction(async (trx) => {
       const now = new Date().toISOString();
-      const token = await trx.one(TOKEN_BY_CODE_SQL, [organizationId, 'apple', code]);
+      const token = inScope(await trx.one(TOKEN_BY_CODE_SQL, [code]), organizationId);
       const deviceId = newId();
       const claimed = token ? await trx.run('update enrollment_tokens set state = ?, device_id = ?, updated_at = ? where id = ? and state = ? and expire_at > ?', ['DONE', deviceId, now, token.id, 'PENDING', now]) : 0;
       if (claimed === 1) {
@@ -145,6 +149,14 @@ export async function startDriverFloor(databaseUrl: string): Promise<{ base: str
     if (!result.token) return reply.code(404).send({ status: false });
     const enterprise = await db.one(ENTERPRISE_SQL, [organizationId, 'apple']);
     return { status: true, data: { token: { ...result.token, enterprise: enterprise!.id }, device: { id: result.deviceId } } };
+  });
+
+  app.get('/page/:code', async (request, reply) => {
+    const token = await db.one(TOKEN_BY_CODE_SQL, [(request.params as { code: string }).code]);
+    if (token?.platform !== 'apple') return reply.code(404).send('');
+    await db.one('select * from organizations where id = ?', [token.organization_id]);
+    await db.one(ENTERPRISE_SQL, [token.organization_id, 'apple']);
+    return reply.type('text/html; charset=utf-8').send(pageHtml);
   });
 
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -8,7 +8,7 @@
  *   enroll page     GET /enroll/apple/:code (lookup, render the localized page)
  *   redeem          POST …/enrollment-tokens/redeem, a fresh code per request
  *
- * Create and redeem are also measured on the driver floor (bench/driver-floor.ts): the bare
+ * Every figure is also measured on the driver floor (bench/driver-floor.ts): the bare
  * Fastify route plus the same SQL straight on the driver, over the same database. Two extra rows
  * per figure: enrolld against that floor, and the floor against the framework ceiling — the
  * share of the ceiling any implementation running those statements could reach.
@@ -89,7 +89,7 @@ bare.post('/create', { schema: { body: schemas.createBody } }, async () => ({ st
 bare.post('/redeem', { schema: { body: RedeemBody } }, async () => ({ status: true, data: {} }));
 bare.get('/page', async (_request, reply) => reply.type('text/html; charset=utf-8').send(pageHtml));
 const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
-const floor = await startDriverFloor(target.url);
+const floor = await startDriverFloor(target.url, pageHtml);
 
 const figures: Figure[] = [];
 function record(figure: string, enrolld: LoadResult, ceiling: LoadResult, minRatio: number, floor?: LoadResult) {
@@ -110,7 +110,13 @@ record(
   0.35,
   await load({ url: `${floor.base}/create`, method: 'POST', headers: auth, body: createBody }),
 );
-record('enrollment page', await load({ url: `${base}/enroll/apple/${pageCode}`, method: 'GET' }), await load({ url: `${bareBase}/page`, method: 'GET' }), 0.5);
+record(
+  'enrollment page',
+  await load({ url: `${base}/enroll/apple/${pageCode}`, method: 'GET' }),
+  await load({ url: `${bareBase}/page`, method: 'GET' }),
+  0.5,
+  await load({ url: `${floor.base}/page/${pageCode}`, method: 'GET' }),
+);
 const third = Math.floor(redeemable.length / 3);
 record(
   'redeem',

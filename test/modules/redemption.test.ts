@@ -99,6 +99,30 @@ for (const platform of PLATFORMS) {
   });
 }
 
+describe('lookups by code, id and user stay inside their organization and platform', () => {
+  it('answers 404 for another organization’s or platform’s code, token id or user, and changes nothing', async () => {
+    const mine = await createOrganization(ctx.app);
+    const theirs = await createOrganization(ctx.app);
+    const theirUser = await createMdmUser(ctx.app, theirs);
+    const theirToken = await createToken(ctx.app, theirs, 'apple', theirUser.id);
+    const device = { serialNumber: 'SCOPE-1' };
+    for (const [org, platform] of [[mine, 'apple'], [theirs, 'windows']] as const) {
+      const answer = await redeem(org, platform, theirToken.enrollCode, device);
+      assert.equal(answer.statusCode, 404, `${platform}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.error.code, 3001);
+    }
+    assert.equal((await call(ctx.app, 'GET', `${tokensUrl(mine, 'apple')}/${theirToken.id}`, { token: mine.adminToken })).statusCode, 404);
+    assert.equal((await call(ctx.app, 'GET', `${tokensUrl(theirs, 'android')}/${theirToken.id}`, { token: theirs.adminToken })).statusCode, 404);
+    const borrowed = await call(ctx.app, 'POST', tokensUrl(mine, 'apple'), { token: mine.adminToken, body: { mdmUserId: theirUser.id, sendEmail: false } });
+    assert.equal(borrowed.statusCode, 404);
+    assert.equal(borrowed.body.error.data.path, '/body/mdmUserId');
+    assert.equal((await call(ctx.app, 'GET', `/enroll/windows/${theirToken.enrollCode}`)).statusCode, 404, 'the page is per platform too');
+    const stored = await ctx.database.db.selectFrom('enrollmentTokens').select(['state', 'deviceId']).where('id', '=', theirToken.id).executeTakeFirstOrThrow();
+    assert.deepEqual(stored, { state: 'PENDING', deviceId: null });
+    assert.equal((await redeem(theirs, 'apple', theirToken.enrollCode, device)).statusCode, 200, 'its own organization still redeems it');
+  });
+});
+
 describe('redemption races and input', () => {
   it('lets exactly one of 50 concurrent devices win', async () => {
     const org = await createOrganization(ctx.app);

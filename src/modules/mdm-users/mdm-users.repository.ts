@@ -46,13 +46,13 @@ function toRow(user: MdmUser) {
   };
 }
 
-const userContact = prepareQuery((db, a: { organizationId: string; id: string }) =>
-  db.selectFrom('mdmUsers').select(['id', 'email', 'name']).where('organizationId', '=', a.organizationId).where('id', '=', a.id),
-);
+// By primary key alone, the organization checked on the row (see the token reads for why).
+const userContact = prepareQuery((db, a: { id: string }) => db.selectFrom('mdmUsers').select(['id', 'organizationId', 'email', 'name']).where('id', '=', a.id));
 
 /** Who a new token is for: the user's id, address and name (single create's one user read). */
 export async function findUserContact(db: Db, organizationId: string, id: string): Promise<{ id: string; email: string; name: string | null } | null> {
-  return (await userContact.first(db, { organizationId, id: id.toLowerCase() })) ?? null;
+  const row = await userContact.first(db, { id: id.toLowerCase() });
+  return row && row.organizationId === organizationId ? { id: row.id, email: row.email, name: row.name } : null;
 }
 
 export async function insertMdmUser(db: Db, user: MdmUser): Promise<void> {
