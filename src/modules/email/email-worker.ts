@@ -106,47 +106,58 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
   }
 
   /**
-   * Send a batch over the transport's connections and record the outcomes in one transaction;
-   * what was not started (the worker is stopping) is released. A crash between sending and
-   * recording means those messages go out again after the lease, with the same Message-ID:
-   * delivery is at least once.
+   * Send a batch over the transport's connections; answers the outcomes and the rows not started
+   * (the worker is stopping), which the caller records and releases.
    */
-  async function sendBatch(batch: Batch): Promise<void> {
+  async function sendBatch(batch: Batch): Promise<{ outcomes: Outcome[]; unsent: OutboxRow[] }> {
     const queue = [...batch.rows];
     const outcomes: Outcome[] = [];
     const lanes = Array.from({ length: Math.min(deps.transport.concurrency, queue.length) }, async () => {
       // Check `stopping` before taking a row: a row taken is either delivered or never leaves the
-      // queue, whose leftovers are released below.
+      // queue, whose leftovers are released.
       while (!stopping && queue.length > 0) {
         const row = queue.shift()!;
         outcomes.push(await deliver(row, batch.mails.get(row.id)));
       }
     });
     await Promise.all(lanes);
-    await recordOutcomes(deps.db, owner, outcomes);
-    await releaseLeases(deps.db, owner, queue.map((row) => row.id));
+    return { outcomes, unsent: queue };
   }
 
   /**
-   * Work until nothing is due (or the worker stops), claiming and composing the next batch while
-   * the current one is being sent. Answers how many rows were claimed.
+   * Work until nothing is due (or the worker stops). Three things overlap: the next batch is
+   * claimed and composed while the current one is sent, and a sent batch's outcomes are recorded
+   * (one transaction) while the next one is sent — so the SMTP connections never wait for the
+   * database. Recordings stay in order, one at a time. A crash between sending and recording
+   * means those messages go out again after the lease, with the same Message-ID: delivery is at
+   * least once. Answers how many rows were claimed.
    */
   async function drainDue(): Promise<number> {
     let total = 0;
     let next = claimBatch();
-    for (;;) {
-      const batch = await next;
-      if (batch.rows.length === 0) return total;
-      total += batch.rows.length;
-      if (stopping) {
-        await releaseLeases(deps.db, owner, batch.rows.map((row) => row.id));
-        return total;
+    let recording: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const batch = await next;
+        if (batch.rows.length === 0) return total;
+        total += batch.rows.length;
+        if (stopping) {
+          await releaseLeases(deps.db, owner, batch.rows.map((row) => row.id));
+          return total;
+        }
+        next = claimBatch();
+        // If sending fails (the database went away), the prefetched claim may fail too while nobody
+        // awaits it: mark it handled so it cannot surface as an unhandled rejection and kill the process.
+        next.catch(() => undefined);
+        const { outcomes, unsent } = await sendBatch(batch);
+        recording = recording.then(async () => {
+          await recordOutcomes(deps.db, owner, outcomes);
+          await releaseLeases(deps.db, owner, unsent.map((row) => row.id));
+        });
+        recording.catch(() => undefined); // awaited (and its error thrown) below
       }
-      next = claimBatch();
-      // If sending fails (the database went away), the prefetched claim may fail too while nobody
-      // awaits it: mark it handled so it cannot surface as an unhandled rejection and kill the process.
-      next.catch(() => undefined);
-      await sendBatch(batch);
+    } finally {
+      await recording;
     }
   }
 
