@@ -97,8 +97,10 @@ function ceilingRows(run: number) {
     'id', 'organization_id', 'platform', 'enterprise_id', 'mdm_user_id', 'display_name', 'tags', 'state', 'policy_id', 'segment_id', 'options', 'send_email',
     'email_text', 'language', 'enroll_code', 'email_status', 'email_attempts', 'email_sent_at', 'email_last_error', 'device_id', 'created_at', 'updated_at', 'expire_at',
   ];
-  const tagRows = tokens.flatMap((token) => TAGS.map((tag) => [token[0], orgId, tag]));
-  return { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns };
+  // Tag rows carry the token's platform, state and expiry, as enrolld writes them (migration 0007).
+  const tagRows = tokens.flatMap((token) => TAGS.map((tag) => [token[0], orgId, tag, 'apple', 'PENDING', now, expireAt]));
+  const tagColumns = ['token_id', 'organization_id', 'tag', 'platform', 'state', 'created_at', 'expire_at'];
+  return { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns };
 }
 
 /** The ceiling: the same rows through prepared statements of the same driver, in one transaction. */
@@ -111,7 +113,7 @@ async function measureCeiling(dir: string, run: number) {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY'); // as src/db/database.ts sets it
-  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns } = ceilingRows(run);
+  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns } = ceilingRows(run);
   db.prepare(`insert into organizations (id, slug, name, plan, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`).run(orgId, 'c', 'c', '{}', now, now);
   db.prepare(`insert into enterprises (id, organization_id, platform, name, configuration, settings, created_at, updated_at) values (?, ?, 'apple', 'e', '{}', '{}', ?, ?)`).run(enterpriseId, orgId, now, now);
   // The fastest way this driver inserts these rows: multi-row INSERTs prepared once per chunk
@@ -137,7 +139,7 @@ async function measureCeiling(dir: string, run: number) {
   db.transaction(() => {
     multiRowInsert('mdm_users', userColumns, users);
     multiRowInsert('enrollment_tokens', tokenColumns, tokens);
-    multiRowInsert('enrollment_token_tags', ['token_id', 'organization_id', 'tag'], tagRows);
+    multiRowInsert('enrollment_token_tags', tagColumns, tagRows);
   })();
   const elapsed = performance.now() - started;
   db.close();
@@ -148,7 +150,7 @@ async function measureCeiling(dir: string, run: number) {
 async function measurePostgresCeiling(url: string, run: number) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns } = ceilingRows(run);
+  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns } = ceilingRows(run);
   await client.query(`insert into organizations (id, slug, name, plan, created_at, updated_at) values ($1, 'c', 'c', '{}', $2, $2)`, [orgId, now]);
   await client.query(`insert into enterprises (id, organization_id, platform, name, configuration, settings, created_at, updated_at) values ($1, $2, 'apple', 'e', '{}', '{}', $3, $3)`, [enterpriseId, orgId, now]);
   const multiRowInsert = async (table: string, columns: string[], rows: unknown[][]) => {
@@ -163,7 +165,7 @@ async function measurePostgresCeiling(url: string, run: number) {
   await client.query('begin');
   await multiRowInsert('mdm_users', userColumns, users);
   await multiRowInsert('enrollment_tokens', tokenColumns, tokens);
-  await multiRowInsert('enrollment_token_tags', ['token_id', 'organization_id', 'tag'], tagRows);
+  await multiRowInsert('enrollment_token_tags', tagColumns, tagRows);
   await client.query('commit');
   const elapsed = performance.now() - started;
   await client.end();

@@ -41,7 +41,7 @@ function seed(file: string, organizationId: string, enterpriseId: string, size: 
   const insertToken = db.prepare(
     `insert into enrollment_tokens (id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, created_at, updated_at, expire_at) values (?, ?, 'apple', ?, ?, ?, '["t"]', ?, null, null, '{"admPolicyAssignments":[],"profiles":[],"applications":[],"admVppLocationId":null}', 0, '', 'en', ?, 'NONE', 0, ?, ?, ?)`,
   );
-  const insertTag = db.prepare(`insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)`);
+  const insertTag = db.prepare(`insert into enrollment_token_tags (token_id, organization_id, tag, platform, state, created_at, expire_at) values (?, ?, ?, 'apple', ?, ?, ?)`);
   db.transaction(() => {
     const created = new Date(now - 1000).toISOString();
     for (let i = 0; i < USERS; i++) {
@@ -56,9 +56,10 @@ function seed(file: string, organizationId: string, enterpriseId: string, size: 
       // Ten tokens, spread over the whole range, belong to user 0 and carry the tag "rare" at any
       // size; every hundredth carries "common" (so its matches grow with the table).
       const isRare = i % (size / 10) === 0;
-      insertToken.run(id, organizationId, enterpriseId, users[isRare ? 0 : 1 + (i % (USERS - 1))], `device ${i}`, state, generateEnrollCode(), created, created, new Date(now + 86_400_000).toISOString());
-      if (isRare) insertTag.run(id, organizationId, 'rare');
-      if (i % 100 === 0) insertTag.run(id, organizationId, 'common');
+      const expireAt = new Date(now + 86_400_000).toISOString();
+      insertToken.run(id, organizationId, enterpriseId, users[isRare ? 0 : 1 + (i % (USERS - 1))], `device ${i}`, state, generateEnrollCode(), created, created, expireAt);
+      if (isRare) insertTag.run(id, organizationId, 'rare', state, created, expireAt);
+      if (i % 100 === 7) insertTag.run(id, organizationId, 'common', state, created, expireAt);
     }
   })();
   db.pragma('optimize');

@@ -152,6 +152,35 @@ export function shardedCounterFunctions(spec: CounterSpec): string[] {
 }
 
 /**
+ * Tag rows carry their token's platform, state and expiry (migration 0007), so a tag filter's
+ * totalDocs is counted from the tag index alone instead of one token lookup per match. These
+ * triggers copy a token's state and expiry to its tag rows whenever either changes.
+ */
+export function tagSyncStatements(dialect: DialectName): string[] {
+  if (dialect === 'sqlite') {
+    return [
+      'create trigger enrollment_tokens_tag_sync after update of state, expire_at on enrollment_tokens ' +
+        'when old.state is not new.state or old.expire_at is not new.expire_at ' +
+        'begin update enrollment_token_tags set state = new.state, expire_at = new.expire_at where token_id = new.id; end',
+    ];
+  }
+  return [
+    'create function enrollment_tokens_tag_sync() returns trigger language plpgsql as $$ begin ' +
+      'update enrollment_token_tags g set state = n.state, expire_at = n.expire_at from new_rows n join old_rows o on o.id = n.id ' +
+      'where g.token_id = n.id and (o.state is distinct from n.state or o.expire_at is distinct from n.expire_at); return null; end $$',
+    'create trigger enrollment_tokens_tag_sync after update on enrollment_tokens referencing old table as old_rows new table as new_rows ' +
+      'for each statement execute function enrollment_tokens_tag_sync()',
+  ];
+}
+
+/** Undo tagSyncStatements. */
+export function dropTagSyncStatements(dialect: DialectName): string[] {
+  return dialect === 'sqlite'
+    ? ['drop trigger enrollment_tokens_tag_sync']
+    : ['drop trigger enrollment_tokens_tag_sync on enrollment_tokens', 'drop function enrollment_tokens_tag_sync()'];
+}
+
+/**
  * The row lock a work queue's claim needs: on PostgreSQL, `FOR UPDATE SKIP LOCKED` so several
  * workers claim disjoint rows without waiting; SQLite has one writer at a time, so the claim's
  * UPDATE is already exclusive and the clause does not exist there.

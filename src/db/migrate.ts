@@ -12,6 +12,7 @@ import * as emailOutbox from './migrations/0003_email_outbox.ts';
 import * as redemption from './migrations/0004_redemption.ts';
 import * as appleEnrollment from './migrations/0005_apple_enrollment.ts';
 import * as counterShards from './migrations/0006_counter_shards.ts';
+import * as tagFilterColumns from './migrations/0007_tag_filter_columns.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_redemption': redemption,
   '0005_apple_enrollment': appleEnrollment,
   '0006_counter_shards': counterShards,
+  '0007_tag_filter_columns': tagFilterColumns,
 };
 
 const provider: MigrationProvider = {

@@ -142,6 +142,11 @@ export interface EnrollmentTokenTagTable {
   tokenId: string;
   organizationId: string;
   tag: string;
+  /** The token's platform, creation, stored state and expiry (kept in step by triggers), so a tag filter reads its page and count from the tag index. */
+  platform: string;
+  state: string;
+  createdAt: ColumnType<string | Date | null, string, string>;
+  expireAt: ColumnType<string | Date | null, string, string>;
 }
 
 export interface EmailOutboxTable {

@@ -7,10 +7,10 @@ import { type ExpressionBuilder, type Insertable, type Kysely, type SelectQueryB
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { countRows, fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
-import type { Database, EnrollmentTokenTable, MdmUserTable } from '../../db/schema.ts';
+import type { Database, EnrollmentTokenTable, EnrollmentTokenTagTable, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../http/schemas.ts';
-import type { PageRequest } from '../../lib/pagination.ts';
+import { offsetOf, type PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Platform } from '../organizations/organizations.types.ts';
 import type { EmailStatus, StoredToken, TokenFilters, TokenState } from './enrollment-tokens.types.ts';
@@ -141,9 +141,20 @@ const insertOneToken = prepareQuery((db, a: NewTokenRow) =>
     .values(columnsOf(a, NEW_TOKEN_COLUMNS))
     .onConflict((oc) => oc.column('enrollCode').doNothing()),
 );
-const insertOneTag = prepareQuery((db, a: { tokenId: string; organizationId: string; tag: string }) =>
-  db.insertInto('enrollmentTokenTags').values({ tokenId: a.tokenId, organizationId: a.organizationId, tag: a.tag }),
-);
+/** A tag row: the token's tag, with what a tag filter counts by (see migration 0007). */
+type NewTagRow = Insertable<EnrollmentTokenTagTable>;
+const TAG_COLUMNS = ['tokenId', 'organizationId', 'tag', 'platform', 'state', 'createdAt', 'expireAt'] as const satisfies ReadonlyArray<keyof NewTagRow>;
+const insertOneTag = prepareQuery((db, a: NewTagRow) => db.insertInto('enrollmentTokenTags').values(columnsOf(a, TAG_COLUMNS)));
+
+/** What tag rows copy from their token. */
+export interface TaggedToken {
+  id: string;
+  platform: string;
+  state: string;
+  createdAt: string;
+  expireAt: string;
+  tags: readonly string[];
+}
 
 /**
  * Insert tokens in multi-row statements, skipping any whose enroll code is already taken, and
@@ -172,17 +183,19 @@ export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promi
   return skipped;
 }
 
-export async function insertTags(trx: Db, organizationId: string, tokens: ReadonlyArray<{ id: string; tags: readonly string[] }>) {
-  const rows = tokens.flatMap((token) => [...new Set(token.tags)].map((tag) => ({ tokenId: token.id, organizationId, tag })));
+export async function insertTags(trx: Db, organizationId: string, tokens: readonly TaggedToken[]) {
+  const rows: NewTagRow[] = tokens.flatMap((token) =>
+    [...new Set(token.tags)].map((tag) => ({ tokenId: token.id, organizationId, tag, platform: token.platform, state: token.state, createdAt: token.createdAt, expireAt: token.expireAt })),
+  );
   if (rows.length === 1) return void (await insertOneTag.run(trx, rows[0]!));
-  for (const chunk of chunks(rows, chunkSizeFor(3))) {
+  for (const chunk of chunks(rows, chunkSizeFor(TAG_COLUMNS.length))) {
     await trx.insertInto('enrollmentTokenTags').values(chunk).execute();
   }
 }
 
-export async function replaceTags(trx: Db, organizationId: string, tokenId: string, tags: readonly string[]) {
-  await trx.deleteFrom('enrollmentTokenTags').where('tokenId', '=', tokenId).execute();
-  await insertTags(trx, organizationId, [{ id: tokenId, tags }]);
+export async function replaceTags(trx: Db, organizationId: string, token: TaggedToken) {
+  await trx.deleteFrom('enrollmentTokenTags').where('tokenId', '=', token.id).execute();
+  await insertTags(trx, organizationId, [token]);
 }
 
 /** Tokens by id whatever their organization or platform (the email worker knows only ids). */
@@ -217,10 +230,14 @@ export async function findToken(db: Db, organizationId: string, platform: Platfo
   return row ? toStoredToken(row, now) : null;
 }
 
-function stateCondition(eb: ExpressionBuilder<Database & { t: EnrollmentTokenTable }, 't'>, state: TokenState, now: string) {
-  if (state === 'PENDING') return eb.and([eb('t.state', '=', 'PENDING'), eb('t.expireAt', '>', now)]);
-  if (state === 'EXPIRED') return eb.or([eb('t.state', '=', 'EXPIRED'), eb.and([eb('t.state', '=', 'PENDING'), eb('t.expireAt', '<=', now)])]);
-  return eb('t.state', '=', state);
+/** The effective-state condition on `alias`'s state and expireAt (tokens `t`, or their tag rows `g`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function stateCondition(eb: ExpressionBuilder<any, any>, alias: 't' | 'g', state: TokenState, now: string) {
+  const stateColumn = `${alias}.state`;
+  const expireColumn = `${alias}.expireAt`;
+  if (state === 'PENDING') return eb.and([eb(stateColumn, '=', 'PENDING'), eb(expireColumn, '>', now)]);
+  if (state === 'EXPIRED') return eb.or([eb(stateColumn, '=', 'EXPIRED'), eb.and([eb(stateColumn, '=', 'PENDING'), eb(expireColumn, '<=', now)])]);
+  return eb(stateColumn, '=', state);
 }
 
 /**
@@ -235,7 +252,7 @@ function applyFilters<Q extends SelectQueryBuilder<any, any, any>>(query: Q, org
   if (filters.policyId) q = q.where('t.policyId', '=', filters.policyId.toLowerCase());
   if (filters.state) {
     const state = filters.state;
-    q = q.where((eb) => stateCondition(eb as never, state, now));
+    q = q.where((eb) => stateCondition(eb, 't', state, now));
   } else if (!filters.showDeleted) {
     q = q.where('t.state', '!=', 'DELETED');
   }
@@ -295,17 +312,59 @@ async function countFromCounters(db: Db, organizationId: string, platform: Platf
   }
 }
 
+/**
+ * The tag rows a tag filter matches (with at most state or show-deleted besides), or null when
+ * other filters need the tokens themselves. Tag rows carry their token's platform, creation,
+ * state and expiry (migration 0007), so count and page come from the tag index alone.
+ */
+function matchingTagRows(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string) {
+  const tags = filters.tags ?? [];
+  if (tags.length === 0 || filters.mdmUserId || filters.policyId || filters.search) return null;
+  let query = db.selectFrom('enrollmentTokenTags as g').where('g.organizationId', '=', organizationId).where('g.tag', 'in', tags).where('g.platform', '=', platform);
+  const state = filters.state;
+  if (state) query = query.where((eb) => stateCondition(eb, 'g', state, now));
+  else if (!filters.showDeleted) query = query.where('g.state', '!=', 'DELETED');
+  return query;
+}
+
+/** totalDocs of a tag filter from the tag index; null when matchingTagRows is. */
+async function countFromTags(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string): Promise<number | null> {
+  const rows = matchingTagRows(db, organizationId, platform, filters, now);
+  if (!rows) return null;
+  // One row per token and tag: several tags must not count a token twice.
+  const single = filters.tags!.length === 1;
+  const row = await rows.select((eb) => (single ? eb.fn.countAll<number>() : eb.fn.count<number>('g.tokenId').distinct()).as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The page of a one-tag list sorted by creation, its token ids read in order from the tag index
+ * (organization, tag, platform, created, token): the page costs its own rows however many tokens
+ * carry the tag. Null when the list is not of that shape (the general query answers it).
+ */
+function pageFromTagIndex(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
+  if (filters.tags?.length !== 1 || page.sortField !== 'createdAt') return null;
+  const rows = matchingTagRows(db, organizationId, platform, filters, now);
+  if (!rows) return null;
+  const direction = page.sortDirection;
+  const ids = rows.select('g.tokenId').orderBy('g.createdAt', direction).orderBy('g.tokenId', direction).limit(page.limit).offset(offsetOf(page));
+  return baseQuery(db, organizationId, platform).where('t.id', 'in', ids).orderBy('t.createdAt', direction).orderBy('t.id', direction);
+}
+
 export async function listTokens(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
   const rowsQuery = applyFilters(baseQuery(db, organizationId, platform), organizationId, filters, now);
   const count = async () => {
-    const fromCounters = await countFromCounters(db, organizationId, platform, filters, now);
-    if (fromCounters !== null) return fromCounters;
+    const fromIndexes = (await countFromCounters(db, organizationId, platform, filters, now)) ?? (await countFromTags(db, organizationId, platform, filters, now));
+    if (fromIndexes !== null) return fromIndexes;
     // Count without the users join unless the search needs the email.
     let countBase = db.selectFrom('enrollmentTokens as t').where('t.organizationId', '=', organizationId).where('t.platform', '=', platform);
     if (filters.search) countBase = countBase.innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId') as typeof countBase;
     return countRows(applyFilters(countBase.select('t.id'), organizationId, filters, now));
   };
-  const { rows, total } = await fetchPage(rowsQuery, page, TOKEN_SORT_COLUMNS, { idColumn: 't.id', count });
+  const fromTagIndex = pageFromTagIndex(db, organizationId, platform, filters, page, now);
+  const { rows, total } = fromTagIndex
+    ? await Promise.all([fromTagIndex.execute(), count()]).then(([rows, total]) => ({ rows, total }))
+    : await fetchPage(rowsQuery, page, TOKEN_SORT_COLUMNS, { idColumn: 't.id', count });
   return { items: rows.map((row) => toStoredToken(row, now)), total };
 }
 

@@ -171,7 +171,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           now,
         );
         if (!changed) throw new AppError(ErrorCode.ErrorUpdatingEntity, 'Error updating entity: the token stopped being PENDING');
-        if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, current.id, tags);
+        if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, { id: current.id, platform: current.platform, state: 'PENDING', createdAt: current.createdAt, expireAt: current.expireAt, tags });
       });
       return presentOne(organizationId, adapter, id);
     },

@@ -132,7 +132,7 @@ export async function insertWithUniqueCodes(
     pending = skipped.map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
     for (const row of pending) stored.set(row.id, row);
   }
-  if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, tags })));
+  if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, platform: row.platform, state: row.state, createdAt: row.createdAt as string, expireAt: row.expireAt as string, tags })));
   const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
   if (invited.length > 0) await enqueueInvitations(trx, invited, rows[0]!.createdAt, mailDomain);
   return [...stored.values()];
