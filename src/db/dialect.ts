@@ -164,12 +164,13 @@ export function tagSyncStatements(dialect: DialectName): string[] {
         'begin update enrollment_token_tags set state = new.state, expire_at = new.expire_at where token_id = new.id; end',
     ];
   }
+  // A row-level trigger with a column list and WHEN, unlike the counters: it costs nothing for the
+  // updates that change neither column (email status, edits), which are most of them.
   return [
     'create function enrollment_tokens_tag_sync() returns trigger language plpgsql as $$ begin ' +
-      'update enrollment_token_tags g set state = n.state, expire_at = n.expire_at from new_rows n join old_rows o on o.id = n.id ' +
-      'where g.token_id = n.id and (o.state is distinct from n.state or o.expire_at is distinct from n.expire_at); return null; end $$',
-    'create trigger enrollment_tokens_tag_sync after update on enrollment_tokens referencing old table as old_rows new table as new_rows ' +
-      'for each statement execute function enrollment_tokens_tag_sync()',
+      'update enrollment_token_tags set state = new.state, expire_at = new.expire_at where token_id = new.id; return null; end $$',
+    'create trigger enrollment_tokens_tag_sync after update of state, expire_at on enrollment_tokens for each row ' +
+      'when (old.state is distinct from new.state or old.expire_at is distinct from new.expire_at) execute function enrollment_tokens_tag_sync()',
   ];
 }
 

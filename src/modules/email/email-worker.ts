@@ -105,60 +105,91 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     }
   }
 
-  /**
-   * Send a batch over the transport's connections; answers the outcomes and the rows not started
-   * (the worker is stopping), which the caller records and releases.
-   */
-  async function sendBatch(batch: Batch): Promise<{ outcomes: Outcome[]; unsent: OutboxRow[] }> {
-    const queue = [...batch.rows];
-    const outcomes: Outcome[] = [];
-    const lanes = Array.from({ length: Math.min(deps.transport.concurrency, queue.length) }, async () => {
-      // Check `stopping` before taking a row: a row taken is either delivered or never leaves the
-      // queue, whose leftovers are released.
-      while (!stopping && queue.length > 0) {
-        const row = queue.shift()!;
-        outcomes.push(await deliver(row, batch.mails.get(row.id)));
-      }
-    });
-    await Promise.all(lanes);
-    return { outcomes, unsent: queue };
+  /** A claimed batch while its rows are sent: outcomes gather until every row is settled. */
+  interface InFlight {
+    mails: Batch['mails'];
+    outcomes: Outcome[];
+    /** Rows the worker stopped before sending: their leases are released. */
+    unsent: OutboxRow[];
+    remaining: number;
   }
 
   /**
-   * Work until nothing is due (or the worker stops). Three things overlap: the next batch is
-   * claimed and composed while the current one is sent, and a sent batch's outcomes are recorded
-   * (one transaction) while the next one is sent — so the SMTP connections never wait for the
-   * database. Recordings stay in order, one at a time. A crash between sending and recording
-   * means those messages go out again after the lease, with the same Message-ID: delivery is at
-   * least once. Answers how many rows were claimed.
+   * Work until nothing is due (or the worker stops). The transport's connections are lanes that
+   * each take the next row from one queue, across batch boundaries (no lane waits for a batch's
+   * slowest message); the next batch is claimed and composed while the queue still holds half a
+   * batch; a batch whose rows are all settled has its outcomes recorded (one transaction) while
+   * the lanes go on sending. Recordings stay in order, one at a time, and all finish before this
+   * returns. A crash between sending and recording means those messages go out again after the
+   * lease, with the same Message-ID: delivery is at least once. Answers how many rows were claimed.
    */
   async function drainDue(): Promise<number> {
     let total = 0;
-    let next = claimBatch();
+    let exhausted = false;
+    let failure: unknown = null;
+    let claiming: Promise<void> | null = null;
     let recording: Promise<void> = Promise.resolve();
-    try {
-      for (;;) {
-        const batch = await next;
-        if (batch.rows.length === 0) return total;
-        total += batch.rows.length;
-        if (stopping) {
-          await releaseLeases(deps.db, owner, batch.rows.map((row) => row.id));
-          return total;
-        }
-        next = claimBatch();
-        // If sending fails (the database went away), the prefetched claim may fail too while nobody
-        // awaits it: mark it handled so it cannot surface as an unhandled rejection and kill the process.
-        next.catch(() => undefined);
-        const { outcomes, unsent } = await sendBatch(batch);
-        recording = recording.then(async () => {
-          await recordOutcomes(deps.db, owner, outcomes);
-          await releaseLeases(deps.db, owner, unsent.map((row) => row.id));
-        });
-        recording.catch(() => undefined); // awaited (and its error thrown) below
+    const queue: Array<{ row: OutboxRow; batch: InFlight }> = [];
+
+    function refill(): Promise<void> | null {
+      if (!claiming && !exhausted && !stopping) {
+        claiming = claimBatch()
+          .then((batch) => {
+            if (batch.rows.length === 0) {
+              exhausted = true;
+              return;
+            }
+            total += batch.rows.length;
+            const inFlight: InFlight = { mails: batch.mails, outcomes: [], unsent: [], remaining: batch.rows.length };
+            for (const row of batch.rows) queue.push({ row, batch: inFlight });
+          })
+          .catch((error: unknown) => {
+            // The database went away: stop claiming; what is queued still goes out and is recorded.
+            failure ??= error;
+            exhausted = true;
+          })
+          .finally(() => {
+            claiming = null;
+          });
       }
+      return claiming;
+    }
+
+    function settle(batch: InFlight, result: { outcome: Outcome } | { unsent: OutboxRow }): void {
+      if ('outcome' in result) batch.outcomes.push(result.outcome);
+      else batch.unsent.push(result.unsent);
+      if (--batch.remaining > 0) return;
+      recording = recording.then(async () => {
+        await recordOutcomes(deps.db, owner, batch.outcomes);
+        await releaseLeases(deps.db, owner, batch.unsent.map((row) => row.id));
+      });
+      recording.catch(() => undefined); // awaited (and its error thrown) below
+    }
+
+    async function lane(): Promise<void> {
+      for (;;) {
+        if (queue.length < batchSize / 2) void refill();
+        const next = queue.shift();
+        if (!next) {
+          const pending = claiming;
+          if (!pending) return; // nothing due, or stopping
+          await pending;
+          continue;
+        }
+        // Check `stopping` before sending: a row taken is either delivered or released.
+        if (stopping) settle(next.batch, { unsent: next.row });
+        else settle(next.batch, { outcome: await deliver(next.row, next.batch.mails.get(next.row.id)) });
+      }
+    }
+
+    try {
+      await refill();
+      await Promise.all(Array.from({ length: deps.transport.concurrency }, lane));
     } finally {
       await recording;
     }
+    if (failure) throw failure;
+    return total;
   }
 
   async function run(): Promise<void> {
