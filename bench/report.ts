@@ -28,7 +28,8 @@ export function formatTable(figures: Figure[]): string {
       f.figure,
       f.enrolld.toFixed(digits),
       f.ceiling === null ? '' : f.ceiling.toFixed(digits),
-      f.ceiling === null ? '' : (f.enrolld / f.ceiling).toFixed(2),
+      // autocannon reports whole milliseconds: a ceiling p99 under 1 ms reads 0 and has no ratio.
+      f.ceiling === null ? '' : f.ceiling === 0 ? '—' : (f.enrolld / f.ceiling).toFixed(2),
       f.target,
       f.ok ? 'yes' : 'NO',
     ]);
