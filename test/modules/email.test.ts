@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { createServices } from '../../src/app.ts';
-import { createEmailWorker } from '../../src/modules/email/email-worker.ts';
-import { createSmtpTransport } from '../../src/modules/email/transport.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { createTestWorker } from '../helpers/email-worker.ts';
 import { createMdmUser, createOrganization, type TestOrganization } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
 import { securitySuite } from '../helpers/security.ts';
@@ -22,19 +20,7 @@ after(async () => ctx.close());
 /** A worker of this test's database delivering to a fresh SMTP sink. */
 async function deliveryRig(sinkOptions: SinkOptions = {}) {
   const sink = await startSmtpSink(sinkOptions);
-  const transport = createSmtpTransport(sink.url, { timeoutMs: 5000 });
-  const services = createServices(ctx.database, ctx.config);
-  const warnings: string[] = [];
-  const worker = createEmailWorker(
-    {
-      db: ctx.database.db,
-      dialect: ctx.database.dialect,
-      transport,
-      composeMails: (rows) => services.email.composeMails(rows),
-      log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
-    },
-    { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000 },
-  );
+  const { worker, transport, warnings } = createTestWorker(ctx, sink.url);
   return {
     sink,
     worker,

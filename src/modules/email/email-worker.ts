@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
-import { claimDue, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
+import { claimDue, extendLeases, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 export interface WorkerLog {
@@ -120,8 +120,10 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
    * slowest message); the next batch is claimed and composed while the queue still holds half a
    * batch; a batch whose rows are all settled has its outcomes recorded (one transaction) while
    * the lanes go on sending. Recordings stay in order, one at a time, and all finish before this
-   * returns. A crash between sending and recording means those messages go out again after the
-   * lease, with the same Message-ID: delivery is at least once. Answers how many rows were claimed.
+   * returns. Leases of rows held (claimed, not yet recorded) are renewed every third of the lease,
+   * so a slow SMTP server cannot let another worker take and resend them; a crash stops the
+   * renewals, and after the lease those messages go out again with the same Message-ID: delivery
+   * is at least once. Answers how many rows were claimed.
    */
   async function drainDue(): Promise<number> {
     let total = 0;
@@ -130,6 +132,20 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     let claiming: Promise<void> | null = null;
     let recording: Promise<void> = Promise.resolve();
     const queue: Array<{ row: OutboxRow; batch: InFlight }> = [];
+    const held = new Set<string>();
+    let renewing = false;
+    const renewal = setInterval(
+      () => {
+        if (held.size === 0 || renewing) return;
+        renewing = true;
+        extendLeases(deps.db, owner, [...held], new Date(Date.now() + options.leaseMs).toISOString())
+          .catch((error: unknown) => deps.log.warn(`email lease renewal failed: ${describe(error)}`))
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(1, Math.floor(options.leaseMs / 3)),
+    );
 
     function refill(): Promise<void> | null {
       if (!claiming && !exhausted && !stopping) {
@@ -141,7 +157,10 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
             }
             total += batch.rows.length;
             const inFlight: InFlight = { mails: batch.mails, outcomes: [], unsent: [], remaining: batch.rows.length };
-            for (const row of batch.rows) queue.push({ row, batch: inFlight });
+            for (const row of batch.rows) {
+              held.add(row.id);
+              queue.push({ row, batch: inFlight });
+            }
           })
           .catch((error: unknown) => {
             // The database went away: stop claiming; what is queued still goes out and is recorded.
@@ -162,6 +181,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       recording = recording.then(async () => {
         await recordOutcomes(deps.db, owner, batch.outcomes);
         await releaseLeases(deps.db, owner, batch.unsent.map((row) => row.id));
+        for (const row of [...batch.outcomes.map((outcome) => outcome.row), ...batch.unsent]) held.delete(row.id);
       });
       recording.catch(() => undefined); // awaited (and its error thrown) below
     }
@@ -186,7 +206,11 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       await refill();
       await Promise.all(Array.from({ length: deps.transport.concurrency }, lane));
     } finally {
-      await recording;
+      try {
+        await recording;
+      } finally {
+        clearInterval(renewal);
+      }
     }
     if (failure) throw failure;
     return total;

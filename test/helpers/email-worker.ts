@@ -1,0 +1,23 @@
+/** An email worker of a test's database sending to a test SMTP sink over the real SMTP transport. */
+import { createServices } from '../../src/app.ts';
+import { createEmailWorker, type EmailWorkerOptions } from '../../src/modules/email/email-worker.ts';
+import { createSmtpTransport } from '../../src/modules/email/transport.ts';
+import type { TestContext } from './app.ts';
+
+export function createTestWorker(ctx: TestContext, smtpUrl: string, options: Partial<EmailWorkerOptions> = {}) {
+  const transport = createSmtpTransport(smtpUrl, { timeoutMs: 5000 });
+  const services = createServices(ctx.database, ctx.config);
+  /** What the worker logged as warnings or errors. */
+  const warnings: string[] = [];
+  const worker = createEmailWorker(
+    {
+      db: ctx.database.db,
+      dialect: ctx.database.dialect,
+      transport,
+      composeMails: (rows) => services.email.composeMails(rows),
+      log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    },
+    { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000, ...options },
+  );
+  return { worker, transport, warnings };
+}
