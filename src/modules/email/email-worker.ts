@@ -105,6 +105,27 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     }
   }
 
+  /**
+   * Renew the leases of the rows in `held` (claimed, not yet recorded) every third of the lease,
+   * one renewal at a time, until the returned function is called.
+   */
+  function keepLeased(held: ReadonlySet<string>): () => void {
+    let renewing = false;
+    const timer = setInterval(
+      () => {
+        if (held.size === 0 || renewing) return;
+        renewing = true;
+        extendLeases(deps.db, owner, [...held], new Date(Date.now() + options.leaseMs).toISOString())
+          .catch((error: unknown) => deps.log.warn(`email lease renewal failed: ${describe(error)}`))
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(1, Math.floor(options.leaseMs / 3)),
+    );
+    return () => clearInterval(timer);
+  }
+
   /** A claimed batch while its rows are sent: outcomes gather until every row is settled. */
   interface InFlight {
     mails: Batch['mails'];
@@ -133,19 +154,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     let recording: Promise<void> = Promise.resolve();
     const queue: Array<{ row: OutboxRow; batch: InFlight }> = [];
     const held = new Set<string>();
-    let renewing = false;
-    const renewal = setInterval(
-      () => {
-        if (held.size === 0 || renewing) return;
-        renewing = true;
-        extendLeases(deps.db, owner, [...held], new Date(Date.now() + options.leaseMs).toISOString())
-          .catch((error: unknown) => deps.log.warn(`email lease renewal failed: ${describe(error)}`))
-          .finally(() => {
-            renewing = false;
-          });
-      },
-      Math.max(1, Math.floor(options.leaseMs / 3)),
-    );
+    const stopRenewing = keepLeased(held);
 
     function refill(): Promise<void> | null {
       if (!claiming && !exhausted && !stopping) {
@@ -209,7 +218,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       try {
         await recording;
       } finally {
-        clearInterval(renewal);
+        stopRenewing();
       }
     }
     if (failure) throw failure;

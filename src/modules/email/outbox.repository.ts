@@ -167,7 +167,6 @@ export async function supersedeWaitingInvitations(trx: Db, tokenId: string): Pro
     .execute();
 }
 
-/** Give back rows a stopping worker claimed but did not send, so the next worker takes them at once. */
 /**
  * Push the lease of rows this worker still holds further out: they are being sent or recorded,
  * and a slow SMTP server must not let another worker take them and send them a second time.
@@ -178,6 +177,7 @@ export async function extendLeases(db: Db, owner: string, ids: readonly string[]
   }
 }
 
+/** Give back rows a stopping worker claimed but did not send, so the next worker takes them at once. */
 export async function releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable('emailOutbox').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();

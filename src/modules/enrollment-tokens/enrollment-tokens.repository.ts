@@ -82,7 +82,6 @@ const tokenByCode = prepareQuery((db, a: { code: string }) => selectTokens(db).w
 const inScope = <R extends { organizationId: string; platform: string }>(row: R | undefined, organizationId: string, platform: Platform) =>
   row && row.organizationId === organizationId && row.platform === platform ? row : undefined;
 
-
 /** A stored PENDING token past its expiry reads as EXPIRED, before any sweeper persists it. */
 export function effectiveState(state: string, expireAt: string, now: string): TokenState {
   return state === 'PENDING' && expireAt <= now ? 'EXPIRED' : (state as TokenState);
@@ -201,12 +200,7 @@ export async function replaceTags(trx: Db, organizationId: string, token: Tagged
 /** Tokens by id whatever their organization or platform (the email worker knows only ids). */
 export async function findTokensByIds(db: Db, ids: readonly string[], now: string): Promise<StoredToken[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('enrollmentTokens as t')
-    .innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId')
-    .select(tokenColumns)
-    .where('t.id', 'in', ids)
-    .execute();
+  const rows = await selectTokens(db).where('t.id', 'in', ids).execute();
   return rows.map((row) => toStoredToken(row, now));
 }
 

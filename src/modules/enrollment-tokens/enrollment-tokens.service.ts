@@ -65,8 +65,13 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     return token;
   }
 
+  /** A token already in hand, as the API answers it. */
+  async function presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken) {
+    return (await present(organizationId, adapter, [token]))[0]!;
+  }
+
   async function presentOne(organizationId: string, adapter: PlatformAdapter, id: string) {
-    return (await present(organizationId, adapter, [await find(organizationId, adapter, id)]))[0]!;
+    return presentToken(organizationId, adapter, await find(organizationId, adapter, id));
   }
 
   /** The enterprise a new token hangs off; Windows refuses when it cannot enroll (5145). */
@@ -139,8 +144,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
 
     get: presentOne,
 
-    /** A token already in hand, as the API answers it. */
-    presentToken: async (organizationId: string, adapter: PlatformAdapter, token: StoredToken) => (await present(organizationId, adapter, [token]))[0]!,
+    presentToken,
 
     /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
     async update(organizationId: string, adapter: PlatformAdapter, id: string, body: Body) {

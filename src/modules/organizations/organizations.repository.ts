@@ -32,10 +32,10 @@ export async function insertOrganization(db: Db, organization: Organization): Pr
     .execute();
 }
 
-/** Resolve the `:organizationId` parameter: a 24-hex id, otherwise a slug (slugs are never 24-hex). */
 const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', a.id));
 const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').selectAll().where('slug', '=', a.slug));
 
+/** Resolve the `:organizationId` parameter: a 24-hex id, otherwise a slug (slugs are never 24-hex). */
 export async function findOrganization(db: Db, idOrSlug: string): Promise<Organization | null> {
   const key = idOrSlug.toLowerCase();
   const row = isId(key) ? await organizationById.first(db, { id: key }) : await organizationBySlug.first(db, { slug: key });
