@@ -137,6 +137,28 @@ describe('redemption races and input', () => {
     assert.equal(outcomes.length, 50, 'every attempt audited');
   });
 
+  it('counts as the same device only when no identifier present on both sides differs and one matches', async () => {
+    const org = await createOrganization(ctx.app);
+    const token = await createToken(ctx.app, org, 'apple', (await createMdmUser(ctx.app, org)).id);
+    const device = { serialNumber: 'C02SAME0001', udid: '00008110-000A1C2E3E41801E', imei: '356938035643809' };
+    assert.equal((await redeem(org, 'apple', token.enrollCode, device)).statusCode, 200);
+
+    const cases: Array<[Record<string, string>, number, string]> = [
+      [{ serialNumber: device.serialNumber, imei: '490154203237518' }, 400, 'same serial, other IMEI'],
+      [{ serialNumber: device.serialNumber, udid: '00008110-FFFFFFFFFFFFFFFF' }, 400, 'same serial, other UDID'],
+      [{ udid: device.udid, serialNumber: 'C02OTHER0002' }, 400, 'same UDID, other serial'],
+      [{ serialNumber: device.serialNumber, udid: device.udid.toLowerCase(), imei: device.imei }, 200, 'all three match (UDID in any case)'],
+      [{ imei: device.imei, model: 'iPhone15,2' }, 200, 'the one shared identifier matches'],
+    ];
+    for (const [identity, status, why] of cases) {
+      const answer = await redeem(org, 'apple', token.enrollCode, identity);
+      assert.equal(answer.statusCode, status, why);
+      if (status === 400) assert.equal(answer.body.error.code, 5201, why);
+    }
+    const audit = await call(ctx.app, 'GET', `${tokensUrl(org, 'apple')}/${token.id}/redemptions`, { token: org.adminToken });
+    assert.deepEqual(audit.body.data.items.map((a: any) => a.outcome).sort(), ['ALREADY_USED', 'ALREADY_USED', 'ALREADY_USED', 'REDEEMED', 'REPEATED', 'REPEATED']);
+  });
+
   it('requires an identifier and refuses unknown fields', async () => {
     const org = await createOrganization(ctx.app);
     const token = await createToken(ctx.app, org, 'apple', (await createMdmUser(ctx.app, org)).id);

@@ -35,11 +35,30 @@ export interface RedemptionAttempt {
   createdAt: string;
 }
 
-/** Whether a device reporting `identity` is the device already recorded (same serial, UDID or IMEI). */
+/**
+ * How each identifier is compared: UDIDs are hex and arrive in either case, so they compare
+ * case-insensitively; serial numbers and IMEIs compare exactly.
+ */
+const IDENTIFIERS: readonly { key: 'serialNumber' | 'udid' | 'imei'; normalize: (value: string) => string }[] = [
+  { key: 'serialNumber', normalize: (value) => value },
+  { key: 'udid', normalize: (value) => value.toLowerCase() },
+  { key: 'imei', normalize: (value) => value },
+];
+
+/**
+ * Whether a device reporting `identity` is the device already recorded. Strict on purpose: an
+ * identifier present on both sides that differs means another device (a copied serial with a
+ * foreign IMEI is not a repeat), and at least one identifier must be present on both sides and
+ * match. An identifier present on one side only says nothing either way.
+ */
 export function isSameDevice(device: Device, identity: DeviceIdentity): boolean {
-  return (
-    (!!identity.serialNumber && identity.serialNumber === device.serialNumber) ||
-    (!!identity.udid && identity.udid.toLowerCase() === device.udid?.toLowerCase()) ||
-    (!!identity.imei && identity.imei === device.imei)
-  );
+  let hasMatch = false;
+  for (const { key, normalize } of IDENTIFIERS) {
+    const recorded = device[key];
+    const reported = identity[key];
+    if (!recorded || !reported) continue;
+    if (normalize(recorded) !== normalize(reported)) return false;
+    hasMatch = true;
+  }
+  return hasMatch;
 }
