@@ -151,10 +151,11 @@ export function buildCli(): Command {
     });
   key
     .command('revoke')
+    .description('revoke a key at once: any key, the last admin key too (the command acts as the root key)')
     .requiredOption('--org <idOrSlug>', 'the organization')
     .argument('<id>', 'the service account id')
     .action(async (id: string, options: { org: string }) => {
-      printJson(await withServices(program, async (s) => s.serviceAccounts.revoke((await s.organizations.get(options.org)).id, id)));
+      printJson(await withServices(program, async (s) => s.serviceAccounts.revoke((await s.organizations.get(options.org)).id, id, { kind: 'root' })));
     });
 
   return program;

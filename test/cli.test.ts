@@ -38,6 +38,12 @@ describe('enrolld CLI', () => {
     const revoked = runCli(['key', 'revoke', '--org', 'acme', id], env);
     assert.equal(revoked.status, 0, revoked.stderr);
     assert.match(revoked.json().revokedAt, /Z$/);
+
+    // The CLI acts as the root key: it may revoke the organization's last admin key.
+    const admin = runCli(['key', 'create', '--org', 'acme', '--role', 'admin'], env).json();
+    const lastAdmin = runCli(['key', 'revoke', '--org', 'acme', admin.id], env);
+    assert.equal(lastAdmin.status, 0, lastAdmin.stderr);
+    assert.match(lastAdmin.json().revokedAt, /Z$/);
   });
 
   it('fails with one clear line and a non-zero status', () => {

@@ -190,3 +190,14 @@ export function dropTagSyncStatements(dialect: DialectName): string[] {
 export function lockForClaim<Q extends SelectQueryBuilder<any, any, any>>(dialect: DialectName, query: Q): Q {
   return dialect === 'postgres' ? (query.forUpdate().skipLocked() as Q) : query;
 }
+
+/**
+ * A lock on the selected rows until the transaction ends, for a check-then-write that must not
+ * interleave with another one: `FOR NO KEY UPDATE` on PostgreSQL (it does not block inserts that
+ * merely reference the rows through a foreign key). SQLite's write transactions (BEGIN
+ * IMMEDIATE) already exclude every other writer, and the clause does not exist there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lockForWrite<Q extends SelectQueryBuilder<any, any, any>>(dialect: DialectName, query: Q): Q {
+  return dialect === 'postgres' ? (query.forNoKeyUpdate() as Q) : query;
+}

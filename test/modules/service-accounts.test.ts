@@ -103,6 +103,70 @@ describe('service accounts', () => {
     assert.equal(stillWorks.statusCode, 200);
   });
 
+  it('lets a key revoke only keys whose permissions it holds itself (403/4003), the root key any', async () => {
+    const org = await createOrganization(ctx.app);
+    const remover = await createKey(ctx.app, org.id, { permissions: ['base.organization.serviceAccount.remove', 'mdm.global.mdmUser.list'] });
+    const admin = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'admin', role: 'admin' } });
+    const viewer = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'viewer', role: 'viewer' } });
+    const weaker = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'weaker', permissions: ['mdm.global.mdmUser.list'] } });
+
+    for (const stronger of [admin, viewer]) {
+      const refused = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${stronger.body.data.id}`, { token: remover });
+      assert.equal(refused.statusCode, 403, JSON.stringify(refused.body));
+      assert.deepEqual([refused.body.error.code, refused.body.error.message], [4003, 'Forbidden: a key cannot revoke a key holding permissions it does not hold itself']);
+      assert.equal((await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/users`, { token: stronger.body.data.token })).statusCode, 200, 'the stronger key still works');
+    }
+    const revoked = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${weaker.body.data.id}`, { token: remover });
+    assert.equal(revoked.statusCode, 200, 'a key whose permissions it holds');
+    const byAdmin = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${viewer.body.data.id}`, { token: org.adminToken });
+    assert.equal(byAdmin.statusCode, 200);
+    const byRoot = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${admin.body.data.id}`, { token: ROOT_KEY });
+    assert.equal(byRoot.statusCode, 200);
+  });
+
+  it("never lets an organization key revoke the organization's last admin key; the root key and the CLI can", async () => {
+    const org = await createOrganization(ctx.app);
+    const listed = await call(ctx.app, 'GET', keysUrl(org), { token: ROOT_KEY });
+    const factoryAdminId: string = listed.body.data.items[0].id;
+    // `*` expands to every permission: an admin key as much as the admin role.
+    const wildcard = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'all', permissions: ['*'] } });
+
+    const first = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${wildcard.body.data.id}`, { token: org.adminToken });
+    assert.equal(first.statusCode, 200, 'another admin key is left');
+    const self = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${factoryAdminId}`, { token: org.adminToken });
+    assert.equal(self.statusCode, 403, JSON.stringify(self.body));
+    assert.deepEqual([self.body.error.code, self.body.error.message], [4003, "Forbidden: this is the organization's last admin key; only the root key can revoke it"]);
+    assert.equal((await call(ctx.app, 'GET', keysUrl(org), { token: org.adminToken })).statusCode, 200, 'the last admin key still works');
+
+    const byRoot = await call(ctx.app, 'DELETE', `${keysUrl(org)}/${factoryAdminId}`, { token: ROOT_KEY });
+    assert.equal(byRoot.statusCode, 200);
+    assert.match(byRoot.body.data.revokedAt, /Z$/);
+  });
+
+  it('lets exactly one of two concurrent revocations of the last two admin keys succeed', async () => {
+    // Several organizations at once, so the two transactions of each really overlap on PostgreSQL.
+    const rounds = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const org = await createOrganization(ctx.app);
+        const second = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'second admin', role: 'admin' } });
+        const listed = await call(ctx.app, 'GET', keysUrl(org), { token: ROOT_KEY });
+        const firstId = listed.body.data.items.find((k: any) => k.id !== second.body.data.id).id;
+        // Each admin key revokes the other at the same moment.
+        const answers = await Promise.all([
+          call(ctx.app, 'DELETE', `${keysUrl(org)}/${second.body.data.id}`, { token: org.adminToken }),
+          call(ctx.app, 'DELETE', `${keysUrl(org)}/${firstId}`, { token: second.body.data.token }),
+        ]);
+        const live = await ctx.database.db.selectFrom('serviceAccounts').select('id').where('organizationId', '=', org.id).where('revokedAt', 'is', null).execute();
+        return { statuses: answers.map((a) => a.statusCode).sort(), live: live.length };
+      }),
+    );
+    for (const round of rounds) {
+      assert.equal(round.statuses.filter((status) => status === 200).length, 1, JSON.stringify(round.statuses));
+      assert.ok(round.statuses.every((status) => status === 200 || status === 403 || status === 401), JSON.stringify(round.statuses));
+      assert.equal(round.live, 1, 'one admin key is left');
+    }
+  });
+
   it('never writes a plaintext token to the database files', async () => {
     const org = await createOrganization(ctx.app);
     const created = await call(ctx.app, 'POST', keysUrl(org), { token: org.adminToken, body: { name: 'secret', role: 'admin' } });
@@ -138,7 +202,8 @@ describe('service accounts', () => {
   securitySuite(() => ctx.app, {
     method: 'DELETE',
     url: async (org) => {
-      const created = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'victim', role: 'viewer' } });
+      // A victim the key holding just `remove` may revoke: it holds no permission beyond that one.
+      const created = await call(ctx.app, 'POST', keysUrl(org), { token: ROOT_KEY, body: { name: 'victim', permissions: ['base.organization.serviceAccount.remove'] } });
       return `${keysUrl(org)}/${created.body.data.id}`;
     },
     permission: 'base.organization.serviceAccount.remove',

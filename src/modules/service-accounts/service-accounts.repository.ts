@@ -1,6 +1,6 @@
 /** SQL for service accounts (API keys). Only token hashes are ever written. */
 import type { Kysely } from 'kysely';
-import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { decodeJson, dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import type { Database, OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
@@ -55,6 +55,30 @@ export async function findServiceAccount(db: Db, organizationId: string, id: str
     .where('id', '=', id.toLowerCase())
     .executeTakeFirst();
   return row ? toStored(row) : null;
+}
+
+/** What a live key may do, as stored: a role, or explicit grants when the role is null. */
+export interface LiveKeyGrants {
+  id: string;
+  role: string | null;
+  grants: string[];
+}
+
+/**
+ * The grants of every live key of an organization, with the rows locked until the transaction
+ * ends (PostgreSQL; SQLite's write transaction is exclusive already). Two revocations of the same
+ * organization's keys therefore run one after the other, and the second sees the first's result.
+ * Locked in id order, so two such transactions never wait on each other crosswise.
+ */
+export async function lockLiveKeyGrants(trx: Db, organizationId: string): Promise<LiveKeyGrants[]> {
+  const query = trx
+    .selectFrom('serviceAccounts')
+    .select(['id', 'role', 'permissions'])
+    .where('organizationId', '=', organizationId)
+    .where('revokedAt', 'is', null)
+    .orderBy('id');
+  const rows = await lockForWrite(dialectOf(trx), query).execute();
+  return rows.map((row) => ({ id: row.id, role: row.role, grants: decodeJson<string[]>(row.permissions) }));
 }
 
 export async function revokeServiceAccount(db: Db, organizationId: string, id: string, revokedAt: string): Promise<void> {

@@ -59,10 +59,13 @@ export const serviceAccountRoutes: FastifyPluginAsyncTypebox<{ serviceAccounts: 
       schema: {
         tags,
         summary: 'Revoke a service account: its token stops working at once',
+        description:
+          'A key may revoke only keys whose every permission it holds itself, and never the organization\'s last admin key ' +
+          '(a live key holding every permission): both answer 403/4003. The root key may revoke any key.',
         params: ServiceAccountParams,
         response: { 200: success(ServiceAccountSchema, 'The revoked key'), ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ok(await serviceAccounts.revoke(organizationOf(request).id, request.params.serviceAccountId)),
+    async (request) => ok(await serviceAccounts.revoke(organizationOf(request).id, request.params.serviceAccountId, principalOf(request))),
   );
 };

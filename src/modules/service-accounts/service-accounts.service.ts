@@ -3,7 +3,7 @@
  * The plaintext key exists only in the create response; the database holds its SHA-256 hash.
  */
 import type { Db } from '../../db/database.ts';
-import { ROLE_PERMISSIONS, type Role, expandGrants, isSubset, isValidGrant } from '../../auth/permissions.ts';
+import { PERMISSIONS, ROLE_PERMISSIONS, type Role, expandGrants, isSubset, isValidGrant } from '../../auth/permissions.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { AppError, ErrorCode, type FieldProblem } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -37,8 +37,31 @@ export interface AuthenticatedKey {
   organization: Organization;
 }
 
-function grantsOf(account: repository.StoredServiceAccount): readonly string[] {
+function grantsOf(account: Pick<repository.StoredServiceAccount, 'role' | 'grants'>): readonly string[] {
   return account.role ? ROLE_PERMISSIONS[account.role as Role] : account.grants;
+}
+
+/**
+ * An admin key is one that holds every permission enrolld knows: the admin role, or explicit
+ * grants that expand to the whole catalog (`*`). Only such a key can do everything, including
+ * managing keys, so an organization left without one is locked out of part of its own data.
+ */
+function isAdminKey(account: Pick<repository.StoredServiceAccount, 'role' | 'grants'>): boolean {
+  return expandGrants(grantsOf(account)).size === PERMISSIONS.length;
+}
+
+/**
+ * A key may revoke only keys whose every permission it holds itself (so a key allowed to revoke
+ * cannot disarm a stronger one), and never its organization's last live admin key: that takes
+ * the root key. `live` are the organization's live keys, read under lock in the same transaction.
+ */
+function assertKeyMayRevoke(caller: Extract<Principal, { kind: 'serviceAccount' }>, target: repository.StoredServiceAccount, live: readonly repository.LiveKeyGrants[]): void {
+  if (!isSubset(expandGrants(grantsOf(target)), caller.permissions)) {
+    throw new AppError(ErrorCode.Forbidden, 'Forbidden: a key cannot revoke a key holding permissions it does not hold itself');
+  }
+  if (target.revokedAt === null && isAdminKey(target) && live.filter(isAdminKey).length <= 1) {
+    throw new AppError(ErrorCode.Forbidden, "Forbidden: this is the organization's last admin key; only the root key can revoke it");
+  }
 }
 
 function present(account: repository.StoredServiceAccount): ServiceAccount {
@@ -104,14 +127,23 @@ export function createServiceAccountService(deps: { db: Db }) {
       return buildPage(items.map(present), total, page);
     },
 
-    /** Revoke a key at once; revoking an already revoked key answers it unchanged. */
-    async revoke(organizationId: string, id: string): Promise<ServiceAccount> {
-      const existing = await repository.findServiceAccount(db, organizationId, id);
-      if (!existing) throw AppError.notFound('serviceAccount');
-      if (existing.revokedAt) return present(existing);
-      const revokedAt = nowIso();
-      await repository.revokeServiceAccount(db, organizationId, existing.id, revokedAt);
-      return present({ ...existing, revokedAt });
+    /**
+     * Revoke a key at once; revoking an already revoked key answers it unchanged. The root key
+     * (and the CLI, which acts as root) may revoke any key; an organization key is bound by
+     * assertKeyMayRevoke. Check and write share one transaction over the organization's locked
+     * key rows, so two concurrent revocations of its last two admin keys cannot both succeed.
+     */
+    async revoke(organizationId: string, id: string, caller: Principal): Promise<ServiceAccount> {
+      return db.transaction().execute(async (trx) => {
+        const live = await repository.lockLiveKeyGrants(trx, organizationId);
+        const existing = await repository.findServiceAccount(trx, organizationId, id);
+        if (!existing) throw AppError.notFound('serviceAccount');
+        if (caller.kind === 'serviceAccount') assertKeyMayRevoke(caller, existing, live);
+        if (existing.revokedAt) return present(existing);
+        const revokedAt = nowIso();
+        await repository.revokeServiceAccount(trx, organizationId, existing.id, revokedAt);
+        return present({ ...existing, revokedAt });
+      });
     },
 
     /** The live key behind a presented bearer token, or null. */
