@@ -17,7 +17,27 @@ export interface SigningMaterial {
   notAfter: string;
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+
+/**
+ * The PEM certificate blocks of an uploaded text, in order, found with indexOf in one forward
+ * pass: a lazy regular expression restarted at every BEGIN line without an END took 80 ms on a
+ * 64 KB upload (quadratic); this stays linear. Text between blocks is ignored, as openssl does.
+ */
+export function pemCertificateBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf(PEM_BEGIN, from);
+    if (begin < 0) break;
+    const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
+    if (end < 0) break;
+    blocks.push(text.slice(begin, end + PEM_END.length));
+    from = end + PEM_END.length;
+  }
+  return blocks;
+}
 const SELF_SIGNED_YEARS = 10;
 
 function describeCertificate(certificate: X509Certificate) {
@@ -82,7 +102,7 @@ function parsePrivateKey(pem: string): KeyObject {
  * certificate must parse and be valid now; the key must match one of them.
  */
 export function readUploadedIdentity(chain: string, privateKey: string, now = new Date()): SigningMaterial {
-  const blocks = chain.match(PEM_CERTIFICATE) ?? [];
+  const blocks = pemCertificateBlocks(chain);
   if (blocks.length === 0) throw new SigningMaterialError('certificateChain', 'must contain at least one PEM certificate (-----BEGIN CERTIFICATE-----)');
   const certificates = blocks.map((block, i) => {
     try {
@@ -108,5 +128,5 @@ export function readUploadedIdentity(chain: string, privateKey: string, now = ne
 
 /** The chain as forge certificates, for CMS. */
 export function forgeCertificates(chainPem: string): forge.pki.Certificate[] {
-  return (chainPem.match(PEM_CERTIFICATE) ?? []).map((block) => forge.pki.certificateFromPem(block));
+  return pemCertificateBlocks(chainPem).map((block) => forge.pki.certificateFromPem(block));
 }

@@ -28,11 +28,14 @@ function safeImageUrl(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
+/** Browsers send a handful of language ranges; more than this are ignored, so a crafted header costs nothing. */
+const MAX_LANGUAGE_RANGES = 32;
+
 /** The best of our languages for an Accept-Language header (quality values honoured), else English. */
 export function negotiateLanguage(header: string | undefined): Language {
   if (!header) return 'en';
   const ranked = header
-    .split(',')
+    .split(',', MAX_LANGUAGE_RANGES)
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
       const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
