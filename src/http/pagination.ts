@@ -1,6 +1,6 @@
 /** Query and response schemas for paginated lists (product.md §3 "Lists"). */
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '../lib/pagination.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '../lib/pagination.ts';
 
 /**
  * The list query: `page`, `limit`, `sort` plus a module's filters. Unknown query keys are
@@ -10,7 +10,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '.
 export function listQuery<F extends readonly string[], P extends TProperties>(sortFields: F, filters: P) {
   return Type.Object(
     {
-      page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1' }),
+      page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `Page number, 1 to ${MAX_PAGE.toLocaleString('en')}` }),
       limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `Items per page, 1 to ${MAX_PAGE_SIZE}` }),
       sort: Type.Optional(
         Type.String({

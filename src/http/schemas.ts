@@ -8,6 +8,12 @@ import { ID_PATTERN } from '../lib/ids.ts';
 
 export const ORGANIZATION_PARAM_PATTERN = '^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$';
 
+/**
+ * The largest integer id: segment ids are PostgreSQL `integer` (serial) columns, so a larger
+ * number would fail in the database (a 500) instead of being refused as input.
+ */
+export const MAX_INTEGER_ID = 2_147_483_647;
+
 export const EntityId = (description: string) =>
   Type.String({ pattern: ID_PATTERN, description, errorMessage: 'must be a 24-character hexadecimal id' });
 
@@ -43,6 +49,20 @@ export function StringEnum<T extends readonly string[]>(
 export const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const LanguageSchema = (description: string) => StringEnum(LANGUAGES, { description });
+
+/**
+ * Free-form JSON objects (user metadata, catalog configs, app configurations) are stored and
+ * served as given; their serialized size is bounded so one record cannot bloat every list page.
+ * The request validator enforces `x-max-json-bytes` (http/validation.ts), and every body's
+ * nesting depth (MAX_JSON_DEPTH there).
+ */
+export const MAX_FREE_FORM_BYTES = 16 * 1024;
+
+export const FreeFormObject = (description: string) =>
+  Type.Record(Type.String(), Type.Unknown(), {
+    description: `${description} (at most ${MAX_FREE_FORM_BYTES / 1024} KB as JSON, nested at most 32 levels)`,
+    'x-max-json-bytes': MAX_FREE_FORM_BYTES,
+  });
 
 export const BoundedString = (maxLength: number, options: StringOptions = {}) =>
   Type.String({ maxLength, ...options });

@@ -39,10 +39,13 @@ const INTEGER_STRING = /^-?\d+$/;
 
 /**
  * Build a function that normalises the lenient fields of `schema` in place, or null when the
- * schema has none (so most requests pay nothing).
+ * schema has none (so most requests pay nothing). In query strings and path parameters every
+ * value arrives as a string, so there every integer and boolean is read this way: TypeBox's own
+ * conversion read "2.5" as 2, "1e30" as 1 and "0x10" as 16, silently answering another page.
  */
-function buildCoercer(schema: TSchema): Coercer | null {
-  const lenient = schema['x-lenient'] as 'boolean' | 'integer' | undefined;
+function buildCoercer(schema: TSchema, isStringly = false): Coercer | null {
+  const implicit = isStringly && (schema.type === 'integer' || schema.type === 'boolean') ? (schema.type as 'boolean' | 'integer') : undefined;
+  const lenient = (schema['x-lenient'] as 'boolean' | 'integer' | undefined) ?? implicit;
   if (lenient === 'boolean') {
     return (value) => (typeof value === 'string' && BOOLEAN_STRING.test(value) ? value.toLowerCase() === 'true' : value);
   }
@@ -52,13 +55,13 @@ function buildCoercer(schema: TSchema): Coercer | null {
   }
   if (Array.isArray(schema.anyOf)) {
     // Each branch's coercer converts only what matches it, so trying them in turn is safe.
-    const branches = (schema.anyOf as TSchema[]).map(buildCoercer).filter((c): c is Coercer => c !== null);
+    const branches = (schema.anyOf as TSchema[]).map((branch) => buildCoercer(branch, isStringly)).filter((c): c is Coercer => c !== null);
     if (branches.length === 0) return null;
     return (value) => branches.reduce((current, coerce) => coerce(current), value);
   }
   if (schema.type === 'object' && schema.properties) {
     const children = Object.entries(schema.properties as Record<string, TSchema>)
-      .map(([key, child]) => [key, buildCoercer(child)] as const)
+      .map(([key, child]) => [key, buildCoercer(child, isStringly)] as const)
       .filter((entry): entry is readonly [string, Coercer] => entry[1] !== null);
     if (children.length === 0) return null;
     return (value) => {
@@ -72,7 +75,7 @@ function buildCoercer(schema: TSchema): Coercer | null {
     };
   }
   if (schema.type === 'array' && schema.items) {
-    const coerceItem = buildCoercer(schema.items as TSchema);
+    const coerceItem = buildCoercer(schema.items as TSchema, isStringly);
     if (!coerceItem) return null;
     return (value) => (Array.isArray(value) ? value.map(coerceItem) : value);
   }
@@ -152,42 +155,146 @@ export function toFieldProblems(part: string, errors: Iterable<ValueError>): Fie
   return problems;
 }
 
-/** Fastify validator compiler: one compiled checker per route part. */
 /**
- * The JSON pointer of the first string (or key) holding a NUL character, or null. PostgreSQL
- * cannot store U+0000 in text (the fuzzer got a 500 out of it); no legitimate field needs it.
+ * The deepest nesting a request may have: the body is level 1, each object or array inside adds
+ * one. Real bodies use 3 or 4; a user stored with metadata 4,110 levels deep made every list page
+ * containing it overflow the serializer's stack (500), so nothing may be stored deeper than this.
  */
-function findNul(value: unknown, pointer: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? pointer : null;
-  if (depth > 64 || value === null || typeof value !== 'object') return null;
-  for (const [key, child] of Object.entries(value)) {
-    const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (key.includes('\u0000')) return childPointer;
-    const found = findNul(child, childPointer, depth + 1);
+export const MAX_JSON_DEPTH = 32;
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The first structural problem of a request part, or null: a string (or key) holding a NUL
+ * character — PostgreSQL cannot store U+0000 in text (the fuzzer got a 500 out of it) and no
+ * legitimate field needs it — or nesting deeper than MAX_JSON_DEPTH. The walk stops at that
+ * depth, so an over-deep body costs no more than a legal one.
+ */
+function findStructuralProblem(value: unknown, pointer: string, depth: number, topField: string | null): FieldProblem | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? nulProblem(pointer) : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (depth > MAX_JSON_DEPTH) {
+    const field = topField ?? 'body';
+    return { path: topField ? pointer.split('/').slice(0, 3).join('/') : pointer, message: `"${field}" is nested too deeply: at most ${MAX_JSON_DEPTH} levels of objects and arrays` };
+  }
+  // Indexes, not Object.entries: an array of a million strings must not become a million pairs.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (child === null || (typeof child !== 'object' && typeof child !== 'string')) continue;
+      const found = findStructuralProblem(child, `${pointer}/${i}`, depth + 1, topField ?? String(i));
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const key in value) {
+    const childPointer = `${pointer}/${escapePointer(key)}`;
+    if (key.includes('\u0000')) return nulProblem(childPointer);
+    const found = findStructuralProblem((value as Record<string, unknown>)[key], childPointer, depth + 1, topField ?? key);
     if (found) return found;
   }
   return null;
 }
 
+const nulProblem = (pointer: string): FieldProblem => ({ path: pointer, message: `"${pointer.split('/').pop()}" must not contain NUL characters (U+0000)` });
+
+/**
+ * Build a check of the `maxItems` bounds of the object fields of `schema`, run before anything
+ * reads the list's items: a bulk body of 1.2 million addresses is refused at the cost of parsing
+ * it (TypeBox's error listing alone walked every item, 250 ms). null when there are none.
+ */
+function buildItemCountCheck(schema: TSchema): ((value: unknown, part: string) => FieldProblem | null) | null {
+  if (schema.type !== 'object' || !schema.properties) return null;
+  const bounded = Object.entries(schema.properties as Record<string, TSchema>).filter(([, child]) => child.type === 'array' && typeof child.maxItems === 'number');
+  if (bounded.length === 0) return null;
+  return (value, part) => {
+    if (value === null || typeof value !== 'object') return null;
+    for (const [key, child] of bounded) {
+      const list = (value as Record<string, unknown>)[key];
+      if (Array.isArray(list) && list.length > (child.maxItems as number)) {
+        return { path: `/${part}/${escapePointer(key)}`, message: `"${key}" must contain at most ${child.maxItems} items` };
+      }
+    }
+    return null;
+  };
+}
+
+type SizeCheck = (value: unknown, pointer: string) => { pointer: string; maxBytes: number } | null;
+
+/**
+ * Build a check of the `x-max-json-bytes` bounds in `schema` (free-form objects), returning the
+ * first field over its bound; null when the schema has none (most routes pay nothing).
+ */
+function buildSizeCheck(schema: TSchema): SizeCheck | null {
+  const maxBytes = schema['x-max-json-bytes'] as number | undefined;
+  if (maxBytes !== undefined) {
+    return (value, pointer) =>
+      value !== null && typeof value === 'object' && Buffer.byteLength(JSON.stringify(value)) > maxBytes ? { pointer, maxBytes } : null;
+  }
+  if (Array.isArray(schema.anyOf)) {
+    const branches = (schema.anyOf as TSchema[]).map(buildSizeCheck).filter((c): c is SizeCheck => c !== null);
+    if (branches.length === 0) return null;
+    return (value, pointer) => branches.reduce<ReturnType<SizeCheck>>((found, check) => found ?? check(value, pointer), null);
+  }
+  if (schema.type === 'object' && schema.properties) {
+    const children = Object.entries(schema.properties as Record<string, TSchema>)
+      .map(([key, child]) => [key, buildSizeCheck(child)] as const)
+      .filter((entry): entry is readonly [string, SizeCheck] => entry[1] !== null);
+    if (children.length === 0) return null;
+    return (value, pointer) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+      const record = value as Record<string, unknown>;
+      for (const [key, check] of children) {
+        const found = key in record ? check(record[key], `${pointer}/${escapePointer(key)}`) : null;
+        if (found) return found;
+      }
+      return null;
+    };
+  }
+  if (schema.type === 'array' && schema.items) {
+    const checkItem = buildSizeCheck(schema.items as TSchema);
+    if (!checkItem) return null;
+    return (value, pointer) => {
+      if (!Array.isArray(value)) return null;
+      for (let i = 0; i < value.length; i++) {
+        const found = checkItem(value[i], `${pointer}/${i}`);
+        if (found) return found;
+      }
+      return null;
+    };
+  }
+  return null;
+}
+
+/** Fastify validator compiler: one compiled checker per route part. */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const checker = TypeCompiler.Compile(schema);
-  const coerce = buildCoercer(schema);
   const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
-  // Query strings and path params arrive as strings: convert them to the declared types.
+  // Query strings and path params arrive as strings: their integers and booleans are read strictly.
   const isStringly = httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers';
+  const coerce = buildCoercer(schema, isStringly);
   const hasDefaults = JSON.stringify(schema).includes('"default"');
   // A body whose schema requires nothing may be left out entirely; it then reads as {}.
   const isOmittableBody = part === 'body' && schema.type === 'object' && !(schema.required as string[] | undefined)?.length;
 
+  const checkSizes = buildSizeCheck(schema);
+  const checkItemCounts = buildItemCountCheck(schema);
+
   return (input: unknown) => {
-    const nul = findNul(input, `/${part}`);
-    if (nul) return { error: AppError.validation([{ path: nul, message: `"${nul.split('/').pop()}" must not contain NUL characters (U+0000)` }]) };
+    const tooMany = checkItemCounts?.(input, part);
+    if (tooMany) return { error: AppError.validation([tooMany]) };
+    const structural = findStructuralProblem(input, `/${part}`, 1, null);
+    if (structural) return { error: AppError.validation([structural]) };
     let value = input === null && isOmittableBody ? {} : input;
-    if (isStringly) value = Value.Convert(schema, value);
     if (coerce) value = coerce(value);
     if (hasDefaults) value = Value.Default(schema, value);
-    if (checker.Check(value)) return { value };
-    return { error: AppError.validation(toFieldProblems(part, checker.Errors(value))) };
+    if (!checker.Check(value)) return { error: AppError.validation(toFieldProblems(part, checker.Errors(value))) };
+    const oversized = checkSizes?.(value, `/${part}`);
+    if (oversized) {
+      const field = fieldName(part, oversized.pointer.slice(part.length + 1));
+      return { error: AppError.validation([{ path: oversized.pointer, message: `"${field}" must be at most ${oversized.maxBytes} bytes as JSON` }]) };
+    }
+    return { value };
   };
 };
 

@@ -25,6 +25,12 @@ export interface Page<T> {
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 500;
+/**
+ * The highest page a list accepts. Far past any real list, and low enough that the row offset
+ * (page − 1) × limit stays a safe integer that both databases take (a 20-digit page number used
+ * to reach SQLite as a datatype mismatch, a 500).
+ */
+export const MAX_PAGE = 1_000_000_000;
 
 export function offsetOf(request: PageRequest): number {
   return (request.page - 1) * request.limit;

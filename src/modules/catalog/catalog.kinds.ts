@@ -1,11 +1,11 @@
 /** The catalog kinds, each with its path, permission and fields (product.md §4). */
 import { randomUUID } from 'node:crypto';
 import { type TProperties, Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, FreeFormObject, StringEnum, Timestamp } from '../../http/schemas.ts';
 import type { CatalogItem, CatalogKind, CatalogKindName } from './catalog.types.ts';
 
 const Name = BoundedString(128, { minLength: 1, description: 'Name (1–128 characters)' });
-const Config = Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form configuration object' });
+const Config = FreeFormObject('Free-form configuration object');
 
 const commonResponse = {
   id: EntityId('Id'),
@@ -74,7 +74,7 @@ const admProfile: CatalogKind = {
       config: Config,
       UUID: Type.String({ description: 'Payload UUID, generated' }),
       version: Type.Integer({ description: 'Increments on every change' }),
-      certificates: Type.Array(Type.Record(Type.String(), Type.Unknown(), { description: 'A certificate reference' }), {
+      certificates: Type.Array(FreeFormObject('A certificate reference'), {
         description: 'Certificates the profile carries',
       }),
     },

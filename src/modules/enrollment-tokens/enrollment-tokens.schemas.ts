@@ -4,7 +4,11 @@ import { listQuery, pageOf } from '../../http/pagination.ts';
 import { BoundedString, EntityId, LenientBoolean, OrganizationParams, StringEnum } from '../../http/schemas.ts';
 import { commonBodyFields } from '../../platforms/common-fields.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { MAX_PLAN_BULK_EMAILS } from '../organizations/organizations.types.ts';
 import { TOKEN_STATES } from './enrollment-tokens.types.ts';
+
+/** RFC 5321's 64 + 1 + 255: longer strings cannot be addresses and are refused with the request. */
+const MAX_BULK_ADDRESS_LENGTH = 320;
 
 export const TOKEN_SORT_FIELDS = ['createdAt', 'expireAt', 'displayName'] as const;
 
@@ -16,8 +20,11 @@ export function tokenSchemas(adapter: PlatformAdapter) {
   const bulkBody = Type.Object(
     {
       ...adapter.createFields,
-      userEmails: Type.Array(Type.String({ description: 'An email address' }), {
-        description: "Addresses to issue tokens to (required); users are found or created by email. Invalid or repeated addresses count as fails. At most the plan's bulkMaxEmails",
+      // The bounds sit in the schema so an oversized list is refused before any address is read;
+      // the plan's own (lower) bulkMaxEmails is checked by the service (5017).
+      userEmails: Type.Array(BoundedString(MAX_BULK_ADDRESS_LENGTH, { description: `An email address (at most ${MAX_BULK_ADDRESS_LENGTH} characters)` }), {
+        maxItems: MAX_PLAN_BULK_EMAILS,
+        description: `Addresses to issue tokens to (required); users are found or created by email. Invalid or repeated addresses count as fails. At most the plan's bulkMaxEmails (5017 beyond it) and never more than ${MAX_PLAN_BULK_EMAILS}`,
       }),
     },
     { additionalProperties: false },

@@ -1,7 +1,7 @@
 /** Request and response schemas of /v1/organizations/:organizationId/mdm/users. */
 import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.ts';
-import { BoundedString, EntityId, LanguageSchema, OrganizationParams, Tags, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, FreeFormObject, LanguageSchema, OrganizationParams, Tags, Timestamp } from '../../http/schemas.ts';
 import { MAX_EMAIL_LENGTH } from '../../lib/email.ts';
 
 const Email = Type.String({
@@ -22,7 +22,7 @@ const fields = {
     description: 'Managed Apple ID for user enrollment, or null',
     errorMessage: 'must be a string of at most 254 characters, or null',
   }),
-  metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form JSON object kept with the user' }),
+  metadata: FreeFormObject('Free-form JSON object kept with the user'),
 };
 
 export const CreateMdmUserBody = Type.Object(
@@ -54,7 +54,7 @@ export const MdmUserSchema = Type.Object(
     tags: Type.Array(Type.String({ description: 'A tag' }), { description: 'Free-form labels' }),
     language: Type.String({ description: 'Language of the user\'s invitations' }),
     managedAppleId: Type.Union([Type.String(), Type.Null()], { description: 'Managed Apple ID, or null' }),
-    metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form JSON object kept with the user' }),
+    metadata: FreeFormObject('Free-form JSON object kept with the user'),
     createdAt: Timestamp('When the user was created'),
     updatedAt: Timestamp('When the user was last changed'),
   },

@@ -4,14 +4,14 @@ import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
-import { BoundedString, errorResponses, LenientInteger, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, errorResponses, LenientInteger, MAX_INTEGER_ID, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
 import type { SegmentService } from './segments.service.ts';
 
 const tags = ['Segments'];
 const permission = (action: string) => ({ auth: { permission: `mdm.global.segment.${action}` } });
 const errors = errorResponses(400, 401, 403, 404);
 
-const ParentId = Type.Union([LenientInteger({ minimum: 1, description: 'Parent segment id' }), Type.Null()], {
+const ParentId = Type.Union([LenientInteger({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Parent segment id' }), Type.Null()], {
   description: 'Parent segment id, or null for a top-level segment',
   errorMessage: 'must be a segment id (a positive integer) or null',
 });
@@ -21,7 +21,7 @@ const CreateBody = Type.Object(
 );
 const UpdateBody = Type.Partial(CreateBody, { additionalProperties: false });
 const SegmentParams = Type.Object(
-  { ...OrganizationParams.properties, segmentId: Type.Integer({ minimum: 1, description: 'Segment id' }) },
+  { ...OrganizationParams.properties, segmentId: Type.Integer({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Segment id' }) },
   { additionalProperties: false },
 );
 const SegmentSchema = Type.Object(

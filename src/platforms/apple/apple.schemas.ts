@@ -1,9 +1,8 @@
 /** Apple's token option set (seed 001/000) and token response fields. */
 import { Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, LenientBoolean, MAX_REFERENCES, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, FreeFormObject, LenientBoolean, MAX_REFERENCES, StringEnum, Timestamp } from '../../http/schemas.ts';
 import { assignmentsBody, assignmentsResponse, commonBodyFields, commonResponseFields, nullable, SegmentId } from '../common-fields.ts';
 
-const FreeObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 const APP_ACTIONS = ['forceInstall', 'available', 'required'] as const;
 
 const ManagementFlags = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(4), Type.Literal(5)], {
@@ -21,7 +20,7 @@ export const ApplicationAssignment = Type.Object(
     managementFlags: Type.Optional(ManagementFlags),
     vpp: Type.Optional(LenientBoolean({ description: 'Use a VPP licence' })),
     iOSApp: Type.Optional(LenientBoolean({ description: 'Treat the target as an iOS app payload' })),
-    configuration: Type.Optional(FreeObject('Managed app configuration')),
+    configuration: Type.Optional(FreeFormObject('Managed app configuration')),
     action: Type.Optional(StringEnum(APP_ACTIONS, { description: 'forceInstall, available or required' })),
     actionStatus: Type.Optional(Type.String({ maxLength: 64, description: 'Read-only effective status: accepted and ignored' })),
     scripts: Type.Optional(
@@ -36,7 +35,7 @@ export const ApplicationAssignment = Type.Object(
         { additionalProperties: false, description: 'Agent-side lifecycle scripts' },
       ),
     ),
-    updatePolicy: Type.Optional(FreeObject('Update policy of the assignment')),
+    updatePolicy: Type.Optional(FreeFormObject('Update policy of the assignment')),
   },
   { additionalProperties: false, description: 'An application assignment' },
 );
@@ -61,7 +60,7 @@ export const appleUpdateFields = {
   segmentId: Type.Optional(nullable(SegmentId, 'Segment id, or null to remove it')),
 };
 
-const Item = (description: string) => FreeObject(description);
+const Item = (description: string) => FreeFormObject(description);
 
 export const appleTokenSchema = Type.Object(
   {
