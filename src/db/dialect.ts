@@ -1,9 +1,11 @@
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: column types in migrations,
- * JSON encoding, and how each driver reports a unique-constraint violation. The rest of the code
+ * JSON encoding, and how each driver reports a unique-constraint violation, a lost connection or
+ * a stale prepared statement. The rest of the code
  * writes SQL both engines accept.
  */
 import { type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
+import { withinDepth } from '../lib/json-depth.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -33,8 +35,9 @@ export function encodeJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** Stored JSON as served: a value nested deeper than the API accepts is cut (see lib/json-depth.ts). */
 export function decodeJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  return withinDepth((typeof value === 'string' ? JSON.parse(value) : value) as T);
 }
 
 /** True when `error` is a unique-constraint violation from either driver. */
@@ -51,6 +54,18 @@ export function isConnectionError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)$/.test(code) || /^(08|57P0)/.test(code))) return true;
   return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * True when PostgreSQL refused to run a named (prepared) statement because a schema change since
+ * it was prepared changed the shape of its result (`0A000 cached plan must not change result
+ * type`, raised by RevalidateCachedQuery; the routine name is checked because the message is
+ * translated by lc_messages). The statement did not run: preparing it anew and running it again
+ * is safe (db/postgres-statements.ts does).
+ */
+export function isStalePlanError(error: unknown): boolean {
+  const { code, routine, message } = (error ?? {}) as { code?: unknown; routine?: unknown; message?: unknown };
+  return code === '0A000' && (routine === 'RevalidateCachedQuery' || (typeof message === 'string' && /cached plan must not change result type/.test(message)));
 }
 
 /** Run a write, turning a unique-constraint violation into the domain error `onDuplicate` makes. */

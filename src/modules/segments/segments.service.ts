@@ -4,12 +4,18 @@
  */
 import { type Kysely, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { dialectOf, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import type { Database, SegmentTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import { AppError } from '../../errors.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
+
+/** How deep a segment tree may be (a top-level segment is level 1); no parent walk goes further. */
+export const MAX_SEGMENT_DEPTH = 64;
+
+const parentProblem = (rule: string) => AppError.validation([{ path: '/body/parentId', message: `"parentId" ${rule}` }]);
 
 export interface Segment {
   id: number;
@@ -45,30 +51,52 @@ export function createSegmentService(deps: { db: Db }) {
     return segment;
   }
 
-  /** A parent must exist in the organization and must not be the segment itself or below it. */
-  async function checkParent(organizationId: string, parentId: number | null | undefined, selfId?: number): Promise<void> {
+  /**
+   * A parent must exist in the organization and must not be the segment itself or below it. The
+   * walk keeps the ids it has seen and stops at MAX_SEGMENT_DEPTH, so a cycle stored before this
+   * check ran in a transaction (two concurrent updates, A → B and B → A, could store one) is
+   * reported instead of looping forever.
+   */
+  async function checkParent(trx: Db, organizationId: string, parentId: number | null | undefined, selfId?: number): Promise<void> {
     if (parentId === null || parentId === undefined) return;
-    let cursor: Segment | null = await get(organizationId, parentId);
+    const seen: number[] = [];
+    let cursor: Segment | null = await get(organizationId, parentId, trx);
     while (cursor) {
-      if (cursor.id === selfId) {
-        throw AppError.validation([{ path: '/body/parentId', message: '"parentId" would make the segment its own ancestor' }]);
+      if (cursor.id === selfId) throw parentProblem('would make the segment its own ancestor');
+      if (seen.includes(cursor.id)) {
+        throw parentProblem(`leads into a cycle of stored segments (${[...seen, cursor.id].join(' → ')}); give one of them another parent (or null) first`);
       }
-      cursor = cursor.parentId === null ? null : await findSegment(db, organizationId, cursor.parentId);
+      seen.push(cursor.id);
+      if (seen.length >= MAX_SEGMENT_DEPTH) throw parentProblem(`would nest the segment deeper than ${MAX_SEGMENT_DEPTH} levels (a top-level segment is level 1)`);
+      cursor = cursor.parentId === null ? null : await findSegment(trx, organizationId, cursor.parentId);
     }
+  }
+
+  /**
+   * Hierarchy changes of one organization run one at a time: the organization's row is locked
+   * for the transaction, so the parent check and the write see the same tree.
+   */
+  async function inHierarchyTransaction<T>(organizationId: string, work: (trx: Db) => Promise<T>): Promise<T> {
+    return db.transaction().execute(async (trx) => {
+      await lockForWrite(dialectOf(trx), trx.selectFrom('organizations').select('id').where('id', '=', organizationId)).execute();
+      return work(trx);
+    });
   }
 
   return {
     get,
 
     async create(organizationId: string, input: { name: string; parentId?: number | null }): Promise<Segment> {
-      await checkParent(organizationId, input.parentId);
-      const now = nowIso();
-      const row = await db
-        .insertInto('segments')
-        .values({ organizationId, name: input.name, parentId: input.parentId ?? null, createdAt: now, updatedAt: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toSegment(row);
+      return inHierarchyTransaction(organizationId, async (trx) => {
+        await checkParent(trx, organizationId, input.parentId);
+        const now = nowIso();
+        const row = await trx
+          .insertInto('segments')
+          .values({ organizationId, name: input.name, parentId: input.parentId ?? null, createdAt: now, updatedAt: now })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toSegment(row);
+      });
     },
 
     async list(organizationId: string, search: string | undefined, page: PageRequest): Promise<Page<Segment>> {
@@ -79,16 +107,18 @@ export function createSegmentService(deps: { db: Db }) {
     },
 
     async update(organizationId: string, id: number, input: { name?: string; parentId?: number | null }): Promise<Segment> {
-      const current = await get(organizationId, id);
-      await checkParent(organizationId, input.parentId, id);
-      const next = { ...current, name: input.name ?? current.name, parentId: input.parentId === undefined ? current.parentId : input.parentId, updatedAt: nowIso() };
-      await db
-        .updateTable('segments')
-        .set({ name: next.name, parentId: next.parentId, updatedAt: next.updatedAt })
-        .where('organizationId', '=', organizationId)
-        .where('id', '=', id)
-        .execute();
-      return next;
+      return inHierarchyTransaction(organizationId, async (trx) => {
+        const current = await get(organizationId, id, trx);
+        await checkParent(trx, organizationId, input.parentId, id);
+        const next = { ...current, name: input.name ?? current.name, parentId: input.parentId === undefined ? current.parentId : input.parentId, updatedAt: nowIso() };
+        await trx
+          .updateTable('segments')
+          .set({ name: next.name, parentId: next.parentId, updatedAt: next.updatedAt })
+          .where('organizationId', '=', organizationId)
+          .where('id', '=', id)
+          .execute();
+        return next;
+      });
     },
 
     async remove(organizationId: string, id: number): Promise<Segment> {
