@@ -9,7 +9,7 @@ const CRUD = ['list', 'get', 'create', 'update', 'remove'] as const;
 function build(): string[] {
   const all: string[] = [];
   for (const platform of PLATFORMS) {
-    for (const action of [...CRUD, 'redeem']) all.push(`mdm.${platform}.enrollmentToken.${action}`);
+    for (const action of [...CRUD, 'redeem', 'readSecret']) all.push(`mdm.${platform}.enrollmentToken.${action}`);
     for (const action of CRUD) all.push(`mdm.${platform}.policy.${action}`);
     all.push(`mdm.${platform}.enterprise.get`, `mdm.${platform}.enterprise.update`);
     all.push(`mdm.${platform}.device.list`, `mdm.${platform}.device.get`);
@@ -31,7 +31,11 @@ export type Role = (typeof ROLES)[number];
 
 const SERVICE_ACCOUNT_PREFIX = 'base.organization.serviceAccount.';
 
-/** The permissions each role holds. Viewers may read everything except the key listing. */
+/**
+ * The permissions each role holds. Viewers may list and get everything except the key listing,
+ * and never hold `…enrollmentToken.readSecret`: a live code is enough to enroll a device, so a
+ * read-only key sees tokens with their codes and links as null.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = Object.freeze({
   admin: PERMISSIONS,
   developer: PERMISSIONS.filter((p) => !p.startsWith(SERVICE_ACCOUNT_PREFIX)),

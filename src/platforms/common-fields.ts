@@ -4,7 +4,7 @@
  * policy assignments and the common part of a serialized token.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, MAX_REFERENCES, Tags, Timestamp } from '../http/schemas.ts';
+import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, MAX_INTEGER_ID, MAX_REFERENCES, Tags, Timestamp } from '../http/schemas.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
 import type { Reference } from './platform.ts';
 import {
@@ -31,7 +31,7 @@ export const commonBodyFields = {
   emailText: Type.Optional(BoundedString(MAX_EMAIL_TEXT, { description: `Personal note added to the invitation (at most ${MAX_EMAIL_TEXT} characters)` })),
 };
 
-export const SegmentId = LenientInteger({ description: 'Segment (integer id) the enrolled device joins' });
+export const SegmentId = LenientInteger({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Segment (integer id) the enrolled device joins' });
 
 /** `[{<idField>, priority}]`: a policy assignment list as the seeds describe it. */
 export function assignmentsBody(idField: string, kindLabel: string) {
@@ -129,6 +129,9 @@ export const assignmentsResponse = (idField: string, objectField: string, label:
     { description: `${label} assignments with priorities` },
   );
 
+/** How the OpenAPI document marks a field only keys with the platform's readSecret permission see. */
+export const SECRET_NOTE = 'null unless the key holds mdm.<platform>.enrollmentToken.readSecret (the viewer role does not)';
+
 /** Response fields with the same name and meaning on every platform. */
 export const commonResponseFields = {
   id: EntityId('Token id'),
@@ -142,8 +145,10 @@ export const commonResponseFields = {
   createdAt: Timestamp('When the token was created'),
   updatedAt: Timestamp('When the token was last changed'),
   expireAt: Timestamp('When the token stops working: createdAt + duration'),
-  enrollmentLink: Type.String({ description: 'The link the user opens on the device: <public URL>/enroll/<platform>/<enrollCode>' }),
-  enrollCode: Type.String({ description: '12 Crockford base32 characters, matched case-insensitively' }),
+  enrollmentLink: Type.Union([Type.String(), Type.Null()], {
+    description: `The link the user opens on the device: <public URL>/enroll/<platform>/<enrollCode>. ${SECRET_NOTE}`,
+  }),
+  enrollCode: Type.Union([Type.String(), Type.Null()], { description: `12 Crockford base32 characters, matched case-insensitively. ${SECRET_NOTE}` }),
   sendEmail: Type.Boolean({ description: 'Whether an invitation is emailed' }),
   emailText: Type.String({ description: 'Personal note in the invitation' }),
   segmentId: Type.Union([Type.Integer(), Type.Null()], { description: 'Segment the device joins, or null' }),
@@ -155,6 +160,11 @@ export const commonResponseFields = {
       attempts: Type.Integer({ description: 'Delivery attempts so far' }),
       sentAt: Type.Union([Type.String(), Type.Null()], { description: 'When the invitation was accepted by the mail server' }),
       lastError: Type.Union([Type.String(), Type.Null()], { description: 'The last delivery error, if any' }),
+      deferredReason: Type.Union([Type.String(), Type.Null()], {
+        description:
+          'Why a QUEUED invitation waits, or null: "organization sending limit (N/hour) reached; sending resumes at <time>" when the ' +
+          "organization's hourly budget (ENROLLD_EMAIL_ORG_RATE_LIMIT) is spent. It is sent then; nothing is dropped",
+      }),
     },
     { description: 'Invitation delivery status' },
   ),

@@ -81,6 +81,12 @@ export interface PlatformAdapter {
   /** Checks that need the referenced items themselves (Apple: attached profiles → 5086). */
   checkReferences?(body: Record<string, unknown>, items: ReadonlyMap<string, CatalogItem>): void;
   serialize(token: StoredToken, context: SerializeContext): Record<string, unknown>;
+  /**
+   * A serialized token with the platform's own fields that carry the code set to null, for keys
+   * without `…enrollmentToken.readSecret` (enrollCode and enrollmentLink are nulled for every
+   * platform by the token routes).
+   */
+  concealSecrets?(token: Record<string, unknown>): Record<string, unknown>;
   /** What the invitation's inline QR code encodes, for platforms that enroll by scanning one. */
   invitationQrPayload?(token: StoredToken, enterprise: Enterprise): Record<string, unknown>;
   /** What the token's public page at `pageUrl` offers the person enrolling. */

@@ -3,7 +3,8 @@
  * per platform adapter; the handlers are the same for all three.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organizationOf } from '../../http/auth.ts';
+import type { FastifyRequest } from 'fastify';
+import { organizationOf, principalOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { pageRequestFrom } from '../../http/pagination.ts';
 import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
@@ -11,6 +12,7 @@ import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { parseTagsFilter, tokenSchemas } from './enrollment-tokens.schemas.ts';
 import type { EnrollmentTokenService } from './enrollment-tokens.service.ts';
 import type { TokenState } from './enrollment-tokens.types.ts';
+import { secretViewFor } from './token-secrets.ts';
 
 type Body = Record<string, unknown>;
 
@@ -23,6 +25,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
   const permission = (action: string) => ({ auth: { permission: `mdm.${adapter.platform}.enrollmentToken.${action}` } });
   const one = success(schemas.token, 'The token');
   const errors = errorResponses(400, 401, 403, 404);
+  const secrets = (request: FastifyRequest) => secretViewFor(principalOf(request), adapter);
 
   app.post(
     '/',
@@ -30,7 +33,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
       config: permission('create'),
       schema: { tags, summary: `Create an ${adapter.label} enrollment token for one user`, params: OrganizationParams, body: schemas.createBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(await tokens.create(organizationOf(request), adapter, request.body as Body)),
+    async (request) => ok(secrets(request).token(await tokens.create(organizationOf(request), adapter, request.body as Body))),
   );
 
   app.post(
@@ -64,14 +67,14 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
         search: query.search as string | undefined,
         showDeleted: query['show-deleted'] === true,
       };
-      return ok(await tokens.list(organizationOf(request).id, adapter, filters, pageRequestFrom(query, 'createdAt')));
+      return ok(secrets(request).page(await tokens.list(organizationOf(request).id, adapter, filters, pageRequestFrom(query, 'createdAt'))));
     },
   );
 
   app.get(
     '/:tokenId',
     { config: permission('get'), schema: { tags, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } } },
-    async (request) => ok(await tokens.get(organizationOf(request).id, adapter, request.params.tokenId)),
+    async (request) => ok(secrets(request).token(await tokens.get(organizationOf(request).id, adapter, request.params.tokenId))),
   );
 
   app.put(
@@ -80,7 +83,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
       config: permission('update'),
       schema: { tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body as Body)),
+    async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body as Body))),
   );
 
   app.post(
@@ -95,12 +98,12 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
         response: { 200: one, ...errors },
       },
     },
-    async (request) => ok(await tokens.resend(organizationOf(request).id, adapter, request.params.tokenId, (request.body ?? {}) as Body)),
+    async (request) => ok(secrets(request).token(await tokens.resend(organizationOf(request), adapter, request.params.tokenId, (request.body ?? {}) as Body))),
   );
 
   app.delete(
     '/:tokenId',
     { config: permission('remove'), schema: { tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } } },
-    async (request) => ok(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId)),
+    async (request) => ok(secrets(request).token(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId))),
   );
 };

@@ -4,13 +4,15 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { organizationOf } from '../../http/auth.ts';
+import { organizationOf, principalOf } from '../../http/auth.ts';
 import { perKeyLimit } from '../../http/rate-limits.ts';
 import { ok } from '../../http/envelope.ts';
 import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
 import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { RedemptionService } from './redemption.service.ts';
+import { secretViewFor } from '../enrollment-tokens/token-secrets.ts';
+import { SECRET_NOTE } from '../../platforms/common-fields.ts';
 
 const Identifier = (description: string) => Type.Optional(BoundedString(128, { minLength: 1, description }));
 
@@ -54,7 +56,7 @@ const AttemptSchema = Type.Object(
   {
     id: EntityId('Attempt id'),
     tokenId: Nullable('The token the code named, or null'),
-    code: Type.String({ description: 'The code presented (normalized)' }),
+    code: Type.Union([Type.String(), Type.Null()], { description: `The code presented (normalized). ${SECRET_NOTE}` }),
     outcome: Type.String({ description: 'REDEEMED, REPEATED, ALREADY_USED, EXPIRED, REVOKED or NOT_FOUND' }),
     clientAddress: Nullable('Address of the caller'),
     device: Type.Record(Type.String(), Type.Unknown(), { description: 'The device identifiers presented' }),
@@ -86,7 +88,10 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
         },
       },
     },
-    async (request) => ok(await redemption.redeem(organizationOf(request).id, adapter, request.body, request.ip ?? null)),
+    async (request) => {
+      const redeemed = await redemption.redeem(organizationOf(request).id, adapter, request.body, request.ip ?? null);
+      return ok({ ...redeemed, token: secretViewFor(principalOf(request), adapter).token(redeemed.token) });
+    },
   );
 
   app.get(
@@ -101,7 +106,11 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
         response: { 200: success(pageOf(AttemptSchema, 'A page of attempts'), 'Attempts'), ...errors },
       },
     },
-    async (request) => ok(await redemption.listAttempts(organizationOf(request).id, adapter, request.params.tokenId, pageRequestFrom(request.query, 'createdAt'))),
+    async (request) => {
+      const attempts = await redemption.listAttempts(organizationOf(request).id, adapter, request.params.tokenId, pageRequestFrom(request.query, 'createdAt'));
+      const secrets = secretViewFor(principalOf(request), adapter);
+      return ok({ ...attempts, items: attempts.items.map((attempt) => ({ ...attempt, code: secrets.code(attempt.code) })) });
+    },
   );
 
   app.get(

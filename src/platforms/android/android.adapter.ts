@@ -13,6 +13,7 @@ import {
   presentAssignments,
   policyFieldsAsBody,
   readPolicyFields,
+  SECRET_NOTE,
   serializeCommon,
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
@@ -60,8 +61,8 @@ const tokenSchema = Type.Object(
     managementMode: Type.String({ description: 'DEVICE_OWNER, PROFILE_OWNER, COPE or USERLESS' }),
     config: Type.Object(
       {
-        qrCode: Type.Record(Type.String(), Type.Unknown(), { description: 'The provisioning JSON the QR code encodes' }),
-        enrollmentToken: Type.String({ description: 'The token the DPC enrolls with' }),
+        qrCode: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: `The provisioning JSON the QR code encodes (it carries the code). ${SECRET_NOTE}` }),
+        enrollmentToken: Type.Union([Type.String(), Type.Null()], { description: `The token the DPC enrolls with. ${SECRET_NOTE}` }),
       },
       { description: 'Provisioning data' },
     ),
@@ -147,6 +148,8 @@ export const androidAdapter: PlatformAdapter = {
     qrPayload: provisioningPayload(enterprise, token.enrollCode),
     workProfileHref: workProfileLink(token.enrollCode),
   }),
+
+  concealSecrets: (token) => ({ ...token, config: { qrCode: null, enrollmentToken: null } }),
 
   serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
     const options = token.options as unknown as AndroidOptions;
