@@ -20,7 +20,10 @@ const TABLES = ['organizations', 'service_accounts', 'mdm_users', 'catalog_items
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const nastyString = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', ' ', 'null', 'true', '-1', '1e309', '0x10', '../../etc/passwd', '<script>', "'; drop table users; --", '\u0000', '😀'.repeat(50), 'a'.repeat(5000)),
+  fc.constantFrom(
+    '', ' ', 'null', 'true', '-1', '1e309', '1e30', '2.5', '0x10', '2147483648', '99999999999999999999', '../../etc/passwd', '<script>',
+    "'; drop table users; --", '\u0000', '😀'.repeat(50), 'a'.repeat(5000),
+  ),
 );
 
 /** Bodies that are valid, so mutations of one field reach deep into each route. */
@@ -113,5 +116,71 @@ describe('fuzzing every route', () => {
       );
     }
     assert.ok(requests >= routes.length * RUNS);
+  });
+
+  it('reads any Authorization header in bounded time: 401 with 4002 or 4004, never a 5xx', async () => {
+    const whitespace = fc.array(fc.constantFrom(' ', '\t'), { minLength: 0, maxLength: 20_000 }).map((chars) => chars.join(''));
+    const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019_-.~+/=enrd'.split('')), maxLength: 200 });
+    const header = fc.oneof(
+      fc.string({ maxLength: 300 }).map((text) => text.replace(/[^\x20-\x7e\t]/g, 'x')),
+      fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Bearerx', ''), whitespace, word, whitespace, word).map((parts) => parts.join('')),
+      fc.tuple(fc.constantFrom('Bearer ', 'Bearer'), whitespace, fc.constantFrom('x y', 'x', '', 'enrd_x y')).map((parts) => parts.join('')),
+      fc.nat({ max: 20_000 }).map((n) => `Bearer ${'a'.repeat(n)}`),
+    );
+    const url = `/v1/organizations/${org.id}/mdm/users`;
+    let slowest = 0;
+    await fc.assert(
+      fc.asyncProperty(header, async (value) => {
+        const started = performance.now();
+        const response = await call(ctx.app, 'GET', url, { headers: { authorization: value } });
+        slowest = Math.max(slowest, performance.now() - started);
+        assert.equal(response.statusCode, 401, `${JSON.stringify(value.slice(0, 80))} → ${response.statusCode}`);
+        assert.ok([4002, 4004].includes(response.body.error.code), JSON.stringify(response.body));
+      }),
+      { numRuns: RUNS * 8, includeErrorInReport: true },
+    );
+    // A linear parse answers in a few ms; the backtracking pattern took 150–250 ms on such headers.
+    assert.ok(slowest < 1_000, `slowest header took ${slowest.toFixed(0)} ms`);
+  });
+
+  it('refuses bodies nested deeper than 32 levels anywhere with 400/3000 and writes nothing; shallower ones never 5xx', async () => {
+    const bodies = validBodies(org, userId);
+    const targets: Array<[string, string, Record<string, unknown>]> = [
+      ['POST', `/v1/organizations/${org.id}/mdm/users`, bodies['/mdm/users']!],
+      ['POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies`, bodies['/policies']!],
+      ['POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`, bodies['/enrollment-tokens']!],
+      ['POST', `/v1/organizations/${org.id}/segments`, bodies['/segments']!],
+      ['PUT', `/v1/organizations/${org.id}/mdm/android/enterprise`, bodies['/enterprise']!],
+    ];
+    /** A value `depth` containers deep, alternating objects and arrays as `shape` says. */
+    const deep = (depth: number, shape: boolean[]) => {
+      let text = '0';
+      for (let i = 0; i < depth; i++) text = shape[i % shape.length] ? `{"k":${text}}` : `[${text}]`;
+      return text;
+    };
+    const input = fc.record({
+      target: fc.nat({ max: targets.length - 1 }),
+      field: fc.constantFrom('metadata', 'config', 'name', 'tags', 'unexpected'),
+      depth: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 40, max: 5_000 })),
+      shape: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(input, async ({ target, field, depth, shape }) => {
+        const [method, url, base] = targets[target]!;
+        const payload = JSON.stringify({ ...base, [field]: null }).replace(`"${field}":null`, `"${field}":${deep(depth, shape)}`);
+        const beforeCounts = await rowCounts();
+        const response = await call(ctx.app, method, url, { token: org.adminToken, raw: { payload, contentType: 'application/json' } });
+        const where = `${method} ${url} ${field} at depth ${depth} → ${response.statusCode} ${JSON.stringify(response.body).slice(0, 200)}`;
+        assert.ok(response.statusCode < 500, where);
+        // The body is level 1, so the field's value may be 31 containers deep.
+        if (depth > 31) {
+          assert.equal(response.statusCode, 400, where);
+          assert.equal(response.body.error.code, 3000, where);
+          assert.equal(response.body.error.data.errors[0].path, `/body/${field}`, where);
+        }
+        if (response.statusCode >= 400) assert.deepEqual(await rowCounts(), beforeCounts, `${where}: refused but wrote`);
+      }),
+      { numRuns: RUNS * 4, includeErrorInReport: true },
+    );
   });
 });
