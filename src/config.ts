@@ -12,7 +12,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string };
+  /** preparedStatements: name the API's repeated statements (ENROLLD_PG_PREPARED_STATEMENTS). */
+  | { kind: 'postgres'; url: string; preparedStatements: boolean };
 
 export interface Config {
   readonly port: number;
@@ -56,6 +57,7 @@ export const CONFIG_VARIABLES = {
   PORT: '--port',
   HOST: '--host',
   DATABASE_URL: '--database-url',
+  ENROLLD_PG_PREPARED_STATEMENTS: '--pg-prepared-statements',
   ENROLLD_PUBLIC_URL: '--public-url',
   ENROLLD_ROOT_KEY: '--root-key',
   ENROLLD_DATA_DIR: '--data-dir',
@@ -117,6 +119,8 @@ function parseUrl(source: ConfigSource, variable: ConfigVariable, protocols: str
 
 function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
   const raw = read(source, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  // Checked on SQLite too: a wrong value is refused rather than ignored until the move to PostgreSQL.
+  const preparedStatements = parseBoolean(source, 'ENROLLD_PG_PREPARED_STATEMENTS', true);
   if (raw.startsWith('sqlite:')) {
     const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (file === '' || file === ':memory:') {
@@ -126,9 +130,16 @@ function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
     parseUrl(source, 'DATABASE_URL', ['postgres://', 'postgresql://']);
-    return { kind: 'postgres', url: raw };
+    return { kind: 'postgres', url: raw, preparedStatements };
   }
   return invalid('DATABASE_URL', 'sqlite:PATH or postgres://USER@HOST/DB', raw);
+}
+
+function parseBoolean(source: ConfigSource, variable: ConfigVariable, fallback: boolean): boolean {
+  const raw = read(source, variable);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') invalid(variable, 'true or false', raw);
+  return raw === 'true';
 }
 
 function parseTrustProxy(source: ConfigSource): boolean | string[] {

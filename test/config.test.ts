@@ -57,6 +57,12 @@ describe('configuration', () => {
     assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
   });
 
+  it('names PostgreSQL statements unless ENROLLD_PG_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
+    const postgres = { DATABASE_URL: 'postgres://enrolld@db.internal/enrolld', ENROLLD_SECRET_KEY: 's'.repeat(32) };
+    assert.deepEqual(loadConfig(postgres).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: true });
+    assert.deepEqual(loadConfig({ ...postgres, ENROLLD_PG_PREPARED_STATEMENTS: 'false' }).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: false });
+  });
+
   it('defaults the public URL to the configured port', () => {
     assert.equal(loadConfig({ PORT: '3000' }).publicUrl, 'http://localhost:3000');
   });
@@ -76,6 +82,7 @@ describe('configuration', () => {
     [{ ENROLLD_REDEEM_RATE_LIMIT: '-1' }, /^ENROLLD_REDEEM_RATE_LIMIT must be an integer from 1/],
     [{ ENROLLD_TRUST_PROXY: 'yes please' }, /^ENROLLD_TRUST_PROXY must be true, false or comma-separated proxy addresses/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a URL starting with redis:\/\//],
+    [{ ENROLLD_PG_PREPARED_STATEMENTS: 'no' }, /^ENROLLD_PG_PREPARED_STATEMENTS must be true or false \(got "no"\)$/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
     [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],

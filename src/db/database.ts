@@ -2,7 +2,6 @@
  * Opens the one Kysely instance the process uses, chosen from DATABASE_URL. The dialect choice is
  * made here and nowhere else.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -12,7 +11,6 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
-  PostgresDialect,
   type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
@@ -22,6 +20,7 @@ import {
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
+import { NamedStatements, openPostgresKysely } from './postgres-statements.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -75,34 +74,11 @@ async function pingWith(db: Db): Promise<boolean> {
   }
 }
 
-/** Server-side prepared statements kept per PostgreSQL connection (short statements only). */
-const POSTGRES_PREPARED_PER_CONNECTION = 300;
-const POSTGRES_PREPARED_MAX_SQL_LENGTH = 4000;
+type PostgresConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
 
-/**
- * Kysely sends every query unnamed, so PostgreSQL parses and plans it on every execution. Giving
- * the short, repeated statements of the API a name (a hash of their text) makes node-postgres
- * prepare each once per connection and then only bind and execute it. Long or one-off texts
- * (multi-row bulk inserts, big IN lists) stay unnamed, and each connection names at most
- * POSTGRES_PREPARED_PER_CONNECTION statements, so server memory stays bounded.
- */
-function usePreparedStatements(client: pg.PoolClient): void {
-  const named = new Set<string>();
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof text !== 'string' || text.length > POSTGRES_PREPARED_MAX_SQL_LENGTH || !Array.isArray(values)) return query(text, values, callback);
-    const name = `enrolld_${createHash('sha1').update(text).digest('base64url')}`;
-    if (!named.has(name)) {
-      if (named.size >= POSTGRES_PREPARED_PER_CONNECTION || /^\s*(create|alter|drop|begin|commit|rollback|savepoint|release)\b/i.test(text)) return query(text, values, callback);
-      named.add(name);
-    }
-    return query({ name, text, values }, callback);
-  };
-}
-
-function openPostgres(url: string, onError: (error: Error) => void): DatabaseHandle {
+function openPostgres(config: PostgresConfig, onError: (error: Error) => void): DatabaseHandle {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: config.url,
     max: POSTGRES_POOL_SIZE,
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
@@ -112,12 +88,24 @@ function openPostgres(url: string, onError: (error: Error) => void): DatabaseHan
   // own) — and kills the process. With them the client is discarded and the next query opens a
   // new connection. A test cuts the network under a running server to prove it.
   pool.on('error', onError);
+  // Off (ENROLLD_PG_PREPARED_STATEMENTS=false) behind a pooler that hands each transaction to
+  // another server connection (PgBouncer in transaction mode): a name prepared on one would be
+  // unknown on the next.
+  const statements = config.preparedStatements ? new NamedStatements() : null;
   pool.on('connect', (client) => {
     client.on('error', onError);
-    usePreparedStatements(client);
+    statements?.install(client);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return { db, dialect: 'postgres', ping: () => pingWith(db), close: () => db.destroy() };
+  const db = openPostgresKysely(pool, statements);
+  return {
+    db,
+    dialect: 'postgres',
+    ping: () => pingWith(db),
+    async close() {
+      await db.destroy();
+      if (!pool.ended) await pool.end(); // a pool never queried is not Kysely's to end
+    },
+  };
 }
 
 /**
@@ -178,7 +166,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
-  if (config.kind === 'postgres') return openPostgres(config.url, onError);
+  if (config.kind === 'postgres') return openPostgres(config, onError);
   const connection = openSqlite(config.file);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),

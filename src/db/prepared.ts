@@ -17,12 +17,26 @@
  * a `sql` template value). The first compile checks that every placeholder the builder read became
  * a parameter, so a builder that branches on a value (which would fix the SQL for every later call)
  * is refused. Lists cannot be placeholders: an `in` list's length is part of the SQL.
+ *
+ * A prepared query names every column it reads: `selectAll()` / `returningAll()` are refused at the
+ * first compile. On PostgreSQL a named statement's result columns are fixed when it is prepared;
+ * one reading `*` answers `0A000 cached plan must not change result type` on every warm connection
+ * once a migration adds a column — on a rolling upgrade, every node still running the previous
+ * version would fail its requests.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
 
 type Db = Kysely<Database>;
+
+/**
+ * True when a statement reads or returns `*` (`select *`, `select "k".*`, `returning *`), so that
+ * its result columns are those the tables have when it is prepared. `count(*)` is not that.
+ */
+export function readsEveryColumn(sqlText: string): boolean {
+  return /\b(select|returning)\s+(distinct\s+)?\*|\.\*|,\s*\*/i.test(sqlText);
+}
 
 /** Stands for the value named `name` until the query runs. */
 class Placeholder {
@@ -56,6 +70,9 @@ function compileTemplate<Args>(db: Db, build: (db: Db, args: Args) => Compilable
     },
   }) as unknown as Args;
   const compiled = build(db, args).compile();
+  if (readsEveryColumn(compiled.sql)) {
+    throw new Error(`prepared query: name the columns it reads (select or return *: its result would change when a table gains a column)\n${compiled.sql}`);
+  }
   const found: string[] = [];
   const slots = compiled.parameters.map((value) => {
     if (value instanceof Placeholder) {

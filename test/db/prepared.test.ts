@@ -43,4 +43,20 @@ describe('prepareQuery', () => {
     });
     await assert.rejects(misuse.all(ctx.database.db, { bySlug: false, slug: 'x' }), /placeholders \[bySlug,slug\] compiled to parameters \[slug\]/);
   });
+
+  it('refuses a query that reads or returns * (on PostgreSQL it would fail once its table gains a column)', async () => {
+    const org = await createOrganization(ctx.app);
+    const everyColumn = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', a.id));
+    const everyKeyColumn = prepareQuery((db, a: { id: string }) =>
+      db.selectFrom('serviceAccounts as k').innerJoin('organizations as o', 'o.id', 'k.organizationId').selectAll('k').select('o.slug').where('o.id', '=', a.id),
+    );
+    const returningAll = prepareQuery((db, a: { id: string; name: string }) => db.updateTable('organizations').set({ name: a.name }).where('id', '=', a.id).returningAll());
+    await assert.rejects(everyColumn.first(ctx.database.db, { id: org.id }), /name the columns it reads/);
+    await assert.rejects(everyKeyColumn.first(ctx.database.db, { id: org.id }), /name the columns it reads/);
+    await assert.rejects(returningAll.first(ctx.database.db, { id: org.id, name: 'Renamed' }), /name the columns it reads/);
+    const row = await ctx.database.db.selectFrom('organizations').select('name').where('id', '=', org.id).executeTakeFirstOrThrow();
+    assert.equal(row.name, org.name, 'the refused update did not run');
+    const counted = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '=', a.id));
+    assert.equal(Number((await counted.first(ctx.database.db, { id: org.id }))?.n), 1, 'count(*) reads no column');
+  });
 });

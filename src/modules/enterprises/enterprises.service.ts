@@ -32,8 +32,12 @@ function toEnterprise(row: Selectable<EnterpriseTable>): Enterprise {
   };
 }
 
+// A prepared query names its columns: `*` would break on PostgreSQL when the table gains one.
+const ENTERPRISE_COLUMNS = ['id', 'organizationId', 'platform', 'name', 'configuration', 'settings', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<
+  keyof EnterpriseTable
+>;
 const enterpriseOf = prepareQuery((db, a: { organizationId: string; platform: string }) =>
-  db.selectFrom('enterprises').selectAll().where('organizationId', '=', a.organizationId).where('platform', '=', a.platform),
+  db.selectFrom('enterprises').select(ENTERPRISE_COLUMNS).where('organizationId', '=', a.organizationId).where('platform', '=', a.platform),
 );
 
 export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {

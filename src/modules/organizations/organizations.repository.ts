@@ -32,8 +32,10 @@ export async function insertOrganization(db: Db, organization: Organization): Pr
     .execute();
 }
 
-const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', a.id));
-const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').selectAll().where('slug', '=', a.slug));
+// Prepared queries name their columns: `*` would break on PostgreSQL when the table gains one.
+const ORGANIZATION_COLUMNS = ['id', 'slug', 'name', 'plan', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof OrganizationRow>;
+const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('id', '=', a.id));
+const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('slug', '=', a.slug));
 
 /** Resolve the `:organizationId` parameter: a 24-hex id, otherwise a slug (slugs are never 24-hex). */
 export async function findOrganization(db: Db, idOrSlug: string): Promise<Organization | null> {

@@ -91,11 +91,12 @@ export async function revokeServiceAccount(db: Db, organizationId: string, id: s
     .execute();
 }
 
+// A prepared query names its columns: `k.*` would break on PostgreSQL when the table gains one.
 const activeKeyByHash = prepareQuery((db, a: { tokenHash: string }) =>
   db
     .selectFrom('serviceAccounts as k')
     .innerJoin('organizations as o', 'o.id', 'k.organizationId')
-    .selectAll('k')
+    .select(['k.id', 'k.organizationId', 'k.name', 'k.role', 'k.permissions', 'k.tokenHash', 'k.tokenPrefix', 'k.createdAt', 'k.revokedAt'])
     .select(['o.slug as orgSlug', 'o.name as orgName', 'o.plan as orgPlan', 'o.createdAt as orgCreatedAt', 'o.updatedAt as orgUpdatedAt'])
     .where('k.tokenHash', '=', a.tokenHash)
     .where('k.revokedAt', 'is', null),
