@@ -4,7 +4,7 @@
  * with `app.inject()` against a real database.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,11 +45,21 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from './errors.ts';
 import { errorBody } from './http/envelope.ts';
+import { logOptions } from './lib/log-options.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const API_PATH = /^\/v1(?:[/?#]|$)/;
+
+/**
+ * API answers carry secrets (a new key, enrollCode) and tenant data: no cache, in a browser or on
+ * the way, may keep any of them. Set when the answer is sent, so error answers get it too.
+ */
+function markUncacheable(request: FastifyRequest, reply: FastifyReply): void {
+  if (API_PATH.test(request.url)) reply.header('cache-control', 'no-store');
+}
 
 export interface RouteCatalogEntry {
   method: string;
@@ -127,7 +137,7 @@ export type Services = ReturnType<typeof createServices>;
 export async function buildApp({ config, database, logStream, services: given }: AppDependencies): Promise<FastifyInstance> {
   const services = given ?? createServices(database, config);
   const app = Fastify({
-    logger: logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel },
+    logger: logStream ? { ...logOptions(config.logLevel), stream: logStream } : logOptions(config.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
     // Keep a caller's correlation id when it is sane; otherwise make one.
     requestIdHeader: 'x-request-id',
@@ -136,7 +146,8 @@ export async function buildApp({ config, database, logStream, services: given }:
     trustProxy: config.trustProxy,
     // Errors the router raises before any route runs (a malformed %-escape, a path parameter over
     // the router's length limit): in the envelope like every other client mistake.
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      markUncacheable(request, reply);
       reply.code(400).send(errorBody(ErrorCode.ValidationError, `Validation Error: the URL is not valid (${error.message.slice(0, 200)})`));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -145,6 +156,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     if (!REQUEST_ID.test(request.id)) request.id = randomUUID();
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onSend', async (request, reply) => markUncacheable(request, reply));
 
   // Every route with its auth rule, for the OpenAPI and tenant-isolation tests to iterate over.
   const routeCatalog: RouteCatalogEntry[] = [];
@@ -167,7 +179,8 @@ export async function buildApp({ config, database, logStream, services: given }:
         version: '1',
         description:
           'Device-enrollment tokens for Apple, Windows and Android MDM, compatible with Applivery\'s enrollment-token API. ' +
-          'Every answer is `{status: true, data}` or `{status: false, error: {code, message, data?}}`.',
+          'Every answer is `{status: true, data}` or `{status: false, error: {code, message, data?}}`, and every `/v1` answer ' +
+          '(errors too) carries `Cache-Control: no-store`: answers hold keys, enrollment codes and tenant data that no cache may keep.',
       },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A service-account token or the root key' } } },

@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { AppError } from './errors.ts';
 import { assertValid } from './http/validation.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './lib/pagination.ts';
+import { redactSecrets } from './lib/redact.ts';
 import { CreateOrganizationBody } from './modules/organizations/organizations.schemas.ts';
 import type { CreateOrganizationInput } from './modules/organizations/organizations.service.ts';
 import { CreateServiceAccountBody } from './modules/service-accounts/service-accounts.schemas.ts';
@@ -161,14 +162,17 @@ export function buildCli(): Command {
   return program;
 }
 
-/** One line a person can act on, for any error the CLI meets. */
+/**
+ * One line a person can act on, for any error the CLI meets. Start-up errors come from drivers
+ * (pg, ioredis, nodemailer) whose messages may quote a connection URL: its password is hidden.
+ */
 export function describeCliError(error: unknown): string {
-  if (error instanceof ConfigError) return `enrolld: invalid configuration: ${error.message}`;
+  if (error instanceof ConfigError) return `enrolld: invalid configuration: ${redactSecrets(error.message)}`;
   if (error instanceof AppError) {
     const detail = error.data?.entity ? ` (${String(error.data.entity)})` : '';
-    return `enrolld: ${error.message}${detail}`;
+    return `enrolld: ${redactSecrets(error.message)}${detail}`;
   }
-  return `enrolld: ${error instanceof Error ? error.message : String(error)}`;
+  return `enrolld: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -7,6 +7,7 @@
  * expected, so `enrolld serve` can stop with exactly that line.
  */
 import path from 'node:path';
+import { redactUrl } from './lib/redact.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -83,8 +84,9 @@ const DEFAULT_DATABASE_URL = 'sqlite:./data/enrolld.sqlite';
 const MIN_ROOT_KEY_LENGTH = 24;
 const MIN_SECRET_KEY_LENGTH = 32;
 
+/** The message echoes the value so the mistake is visible, but never a URL's password. */
 function invalid(variable: ConfigVariable, expected: string, got: string): never {
-  throw new ConfigError(`${variable} must be ${expected} (got ${JSON.stringify(got)})`);
+  throw new ConfigError(`${variable} must be ${expected} (got ${JSON.stringify(redactUrl(got))})`);
 }
 
 /** Empty strings count as unset: `FOO= enrolld serve` should mean "use the default". */

@@ -9,6 +9,8 @@ import { bootstrapIfEmpty } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { logOptions } from './lib/log-options.ts';
+import { redactSecrets } from './lib/redact.ts';
 import { createProcessWorker } from './modules/email/run-worker.ts';
 
 /** How long a starting process waits for its database (started alongside it, say by compose). */
@@ -36,7 +38,7 @@ export interface ServeOptions {
 export async function startServer(config: Config, options: ServeOptions): Promise<FastifyInstance> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Until the app (and its logger) exists, a lost connection is reported on stderr.
-  let reportConnectionLoss: (error: Error) => void = (error) => process.stderr.write(`enrolld: database connection lost: ${error.message}\n`);
+  let reportConnectionLoss: (error: Error) => void = (error) => process.stderr.write(`enrolld: database connection lost: ${redactSecrets(error.message)}\n`);
   const database = openDatabase(config.database, (error) => reportConnectionLoss(error));
   await waitForDatabase(database, (line) => process.stderr.write(`enrolld: ${line}\n`));
   await migrateToLatest(database.db);
@@ -89,7 +91,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
  * SIGINT/SIGTERM stop it gracefully: in-flight messages finish, unstarted claims are released.
  */
 export async function startWorker(config: Config): Promise<void> {
-  const log = pino({ level: config.logLevel, name: 'enrolld-worker' });
+  const log = pino({ ...logOptions(config.logLevel), name: 'enrolld-worker' });
   const database = openDatabase(config.database, (error) => log.warn({ err: error }, 'database connection lost; the next query reconnects'));
   await waitForDatabase(database, (line) => log.warn(line));
   await migrateToLatest(database.db);

@@ -102,6 +102,19 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ENROLLD_ROOT_KEY: 'hunter2-secret' }), (error: Error) => !error.message.includes('hunter2-secret'));
   });
 
+  it('echoes a rejected URL without its password', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ SMTP_URL: 'smtpx://mailer:S3cretPassw0rd@mail.example.com' }, 'SMTP_URL must be a URL starting with smtp:// or smtps:// (got "smtpx://mailer:***@mail.example.com")'],
+      [{ DATABASE_URL: 'mysql://root:S3cretPassw0rd@db/enrolld' }, 'DATABASE_URL must be sqlite:PATH or postgres://USER@HOST/DB (got "mysql://root:***@db/enrolld")'],
+      [{ DATABASE_URL: 'postgres://enrolld:S3cret@Passw0rd@[::1' }, 'DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "postgres://enrolld:***@[::1")'],
+      [{ REDIS_URL: 'http://:S3cretPassw0rd@cache:6379' }, 'REDIS_URL must be a URL starting with redis:// or rediss:// (got "http://:***@cache:6379")'],
+      [{ ENROLLD_PUBLIC_URL: 'ftp://user:S3cretPassw0rd@files' }, 'ENROLLD_PUBLIC_URL must be a URL starting with http:// or https:// (got "ftp://user:***@files")'],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => loadConfig(env), (error: Error) => error.message === message && !error.message.includes('S3cret'));
+    }
+  });
+
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ PORT: '', LOG_LEVEL: ' ' }).port, 8080);
   });

@@ -9,9 +9,10 @@
  * up with the database, or the stored keys cannot be opened.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from '../lib/private-files.ts';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -33,10 +34,10 @@ function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): string
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateFolder(config.dataDir);
   try {
     // 'wx': if two processes race, one writes and both read the winner's secret.
-    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -2,7 +2,6 @@
  * Opens the one Kysely instance the process uses, chosen from DATABASE_URL. The dialect choice is
  * made here and nowhere else.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -19,6 +18,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { makePrivateFolder, touchPrivateFile } from '../lib/private-files.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
 import { NamedStatements, openPostgresKysely } from './postgres-statements.ts';
 import type { Database } from './schema.ts';
@@ -39,7 +39,11 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const SQLITE_OPTIMIZE_INTERVAL_MS = 60 * 60 * 1000;
 
 function openSqlite(file: string): SQLite.Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The database holds live enrollment codes. SQLite creates files 0644 (less the umask) but
+  // gives a database's -wal, -shm and -journal files the database file's own mode, so creating
+  // the file 0600 (in a 0700 folder) before opening it keeps all of them private.
+  makePrivateFolder(path.dirname(file));
+  touchPrivateFile(file);
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
   // WAL + NORMAL never loses a committed transaction when the process dies (kill -9); only an OS

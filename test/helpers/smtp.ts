@@ -26,15 +26,23 @@ export interface SinkOptions {
   rejectRecipient?: (address: string, attempt: number) => { code: number; message: string } | null;
   /** Wait this long before accepting each message (to make a drain slow enough to interrupt). */
   delayMs?: number;
+  /** Require AUTH (PLAIN/LOGIN, allowed without TLS on loopback) with exactly these credentials. */
+  credentials?: { username: string; password: string };
 }
 
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const rcptCount = new Map<string, number>();
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !options.credentials,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      const wanted = options.credentials;
+      if (wanted && auth.username === wanted.username && auth.password === wanted.password) return callback(null, { user: auth.username });
+      callback(new Error('Invalid username or password'));
+    },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       const attempt = (rcptCount.get(address.address) ?? 0) + 1;
       rcptCount.set(address.address, attempt);

@@ -20,6 +20,9 @@ before(async () => {
   ctx.app.get('/test/throws', async () => {
     throw new Error('kaboom: SELECT secret FROM vault');
   });
+  ctx.app.get('/v1/test/throws', { config: { auth: { public: true } } }, async () => {
+    throw new Error('kaboom under /v1');
+  });
   ctx.app.get('/test/bad-sql', async () => {
     await sql`select * from no_such_table`.execute(ctx.database.db);
     return 'unreachable';
@@ -126,6 +129,32 @@ describe('envelope and error mapping', () => {
     const response = await call(ctx.app, 'POST', usersUrl(), { body: { nonsense: true } });
     assert.equal(response.statusCode, 401);
     assert.equal(response.body.error.code, 4002);
+  });
+
+  it('marks every /v1 answer Cache-Control: no-store — keys, codes, lists and errors alike', async () => {
+    const key = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/service-accounts`, { token: org.adminToken, body: { name: 'ci', role: 'viewer' } });
+    assert.equal(key.statusCode, 200);
+    assert.ok(key.body.data.token, 'the answer carries the new key');
+    const user = await call(ctx.app, 'POST', usersUrl(), { token: org.adminToken, body: { email: 'no-store@example.com' } });
+    const token = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/windows/enterprise/enrollment-tokens`, {
+      token: org.adminToken,
+      body: { mdmUserId: user.body.data.id, sendEmail: false },
+    });
+    assert.ok(token.body.data.enrollCode, 'the answer carries an enrollCode');
+    const answers = {
+      'new key': key,
+      'token with enrollCode': token,
+      list: await call(ctx.app, 'GET', usersUrl(), { token: org.adminToken }),
+      'organization (root key)': await call(ctx.app, 'GET', `/v1/organizations/${org.id}`, { token: ROOT_KEY }),
+      'validation error': await call(ctx.app, 'POST', usersUrl(), { token: org.adminToken, body: { email: 'not an address' } }),
+      'no key': await call(ctx.app, 'GET', usersUrl()),
+      'unknown route': await call(ctx.app, 'GET', '/v1/nothing', { token: ROOT_KEY }),
+      'unparseable URL': await call(ctx.app, 'GET', `${usersUrl()}/%E0%A4%A`, { token: org.adminToken }),
+      'internal error': await call(ctx.app, 'GET', '/v1/test/throws'),
+    };
+    for (const [what, response] of Object.entries(answers)) assert.equal(response.headers['cache-control'], 'no-store', `${what} (${response.statusCode})`);
+    assert.equal(answers['validation error'].statusCode, 400);
+    assert.equal(answers['internal error'].statusCode, 500);
   });
 
   it('treats a trailing slash like none', async () => {

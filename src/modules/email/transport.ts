@@ -1,12 +1,14 @@
 /**
  * Where invitations go: pooled SMTP from SMTP_URL (smtp:// with STARTTLS when offered, smtps://,
  * credentials in the URL), or — without SMTP_URL — the dev mailbox, which writes each message
- * as a .eml file under <data dir>/mail and logs one line per message.
+ * as a .eml file under <data dir>/mail (a folder 0700, files 0600: they hold codes) and logs one
+ * line per message, which names the recipient and the file but never the link or code.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../config.ts';
+import { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from '../../lib/private-files.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -59,10 +61,11 @@ export function createDevMailbox(dataDir: string, log: (line: string) => void): 
     concurrency: 4,
     async send(mail) {
       const info = await composer.sendMail({ ...mail, headers: { 'Content-Language': mail.language } });
-      await mkdir(folder, { recursive: true });
+      // Messages carry live enrollment codes: only enrolld's own user may read them.
+      await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
       const file = path.join(folder, `${mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`);
       // Write then rename, so whoever watches the folder never reads a half-written message.
-      await writeFile(`${file}.partial`, info.message as Buffer);
+      await writeFile(`${file}.partial`, info.message as Buffer, { mode: PRIVATE_FILE_MODE });
       await rename(`${file}.partial`, file);
       log(`dev mailbox: ${mail.to.address} "${mail.subject}" → ${file}`);
     },
