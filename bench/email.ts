@@ -73,7 +73,8 @@ async function oneRun(dir: string, run: number, sinkUrl: string) {
   const transport = createSmtpTransport(sinkUrl);
   const worker = createEmailWorker(
     { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log: silent },
-    { maxAttempts: 3, retryBaseMs: 1000, leaseMs: 120_000 },
+    // The hourly budget is measured on its own (test/modules/email.test.ts); here it never binds.
+    { maxAttempts: 3, retryBaseMs: 1000, leaseMs: 120_000, orgRateLimit: 10_000_000 },
   );
   const started = performance.now();
   const drained = await worker.drain();

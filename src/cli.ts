@@ -101,10 +101,12 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'display name')
     .option('--features <list>', 'comma-separated platforms (apple,windows,android)')
     .option('--bulk-max-emails <n>', 'most addresses per bulk request')
-    .action(async (options: { slug: string; name: string; features?: string; bulkMaxEmails?: string }) => {
+    .option('--email-domains <list>', 'comma-separated recipient domains invitations may go to (example.com, *.example.com); default any')
+    .action(async (options: { slug: string; name: string; features?: string; bulkMaxEmails?: string; emailDomains?: string }) => {
       const input = assertValid<CreateOrganizationInput>(CreateOrganizationBody, {
         slug: options.slug,
         name: options.name,
+        ...(options.emailDomains !== undefined ? { emailDomains: options.emailDomains.split(',').map((d) => d.trim()) } : {}),
         ...(options.features || options.bulkMaxEmails
           ? {
               plan: {

@@ -46,6 +46,8 @@ export interface Config {
     readonly retryBaseSeconds: number;
     /** How long a worker holds claimed invitations; a crashed worker's are retaken after it. */
     readonly leaseSeconds: number;
+    /** Invitations per hour per organization; beyond it they wait (never dropped). */
+    readonly orgRateLimit: number;
   };
 }
 
@@ -73,6 +75,7 @@ export const CONFIG_VARIABLES = {
   ENROLLD_EMAIL_MAX_ATTEMPTS: '--email-max-attempts',
   ENROLLD_EMAIL_RETRY_BASE_SECONDS: '--email-retry-base-seconds',
   ENROLLD_EMAIL_LEASE_SECONDS: '--email-lease-seconds',
+  ENROLLD_EMAIL_ORG_RATE_LIMIT: '--email-org-rate-limit',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -211,6 +214,7 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
       maxAttempts: parseInteger(source, 'ENROLLD_EMAIL_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_RETRY_BASE_SECONDS', 30, 0, 86_400),
       leaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_LEASE_SECONDS', 120, 1, 86_400),
+      orgRateLimit: parseInteger(source, 'ENROLLD_EMAIL_ORG_RATE_LIMIT', 5000, 1, 10_000_000),
     }),
   });
 }

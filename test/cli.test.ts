@@ -23,7 +23,12 @@ describe('enrolld CLI', () => {
     assert.equal(org.slug, 'acme');
     assert.deepEqual(org.plan.features, ['apple', 'android']);
 
-    const listed = runCli(['org', 'list'], env).json();
+    assert.equal(org.emailDomains, null, 'any recipient domain by default');
+    const restricted = runCli(['org', 'create', '--slug', 'tight', '--name', 'Tight', '--email-domains', 'Example.com, *.example.org'], env);
+    assert.equal(restricted.status, 0, restricted.stderr);
+    assert.deepEqual(restricted.json().emailDomains, ['example.com', '*.example.org']);
+
+    const listed = runCli(['org', 'list', '--search', 'acme'], env).json();
     assert.deepEqual(listed.items.map((o: { slug: string }) => o.slug), ['acme']);
 
     const key = runCli(['key', 'create', '--org', 'acme', '--role', 'viewer', '--name', 'reporting'], env);
@@ -50,6 +55,7 @@ describe('enrolld CLI', () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
       [['org', 'create', '--slug', 'X', '--name', 'x'], env, /^enrolld: Validation Error: "slug" must be 3 to 64 lowercase/],
       [['key', 'create', '--org', 'nope', '--role', 'admin'], env, /^enrolld: Entity not found \(organization\)$/],
+      [['org', 'create', '--slug', 'bad-domains', '--name', 'x', '--email-domains', 'example'], env, /^enrolld: Validation Error: "emailDomains\[0\]" "example" must be a domain/],
       [['key', 'create', '--org', 'acme', '--role', 'owner'], env, /^enrolld: Validation Error: "role" must be one of: admin, developer, viewer/],
       [['key', 'revoke', '--org', 'acme', '0123456789abcdef01234567'], env, /^enrolld: Entity not found \(serviceAccount\)$/],
       [['migrate'], { DATABASE_URL: 'mysql://x' }, /^enrolld: invalid configuration: DATABASE_URL must be sqlite:PATH or postgres:/],

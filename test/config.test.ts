@@ -21,7 +21,7 @@ describe('configuration', () => {
       trustProxy: false,
       redisUrl: null,
       logLevel: 'info',
-      email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120 },
+      email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -55,6 +55,7 @@ describe('configuration', () => {
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '192.168.1.10']);
     assert.equal(loadConfig({ ENROLLD_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
+    assert.equal(loadConfig({ ENROLLD_EMAIL_ORG_RATE_LIMIT: '300' }).email.orgRateLimit, 300);
   });
 
   it('names PostgreSQL statements unless ENROLLD_PG_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
@@ -86,6 +87,7 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
     [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],
+    [{ ENROLLD_EMAIL_ORG_RATE_LIMIT: '0' }, /^ENROLLD_EMAIL_ORG_RATE_LIMIT must be an integer from 1 to 10000000/],
   ];
   for (const [env, message] of wrong) {
     it(`stops on ${JSON.stringify(env)} with one line naming the variable`, () => {

@@ -13,6 +13,7 @@ import * as redemption from './migrations/0004_redemption.ts';
 import * as appleEnrollment from './migrations/0005_apple_enrollment.ts';
 import * as counterShards from './migrations/0006_counter_shards.ts';
 import * as tagFilterColumns from './migrations/0007_tag_filter_columns.ts';
+import * as sendingLimits from './migrations/0008_sending_limits.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_apple_enrollment': appleEnrollment,
   '0006_counter_shards': counterShards,
   '0007_tag_filter_columns': tagFilterColumns,
+  '0008_sending_limits': sendingLimits,
 };
 
 const provider: MigrationProvider = {

@@ -16,6 +16,8 @@ export interface OrganizationTable {
   slug: string;
   name: string;
   plan: Json;
+  /** Recipient domains invitations may go to (`example.com`, `*.example.com`); null: any. */
+  emailDomains: Json | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -123,6 +125,8 @@ export interface EnrollmentTokenTable {
   emailAttempts: ColumnType<number, number | undefined, number>;
   emailSentAt: Timestamp | null;
   emailLastError: string | null;
+  /** Why a QUEUED invitation waits (the organization's sending budget), or null. */
+  emailDeferredReason: string | null;
   deviceId: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -165,6 +169,8 @@ export interface EmailOutboxTable {
   lastError: string | null;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
+  /** When the latest attempt took one of the organization's hourly sending slots. */
+  budgetedAt: Timestamp | null;
 }
 
 export interface DeviceTable {

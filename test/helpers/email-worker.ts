@@ -17,7 +17,7 @@ export function createTestWorker(ctx: TestContext, smtpUrl: string, options: Par
       composeMails: (rows) => services.email.composeMails(rows),
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
     },
-    { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000, ...options },
+    { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000, orgRateLimit: ctx.config.email.orgRateLimit, ...options },
   );
   return { worker, transport, warnings };
 }

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { createTestContext, type TestContext } from '../helpers/app.ts';
+import type { EmailWorkerOptions } from '../../src/modules/email/email-worker.ts';
+import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createTestWorker } from '../helpers/email-worker.ts';
 import { createMdmUser, createOrganization, type TestOrganization } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
 import { securitySuite } from '../helpers/security.ts';
 import { addressesOf, type SinkOptions, startSmtpSink } from '../helpers/smtp.ts';
-import { createToken, minimalBody, PLATFORMS, tokensUrl, type TestPlatform } from '../helpers/tokens.ts';
+import { countTokens, createToken, minimalBody, PLATFORMS, tokensUrl, type TestPlatform } from '../helpers/tokens.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -18,9 +19,9 @@ before(async () => {
 after(async () => ctx.close());
 
 /** A worker of this test's database delivering to a fresh SMTP sink. */
-async function deliveryRig(sinkOptions: SinkOptions = {}) {
+async function deliveryRig(sinkOptions: SinkOptions = {}, workerOptions: Partial<EmailWorkerOptions> = {}) {
   const sink = await startSmtpSink(sinkOptions);
-  const { worker, transport, warnings } = createTestWorker(ctx, sink.url);
+  const { worker, transport, warnings } = createTestWorker(ctx, sink.url, workerOptions);
   return {
     sink,
     worker,
@@ -291,4 +292,130 @@ describe('email invitations', () => {
       body: () => ({}),
     });
   }
+});
+
+describe('sending limits', () => {
+  const DEFERRED = /^organization sending limit \(3\/hour\) reached; sending resumes at (\d{4}-\d\d-\d\dT[\d:.]+Z)$/;
+  const listTokens = async (org: TestOrganization) =>
+    (await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { limit: 100 } })).body.data.items;
+
+  before(async () => {
+    // Invitations earlier tests left queued (resends of the security suite) go out first, so the
+    // counts below are this block's own.
+    const rig = await deliveryRig();
+    await rig.worker.drain();
+    await rig.close();
+  });
+
+  it('holds an organization to its hourly budget: the rest wait, saying why, and go when the window moves', async () => {
+    const org = await createOrganization(ctx.app);
+    const rig = await deliveryRig({}, { orgRateLimit: 3 });
+    const emails = Array.from({ length: 5 }, (_, i) => `budget${i}@example.com`);
+    await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/bulk`, { token: org.adminToken, body: { sendEmail: true, userEmails: emails } });
+
+    assert.equal(await rig.worker.drain(), 3);
+    assert.equal(rig.sink.received.length, 3, 'three delivered');
+    const tokens = await listTokens(org);
+    assert.equal(tokens.filter((t: any) => t.emailDelivery.status === 'SENT').length, 3);
+    const waiting = tokens.filter((t: any) => t.emailDelivery.status !== 'SENT');
+    assert.equal(waiting.length, 2);
+    for (const token of waiting) {
+      assert.deepEqual([token.emailDelivery.status, token.emailDelivery.attempts, token.emailDelivery.lastError], ['QUEUED', 0, null], 'waiting is no attempt');
+      const resumesAt = Date.parse(DEFERRED.exec(token.emailDelivery.deferredReason)![1]!);
+      assert.ok(Math.abs(resumesAt - (Date.now() + 3_600_000)) < 60_000, 'a slot frees an hour after the first sends');
+    }
+    assert.ok(tokens.filter((t: any) => t.emailDelivery.status === 'SENT').every((t: any) => t.emailDelivery.deferredReason === null));
+    const outbox = await ctx.database.db.selectFrom('emailOutbox').select(['status', 'attempts']).where('organizationId', '=', org.id).execute();
+    assert.deepEqual(outbox.map((r) => r.status).sort(), ['PENDING', 'PENDING', 'SENT', 'SENT', 'SENT'], 'nothing dropped');
+    assert.equal(await rig.worker.drain(), 0, 'nothing more goes out within the hour');
+    assert.equal(rig.sink.received.length, 3);
+
+    // Another organization has its own budget.
+    const other = await createOrganization(ctx.app);
+    await call(ctx.app, 'POST', `${tokensUrl(other, 'apple')}/bulk`, { token: other.adminToken, body: { sendEmail: true, userEmails: ['elsewhere@example.com'] } });
+    assert.equal(await rig.worker.drain(), 1);
+
+    // An hour later (the window moved back), the two waiting invitations go out.
+    const hourAgo = new Date(Date.now() - 3_600_001).toISOString();
+    await ctx.database.db.updateTable('emailOutbox').set({ budgetedAt: hourAgo }).where('organizationId', '=', org.id).where('budgetedAt', 'is not', null).execute();
+    await ctx.database.db.updateTable('emailOutbox').set({ nextAttemptAt: hourAgo }).where('organizationId', '=', org.id).where('status', '=', 'PENDING').execute();
+    assert.equal(await rig.worker.drain(), 2);
+    const delivered = rig.sink.received.map((m) => m.envelopeTo[0]).filter((to) => to!.startsWith('budget'));
+    assert.deepEqual(delivered.sort(), emails, 'each address exactly once');
+    for (const token of await listTokens(org)) {
+      assert.deepEqual([token.emailDelivery.status, token.emailDelivery.attempts, token.emailDelivery.deferredReason], ['SENT', 1, null]);
+    }
+    await rig.close();
+  });
+
+  it('holds the budget across workers sending at the same time', async () => {
+    const org = await createOrganization(ctx.app);
+    // More invitations than one worker claims at once, so each worker decides on its own batch.
+    const emails = Array.from({ length: 150 }, (_, i) => `shared${i}@example.com`);
+    await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/bulk`, { token: org.adminToken, body: { sendEmail: true, userEmails: emails } });
+    const rigs = await Promise.all([1, 2, 3].map(() => deliveryRig({}, { orgRateLimit: 40 })));
+    try {
+      await Promise.all(rigs.map((rig) => rig.worker.drain()));
+      assert.equal(rigs.reduce((sum, rig) => sum + rig.sink.received.length, 0), 40, 'forty in all, whichever workers sent them');
+      const waiting = await ctx.database.db.selectFrom('emailOutbox').select('id').where('organizationId', '=', org.id).where('status', '=', 'PENDING').execute();
+      assert.equal(waiting.length, 110);
+    } finally {
+      // Leave nothing due for the tests after this one.
+      await ctx.database.db.updateTable('emailOutbox').set({ status: 'FAILED' }).where('organizationId', '=', org.id).where('status', '=', 'PENDING').execute();
+      await Promise.all(rigs.map((rig) => rig.close()));
+    }
+  });
+
+  it("invites only addresses in the organization's emailDomains: single 400/3000, bulk failures, resend 400/3000", async () => {
+    const org = await createOrganization(ctx.app);
+    const restricted = await call(ctx.app, 'PUT', `/v1/organizations/${org.id}`, { token: ROOT_KEY, body: { emailDomains: ['example.com', '*.corp.example.net'] } });
+    assert.equal(restricted.statusCode, 200, JSON.stringify(restricted.body));
+    const rig = await deliveryRig();
+    const outsider = await createMdmUser(ctx.app, org, { email: 'mallory@elsewhere.test' });
+
+    const single = await call(ctx.app, 'POST', tokensUrl(org, 'apple'), { token: org.adminToken, body: { ...minimalBody('apple'), mdmUserId: outsider.id, sendEmail: true } });
+    assert.equal(single.statusCode, 400, JSON.stringify(single.body));
+    assert.equal(single.body.error.code, 3000);
+    assert.equal(single.body.error.data.errors[0].path, '/body/mdmUserId');
+    assert.match(single.body.error.message, /"mallory@elsewhere\.test" is outside the organization's emailDomains \(example\.com, \*\.corp\.example\.net\)/);
+    assert.equal(await countTokens(ctx.app, org, 'apple'), 0, 'nothing written');
+
+    // No invitation, no relay: a token without email may go to anyone.
+    const quiet = await createToken(ctx.app, org, 'apple', outsider.id, { sendEmail: false });
+    const resend = await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/${quiet.id}/resend`, { token: org.adminToken, body: {} });
+    assert.equal(resend.statusCode, 400, JSON.stringify(resend.body));
+    assert.deepEqual([resend.body.error.code, resend.body.error.data.errors[0].path], [3000, '/params/tokenId']);
+    assert.equal((await getToken(org, 'apple', quiet.id)).emailDelivery.status, 'NONE');
+
+    const bulk = await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/bulk`, {
+      token: org.adminToken,
+      body: { sendEmail: true, userEmails: ['ok@example.com', 'Deep@Sub.Corp.Example.NET', 'x@corp.example.net', 'x@notexample.com', 'x@example.com.evil.test'] },
+    });
+    assert.deepEqual([bulk.body.data.total, bulk.body.data.success, bulk.body.data.fail], [5, 2, 3]);
+    assert.deepEqual(bulk.body.data.failures.map((f: any) => f.email), ['x@corp.example.net', 'x@notexample.com', 'x@example.com.evil.test']);
+    for (const failure of bulk.body.data.failures) {
+      assert.equal(failure.code, 3000);
+      assert.match(failure.message, /^Email domain not allowed: ".+" is outside the organization's emailDomains \(example\.com, \*\.corp\.example\.net\)/);
+    }
+    const silent = await call(ctx.app, 'POST', `${tokensUrl(org, 'windows')}/bulk`, { token: org.adminToken, body: { sendEmail: false, userEmails: ['x@notexample.com'] } });
+    assert.equal(silent.body.data.success, 1, 'without invitations any address gets a token');
+
+    await rig.worker.drain();
+    assert.deepEqual(rig.sink.received.map((m) => m.envelopeTo[0]!.toLowerCase()).sort(), ['deep@sub.corp.example.net', 'ok@example.com']);
+    await rig.close();
+  });
+
+  it('does not send an invitation queued before its address fell outside the allow-list', async () => {
+    const org = await createOrganization(ctx.app);
+    const rig = await deliveryRig();
+    const user = await createMdmUser(ctx.app, org, { email: 'early@example.com' });
+    const token = await createToken(ctx.app, org, 'android', user.id, { sendEmail: true });
+    await call(ctx.app, 'PUT', `/v1/organizations/${org.id}`, { token: ROOT_KEY, body: { emailDomains: ['example.org'] } });
+    await rig.worker.drain();
+    assert.equal(rig.sink.received.length, 0);
+    const refused = await getToken(org, 'android', token.id);
+    assert.equal(refused.emailDelivery.status, 'FAILED');
+    assert.match(refused.emailDelivery.lastError, /^not sent: the recipient "early@example\.com" is outside the organization's emailDomains \(example\.org\)/);
+    await rig.close();
+  });
 });

@@ -65,7 +65,7 @@ describe('POST enrollment-tokens: the documented shape on every platform', () =>
       assert.equal(token.language, 'fr');
       assert.equal(token.sendEmail, true);
       assert.equal(token.emailText, 'Bienvenue');
-      assert.deepEqual(token.emailDelivery, { status: 'QUEUED', attempts: 0, sentAt: null, lastError: null });
+      assert.deepEqual(token.emailDelivery, { status: 'QUEUED', attempts: 0, sentAt: null, lastError: null, deferredReason: null });
       assert.equal(token.platform, platform);
       for (const field of ['createdAt', 'updatedAt', 'expireAt']) assert.match(token[field], ISO);
       assert.equal(Date.parse(token.expireAt) - Date.parse(token.createdAt), 7200 * 1000);

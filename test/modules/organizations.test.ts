@@ -12,6 +12,7 @@ before(async () => {
 after(async () => ctx.close());
 
 const root = (method: string, url: string, body?: unknown) => call(ctx.app, method, url, { token: ROOT_KEY, body });
+const createOrganizationAnswer = async () => (await root('POST', '/v1/organizations', { name: 'Any', slug: `any-${uniqueSuffix()}` })).body.data;
 
 describe('organizations', () => {
   it('creates an organization with the default plan', async () => {
@@ -96,6 +97,40 @@ describe('organizations', () => {
     assert.equal(response.statusCode, 400);
     const paths = response.body.error.data.errors.map((e: { path: string }) => e.path).sort();
     assert.deepEqual(paths, ['/body/plan/features/1', '/body/plan/limits/bulkMaxEmails', '/body/plan/limits/extra']);
+  });
+
+  it('keeps an optional allow-list of recipient domains: set, normalized, kept, lifted with null', async () => {
+    const created = await root('POST', '/v1/organizations', { name: 'Mail', slug: `mail-${uniqueSuffix()}`, emailDomains: ['Example.COM', '*.example.org', 'example.com'] });
+    assert.equal(created.statusCode, 200, JSON.stringify(created.body));
+    assert.deepEqual(created.body.data.emailDomains, ['example.com', '*.example.org'], 'lower case, each once');
+    const renamed = await root('PUT', `/v1/organizations/${created.body.data.id}`, { name: 'Mail 2' });
+    assert.deepEqual(renamed.body.data.emailDomains, ['example.com', '*.example.org'], 'absent: kept');
+    const got = await root('GET', `/v1/organizations/${created.body.data.id}`);
+    assert.deepEqual(got.body.data.emailDomains, ['example.com', '*.example.org']);
+    const lifted = await root('PUT', `/v1/organizations/${created.body.data.id}`, { emailDomains: null });
+    assert.equal(lifted.body.data.emailDomains, null);
+    assert.equal((await root('GET', `/v1/organizations/${created.body.data.id}`)).body.data.emailDomains, null);
+    assert.equal((await createOrganizationAnswer()).emailDomains, null, 'none by default: any domain');
+  });
+
+  it('refuses malformed email domains naming the entry (400/3000), writing nothing', async () => {
+    const org = await createOrganization(ctx.app);
+    const cases: Array<[unknown, string]> = [
+      [['example'], '/body/emailDomains/0'],
+      [['example.com', 'user@example.com'], '/body/emailDomains/1'],
+      [['*example.com'], '/body/emailDomains/0'],
+      [['ex ample.com'], '/body/emailDomains/0'],
+      [[`${'a'.repeat(250)}.com`], '/body/emailDomains'],
+      [['a-.example.com'], '/body/emailDomains/0'],
+      [[], '/body/emailDomains'],
+    ];
+    for (const [emailDomains, path] of cases) {
+      const response = await root('PUT', `/v1/organizations/${org.id}`, { emailDomains });
+      assert.equal(response.statusCode, 400, JSON.stringify(emailDomains));
+      assert.equal(response.body.error.code, 3000);
+      assert.ok(response.body.error.data.errors.some((e: { path: string }) => e.path === path), JSON.stringify(response.body.error));
+    }
+    assert.equal((await root('GET', `/v1/organizations/${org.id}`)).body.data.emailDomains, null);
   });
 
   it('lists organizations with search', async () => {

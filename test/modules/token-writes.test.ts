@@ -88,7 +88,7 @@ describe('collisions and races', () => {
     await ctx.database.db.transaction().execute((trx) =>
       createMissingUsers(
         trx,
-        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {}, mailDomain: 'example.com' },
+        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {}, recipientRefusal: () => null, mailDomain: 'example.com' },
         [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }],
         ids,
       ),

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
 import { claimDue, extendLeases, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
+import { takeSendingSlots } from './sending-budget.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 export interface WorkerLog {
@@ -24,6 +25,8 @@ export interface EmailWorkerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   leaseMs: number;
+  /** Invitations per hour per organization (ENROLLD_EMAIL_ORG_RATE_LIMIT); beyond it rows wait. */
+  orgRateLimit: number;
   /** Idle wait between polls when nothing is due (a `wake()` cuts it short). */
   pollMs?: number;
 }
@@ -86,23 +89,36 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
   }
 
   interface Batch {
+    /** How many rows the claim took, before any were pushed out by the sending budget. */
+    claimed: number;
+    /** The rows to send (or settle) now. */
     rows: OutboxRow[];
     mails: Map<string, OutgoingMail | { skip: string }>;
   }
 
-  /** Claim one batch and compose it (one read of its tokens). */
+  /**
+   * Claim one batch, compose it (one read of its tokens), and take a sending slot for each mail
+   * to send: rows of an organization over its hourly budget are pushed out, not sent.
+   */
   async function claimBatch(): Promise<Batch> {
     const now = Date.now();
     const rows = await claimDue(deps.db, deps.dialect, owner, batchSize, new Date(now).toISOString(), new Date(now + options.leaseMs).toISOString());
-    if (rows.length === 0) return { rows, mails: new Map() };
+    if (rows.length === 0) return { claimed: 0, rows, mails: new Map() };
+    let mails: Batch['mails'];
     try {
-      return { rows, mails: await deps.composeMails(rows) };
+      mails = await deps.composeMails(rows);
     } catch (error) {
       // A batch that cannot be composed counts as a failed attempt for each row, so a poison row
       // ends FAILED after maxAttempts instead of circling forever.
       deps.log.error(`email batch could not be composed: ${describe(error)}`);
-      return { rows, mails: new Map() };
+      return { claimed: rows.length, rows, mails: new Map() };
     }
+    const toSend = rows.filter((row) => {
+      const mail = mails.get(row.id);
+      return mail !== undefined && !('skip' in mail);
+    });
+    const deferred = await takeSendingSlots(deps.db, owner, toSend, options.orgRateLimit, new Date());
+    return { claimed: rows.length, rows: deferred.size === 0 ? rows : rows.filter((row) => !deferred.has(row.id)), mails };
   }
 
   /**
@@ -160,7 +176,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       if (!claiming && !exhausted && !stopping) {
         claiming = claimBatch()
           .then((batch) => {
-            if (batch.rows.length === 0) {
+            if (batch.claimed === 0) {
               exhausted = true;
               return;
             }

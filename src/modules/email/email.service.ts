@@ -10,6 +10,7 @@ import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
 import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
+import { isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import type { OrganizationService } from '../organizations/organizations.service.ts';
 import type { Organization, Platform } from '../organizations/organizations.types.ts';
 import type { OutboxRow } from './outbox.repository.ts';
@@ -57,6 +58,11 @@ export function createEmailService(deps: EmailServiceDeps) {
         const organization = await organizations.get(token.organizationId)!;
         if (!organization) {
           composed.set(row.id, { skip: 'the organization no longer exists' });
+          continue;
+        }
+        // Checked again at sending time: the allow-list may have been set after the invitation was queued.
+        if (!isRecipientAllowed(organization.emailDomains, token.mdmUser.email)) {
+          composed.set(row.id, { skip: `the recipient ${recipientRefusal(organization.emailDomains!, token.mdmUser.email)}` });
           continue;
         }
         const enterpriseKey = `${token.organizationId}/${token.platform}`;

@@ -125,7 +125,7 @@ async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Pro
     for (const [attempts, tokenIds] of byAttempts) {
       await trx
         .updateTable('enrollmentTokens')
-        .set({ emailStatus: 'SENT', emailAttempts: attempts, emailLastError: null, emailSentAt: at })
+        .set({ emailStatus: 'SENT', emailAttempts: attempts, emailLastError: null, emailDeferredReason: null, emailSentAt: at })
         .where('id', 'in', tokenIds)
         .execute();
     }
@@ -151,7 +151,7 @@ async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<void
   if (Number(updated.numUpdatedRows) !== 1) return;
   await trx
     .updateTable('enrollmentTokens')
-    .set({ emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, emailAttempts: attempts, emailLastError: outcome.error })
+    .set({ emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, emailAttempts: attempts, emailLastError: outcome.error, emailDeferredReason: null })
     .where('id', '=', outcome.row.tokenId)
     .execute();
 }

@@ -20,6 +20,7 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
       maxAttempts: config.email.maxAttempts,
       retryBaseMs: config.email.retryBaseSeconds * 1000,
       leaseMs: config.email.leaseSeconds * 1000,
+      orgRateLimit: config.email.orgRateLimit,
     },
   );
   const sweeper = startExpirySweeper(database.db, SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));

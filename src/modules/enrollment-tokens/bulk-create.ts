@@ -3,9 +3,9 @@
  * all inside the caller's transaction with batched multi-row statements — a 10,000-address
  * request is a few dozen statements, never one per address.
  *
- * `total = userEmails.length` and `success + fail = total`. An address that is not valid, or
- * repeats an earlier one in the same request, is a fail listed with its reason; it never rejects
- * the request.
+ * `total = userEmails.length` and `success + fail = total`. An address that is not valid,
+ * repeats an earlier one in the same request, or (when invitations are sent) lies outside the
+ * organization's emailDomains, is a fail listed with its reason; it never rejects the request.
  */
 import type { Db } from '../../db/database.ts';
 import { encodeJson } from '../../db/dialect.ts';
@@ -27,6 +27,8 @@ export interface BulkInput {
   now: string;
   makeRow(mdmUserId: string): NewTokenRow;
   assertQuota(adding: number): Promise<void>;
+  /** Why no invitation may go to a (valid) address — the organization's emailDomains — or null. */
+  recipientRefusal(email: string): string | null;
   mailDomain: string;
 }
 
@@ -35,7 +37,7 @@ interface Accepted {
   normalized: string;
 }
 
-function classify(emails: readonly string[]): { accepted: Accepted[]; failures: BulkFailure[] } {
+function classify(emails: readonly string[], recipientRefusal: BulkInput['recipientRefusal']): { accepted: Accepted[]; failures: BulkFailure[] } {
   const accepted: Accepted[] = [];
   const failures: BulkFailure[] = [];
   const seen = new Set<string>();
@@ -48,7 +50,9 @@ function classify(emails: readonly string[]): { accepted: Accepted[]; failures: 
       failures.push({ email: raw, code: ErrorCode.ValidationError, message: 'Email repeated in this request' });
     } else {
       seen.add(normalized);
-      accepted.push({ email, normalized });
+      const refusal = recipientRefusal(email);
+      if (refusal) failures.push({ email: raw, code: ErrorCode.ValidationError, message: `Email domain not allowed: ${refusal}` });
+      else accepted.push({ email, normalized });
     }
   }
   return { accepted, failures };
@@ -99,7 +103,7 @@ export async function createMissingUsers(trx: Db, input: BulkInput, missing: Acc
 }
 
 export async function createBulkTokens(trx: Db, input: BulkInput): Promise<BulkResult> {
-  const { accepted, failures } = classify(input.emails);
+  const { accepted, failures } = classify(input.emails, input.recipientRefusal);
   await input.assertQuota(accepted.length);
 
   const userIds = new Map<string, string>();

@@ -54,6 +54,7 @@ const tokenColumns = [
   't.emailAttempts',
   't.emailSentAt',
   't.emailLastError',
+  't.emailDeferredReason',
   't.deviceId',
   't.createdAt',
   't.updatedAt',
@@ -110,6 +111,7 @@ function toStoredToken(row: TokenRow, now: string): StoredToken {
       attempts: Number(row.emailAttempts),
       sentAt: row.emailSentAt === null ? null : toIso(row.emailSentAt),
       lastError: row.emailLastError,
+      deferredReason: row.emailDeferredReason ?? null,
     },
     deviceId: row.deviceId,
     createdAt: toIso(row.createdAt),
@@ -127,7 +129,7 @@ export function insertedToken(row: NewTokenRow, user: { email: string; name: str
 const NEW_TOKEN_COLUMNS = [
   'id', 'organizationId', 'platform', 'enterpriseId', 'mdmUserId', 'displayName', 'tags', 'state', 'policyId', 'segmentId',
   'options', 'sendEmail', 'emailText', 'language', 'enrollCode', 'emailStatus', 'emailAttempts', 'emailSentAt',
-  'emailLastError', 'deviceId', 'createdAt', 'updatedAt', 'expireAt',
+  'emailLastError', 'emailDeferredReason', 'deviceId', 'createdAt', 'updatedAt', 'expireAt',
 ] as const satisfies ReadonlyArray<keyof NewTokenRow>;
 // A column added to the table but not to the list above fails to compile here.
 type UnlistedColumn = Exclude<keyof NewTokenRow, (typeof NEW_TOKEN_COLUMNS)[number]>;
@@ -391,7 +393,7 @@ export async function updatePendingToken(trx: Db, organizationId: string, id: st
 export async function markInvitationQueued(trx: Db, id: string, now: string): Promise<void> {
   await trx
     .updateTable('enrollmentTokens')
-    .set({ emailStatus: 'QUEUED', emailAttempts: 0, emailLastError: null, sendEmail: 1, updatedAt: now })
+    .set({ emailStatus: 'QUEUED', emailAttempts: 0, emailLastError: null, emailDeferredReason: null, sendEmail: 1, updatedAt: now })
     .where('id', '=', id)
     .execute();
 }

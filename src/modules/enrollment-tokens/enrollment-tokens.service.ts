@@ -15,6 +15,7 @@ import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
 import { findUserContact } from '../mdm-users/mdm-users.repository.ts';
+import { assertRecipientAllowed, isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import { createBulkTokens } from './bulk-create.ts';
 import { enrollmentLink } from './enrollment-link.ts';
 import * as repository from './enrollment-tokens.repository.ts';
@@ -93,6 +94,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const now = nowIso();
         const user = await findUserContact(trx, organization.id, String(body.mdmUserId));
         if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
+        if (commonInput(body).sendEmail) assertRecipientAllowed(organization, user.email, '/body/mdmUserId');
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
         const enterprise = await readyEnterprise(trx, organization.id, adapter);
         await assertPendingQuota(trx, organization, 1, now);
@@ -130,6 +132,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           now,
           makeRow,
           assertQuota: (adding) => assertPendingQuota(trx, organization, adding, now),
+          recipientRefusal: (email) =>
+            commonInput(body).sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null,
           mailDomain,
         });
       });
@@ -185,7 +189,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
      * language. A delivery of this token still waiting to be retried is superseded, so the user
      * gets one new email rather than two.
      */
-    async resend(organizationId: string, adapter: PlatformAdapter, id: string, overrides: { emailText?: string; language?: string }) {
+    async resend(organization: Organization, adapter: PlatformAdapter, id: string, overrides: { emailText?: string; language?: string }) {
+      const organizationId = organization.id;
       await db.transaction().execute(async (trx) => {
         const now = nowIso();
         const token = await repository.findToken(trx, organizationId, adapter.platform, id, now);
@@ -193,6 +198,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         if (token.state !== 'PENDING') {
           throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${token.state}, only PENDING tokens can be resent`);
         }
+        assertRecipientAllowed(organization, token.mdmUser.email, '/params/tokenId');
         await supersedeWaitingInvitations(trx, token.id);
         await enqueueInvitations(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now, mailDomain);
         await repository.markInvitationQueued(trx, token.id, now);

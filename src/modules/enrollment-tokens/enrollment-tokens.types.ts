@@ -13,6 +13,8 @@ export interface EmailDelivery {
   attempts: number;
   sentAt: string | null;
   lastError: string | null;
+  /** Why a QUEUED invitation waits (the organization's hourly sending limit), or null. */
+  deferredReason: string | null;
 }
 
 export interface StoredToken {

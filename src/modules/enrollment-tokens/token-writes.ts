@@ -103,6 +103,7 @@ export function rowFactory(template: RowTemplate): (mdmUserId: string) => NewTok
     emailAttempts: 0,
     emailSentAt: null,
     emailLastError: null,
+    emailDeferredReason: null,
     deviceId: null,
     createdAt: now,
     updatedAt: now,

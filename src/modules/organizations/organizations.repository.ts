@@ -1,6 +1,6 @@
 /** SQL for organizations. Functions take `db` (or a transaction) first. */
 import type { Kysely } from 'kysely';
-import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { decodeJson, dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import { containsInsensitive } from '../../db/search.ts';
@@ -20,20 +20,26 @@ export function toOrganization(row: OrganizationRow): Organization {
     name: row.name,
     slug: row.slug,
     plan: decodeJson<Plan>(row.plan),
+    emailDomains: row.emailDomains === null ? null : decodeJson<string[]>(row.emailDomains),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };
 }
 
+/** A stored null means any domain (SQL NULL, not the JSON text "null"). */
+function encodeEmailDomains(domains: string[] | null): string | null {
+  return domains === null ? null : encodeJson(domains);
+}
+
 export async function insertOrganization(db: Db, organization: Organization): Promise<void> {
   await db
     .insertInto('organizations')
-    .values({ ...organization, plan: encodeJson(organization.plan) })
+    .values({ ...organization, plan: encodeJson(organization.plan), emailDomains: encodeEmailDomains(organization.emailDomains) })
     .execute();
 }
 
 // Prepared queries name their columns: `*` would break on PostgreSQL when the table gains one.
-const ORGANIZATION_COLUMNS = ['id', 'slug', 'name', 'plan', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof OrganizationRow>;
+const ORGANIZATION_COLUMNS = ['id', 'slug', 'name', 'plan', 'emailDomains', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof OrganizationRow>;
 const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('id', '=', a.id));
 const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('slug', '=', a.slug));
 
@@ -59,10 +65,23 @@ export async function countOrganizations(db: Db): Promise<number> {
 }
 
 export async function updateOrganization(db: Db, organization: Organization): Promise<void> {
-  const { id, name, slug, plan, updatedAt } = organization;
-  await db.updateTable('organizations').set({ name, slug, plan: encodeJson(plan), updatedAt }).where('id', '=', id).execute();
+  const { id, name, slug, plan, emailDomains, updatedAt } = organization;
+  await db
+    .updateTable('organizations')
+    .set({ name, slug, plan: encodeJson(plan), emailDomains: encodeEmailDomains(emailDomains), updatedAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteOrganization(db: Db, id: string): Promise<void> {
   await db.deleteFrom('organizations').where('id', '=', id).execute();
+}
+
+/**
+ * Hold the organization's row until the transaction ends, so that decisions about the
+ * organization (its hourly sending budget) are taken one at a time across processes. On
+ * PostgreSQL a `FOR NO KEY UPDATE` lock: reads and inserts referencing the organization go on.
+ */
+export async function lockOrganizationRow(trx: Db, id: string): Promise<void> {
+  await lockForWrite(dialectOf(trx), trx.selectFrom('organizations').select('id').where('id', '=', id)).execute();
 }

@@ -56,7 +56,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
       config: rootOnly,
       schema: {
         tags,
-        summary: 'Update an organization (name, slug, plan)',
+        summary: 'Update an organization (name, slug, plan, emailDomains)',
         params: OrganizationParams,
         body: UpdateOrganizationBody,
         response: { 200: one, ...errorResponses(400, 401, 403, 404) },

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.ts';
 import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
-import { PLATFORMS } from './organizations.types.ts';
+import { MAX_EMAIL_DOMAINS } from './email-domains.ts';
+import { MAX_PLAN_BULK_EMAILS, PLATFORMS } from './organizations.types.ts';
 
 /** Slugs: 3–64 of a-z, 0-9 and dashes, and never 24 hex characters (those are ids). */
 export const SLUG_PATTERN = '^(?![a-f0-9]{24}$)[a-z0-9-]{3,64}$';
@@ -27,7 +28,7 @@ const PlanInput = Type.Object(
       Type.Object(
         {
           bulkMaxEmails: Type.Optional(
-            Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most addresses a bulk request may carry (default 10000)' }),
+            Type.Integer({ minimum: 1, maximum: MAX_PLAN_BULK_EMAILS, description: `Most addresses a bulk request may carry, at most ${MAX_PLAN_BULK_EMAILS} (default 10000)` }),
           ),
           maxPendingTokens: Type.Optional(
             Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
@@ -42,13 +43,34 @@ const PlanInput = Type.Object(
   { additionalProperties: false, description: 'The billing plan; omitted parts keep their current (or default) values' },
 );
 
+const EmailDomains = Type.Union(
+  [
+    Type.Array(
+      // The domain syntax is checked by the service (validateEmailDomains), which names the entry:
+      // inside a union a failed pattern would only say that the union did not match.
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        description: 'A domain (example.com: exactly it) or a wildcard (*.example.com: any of its subdomains, not example.com itself)',
+      }),
+      { minItems: 1, maxItems: MAX_EMAIL_DOMAINS, description: `The domains, 1 to ${MAX_EMAIL_DOMAINS}` },
+    ),
+    Type.Null(),
+  ],
+  {
+    description:
+      'Recipient domains invitations may be sent to; null (the default) allows any domain. Checked when an invitation would be ' +
+      'sent (sendEmail true, resend): other addresses are refused (400/3000; in a bulk, listed in failures)',
+  },
+);
+
 export const CreateOrganizationBody = Type.Object(
-  { name: Name, slug: Slug, plan: Type.Optional(PlanInput) },
+  { name: Name, slug: Slug, plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains) },
   { additionalProperties: false },
 );
 
 export const UpdateOrganizationBody = Type.Object(
-  { name: Type.Optional(Name), slug: Type.Optional(Slug), plan: Type.Optional(PlanInput) },
+  { name: Type.Optional(Name), slug: Type.Optional(Slug), plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains) },
   { additionalProperties: false },
 );
 
@@ -70,6 +92,9 @@ export const OrganizationSchema = Type.Object(
       },
       { description: 'The billing plan' },
     ),
+    emailDomains: Type.Union([Type.Array(Type.String({ description: 'example.com or *.example.com' })), Type.Null()], {
+      description: 'Recipient domains invitations may be sent to, or null for any domain',
+    }),
     createdAt: Timestamp('When the organization was created'),
     updatedAt: Timestamp('When the organization was last changed'),
   },

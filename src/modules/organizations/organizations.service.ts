@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
+import { normalizeEmailDomains } from './email-domains.ts';
 import * as repository from './organizations.repository.ts';
 import { defaultPlan, mergePlan, type Organization, type PlanInput } from './organizations.types.ts';
 
@@ -15,12 +16,15 @@ export interface CreateOrganizationInput {
   name: string;
   slug: string;
   plan?: PlanInput;
+  emailDomains?: string[] | null;
 }
 
 export interface UpdateOrganizationInput {
   name?: string;
   slug?: string;
   plan?: PlanInput;
+  /** null lifts the allow-list; absent keeps it. */
+  emailDomains?: string[] | null;
 }
 
 /** A taken slug is a validation problem of the `slug` field, reported like any other. */
@@ -50,6 +54,7 @@ export function createOrganizationService(deps: { db: Db }) {
         name: input.name,
         slug: input.slug,
         plan: mergePlan(defaultPlan(), input.plan),
+        emailDomains: normalizeEmailDomains(input.emailDomains ?? null),
         createdAt: now,
         updatedAt: now,
       };
@@ -69,6 +74,7 @@ export function createOrganizationService(deps: { db: Db }) {
         name: input.name ?? current.name,
         slug: input.slug ?? current.slug,
         plan: mergePlan(current.plan, input.plan),
+        emailDomains: input.emailDomains === undefined ? current.emailDomains : normalizeEmailDomains(input.emailDomains),
         updatedAt: nowIso(),
       };
       await withUniqueCheck(repository.updateOrganization(db, next), () => slugTaken(next.slug));

@@ -17,6 +17,8 @@ export interface Organization {
   name: string;
   slug: string;
   plan: Plan;
+  /** Recipient domains invitations may go to (`example.com`, `*.example.com`); null: any. */
+  emailDomains: string[] | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +29,8 @@ export interface PlanInput {
 }
 
 export const DEFAULT_BULK_MAX_EMAILS = 10_000;
+/** The highest bulkMaxEmails a plan may have: the bulk schema refuses longer lists unread. */
+export const MAX_PLAN_BULK_EMAILS = 100_000;
 
 export function defaultPlan(): Plan {
   return { features: [...PLATFORMS], limits: { bulkMaxEmails: DEFAULT_BULK_MAX_EMAILS, maxPendingTokens: null } };

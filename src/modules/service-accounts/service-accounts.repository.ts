@@ -97,7 +97,7 @@ const activeKeyByHash = prepareQuery((db, a: { tokenHash: string }) =>
     .selectFrom('serviceAccounts as k')
     .innerJoin('organizations as o', 'o.id', 'k.organizationId')
     .select(['k.id', 'k.organizationId', 'k.name', 'k.role', 'k.permissions', 'k.tokenHash', 'k.tokenPrefix', 'k.createdAt', 'k.revokedAt'])
-    .select(['o.slug as orgSlug', 'o.name as orgName', 'o.plan as orgPlan', 'o.createdAt as orgCreatedAt', 'o.updatedAt as orgUpdatedAt'])
+    .select(['o.slug as orgSlug', 'o.name as orgName', 'o.plan as orgPlan', 'o.emailDomains as orgEmailDomains', 'o.createdAt as orgCreatedAt', 'o.updatedAt as orgUpdatedAt'])
     .where('k.tokenHash', '=', a.tokenHash)
     .where('k.revokedAt', 'is', null),
 );
@@ -117,6 +117,7 @@ export async function findActiveKeyByHash(
       slug: row.orgSlug,
       name: row.orgName,
       plan: row.orgPlan,
+      emailDomains: row.orgEmailDomains,
       createdAt: row.orgCreatedAt,
       updatedAt: row.orgUpdatedAt,
     },

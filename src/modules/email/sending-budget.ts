@@ -1,0 +1,99 @@
+/**
+ * Each organization's hourly sending budget (ENROLLD_EMAIL_ORG_RATE_LIMIT): the worker takes a
+ * slot for every invitation it is about to hand to the mail server, stamping the outbox row's
+ * `budgetedAt`. An organization's slots of the last hour are counted in the database (index
+ * organization_id, budgeted_at), under a lock on the organization's row, so the budget holds
+ * across any number of workers and nodes. Rows beyond the budget are not sent: their lease is
+ * released and their next attempt is set to when a slot frees — no attempt is counted, nothing
+ * is dropped — and their tokens' emailDelivery says why they wait.
+ */
+import type { Db } from '../../db/database.ts';
+import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import { lockOrganizationRow } from '../organizations/organizations.repository.ts';
+import type { OutboxRow } from './outbox.repository.ts';
+
+export const BUDGET_WINDOW_MS = 60 * 60 * 1000;
+
+/** The reason shown on a waiting invitation's token. */
+export function deferredReason(limit: number, resumesAt: string): string {
+  return `organization sending limit (${limit}/hour) reached; sending resumes at ${resumesAt}`;
+}
+
+/**
+ * Take slots for `rows` (held by `owner`, about to be sent) at `now`. Answers the ids of the rows
+ * that must wait; the others may be sent. One transaction; organizations are locked in id order,
+ * so two workers never wait on each other crosswise.
+ */
+export async function takeSendingSlots(db: Db, owner: string, rows: readonly OutboxRow[], limit: number, now: Date): Promise<Set<string>> {
+  const deferred = new Set<string>();
+  if (rows.length === 0) return deferred;
+  const byOrganization = new Map<string, OutboxRow[]>();
+  for (const row of rows) byOrganization.set(row.organizationId, [...(byOrganization.get(row.organizationId) ?? []), row]);
+  const at = now.toISOString();
+  const windowStart = new Date(now.getTime() - BUDGET_WINDOW_MS).toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const organizationId of [...byOrganization.keys()].sort()) {
+      const mine = byOrganization.get(organizationId)!;
+      await lockOrganizationRow(trx, organizationId);
+      const used = await slotsUsed(trx, organizationId, windowStart);
+      const granted = mine.slice(0, Math.max(0, limit - used));
+      const waiting = mine.slice(granted.length);
+      for (const ids of chunks(granted.map((row) => row.id), chunkSizeFor(1))) {
+        await trx.updateTable('emailOutbox').set({ budgetedAt: at }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
+      }
+      if (waiting.length === 0) continue;
+      await deferRows(trx, owner, organizationId, waiting, { limit, used: used + granted.length, windowStart, now });
+      for (const row of waiting) deferred.add(row.id);
+    }
+  });
+  return deferred;
+}
+
+async function slotsUsed(trx: Db, organizationId: string, windowStart: string): Promise<number> {
+  const row = await trx
+    .selectFrom('emailOutbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organizationId', '=', organizationId)
+    .where('budgetedAt', '>', windowStart)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Push `waiting` out to the moments slots free: with `used` slots taken in the window, the i-th
+ * waiting row gets the slot of the (used − limit + i)-th oldest stamp, free an hour after it.
+ * Rows waiting from earlier batches are not counted ahead, so a few may be pushed out again.
+ */
+async function deferRows(
+  trx: Db,
+  owner: string,
+  organizationId: string,
+  waiting: readonly OutboxRow[],
+  window: { limit: number; used: number; windowStart: string; now: Date },
+): Promise<void> {
+  const stamps = await trx
+    .selectFrom('emailOutbox')
+    .select('budgetedAt')
+    .where('organizationId', '=', organizationId)
+    .where('budgetedAt', '>', window.windowStart)
+    .orderBy('budgetedAt')
+    .limit(waiting.length)
+    .offset(Math.max(0, window.used - window.limit))
+    .execute();
+  const latest = window.now.getTime();
+  const byTime = new Map<string, OutboxRow[]>();
+  waiting.forEach((row, i) => {
+    const stamp = stamps[i]?.budgetedAt;
+    const freesAt = new Date((stamp ? new Date(stamp).getTime() : latest) + BUDGET_WINDOW_MS + 1).toISOString();
+    byTime.set(freesAt, [...(byTime.get(freesAt) ?? []), row]);
+  });
+  for (const [freesAt, rows] of byTime) {
+    const ids = rows.map((row) => row.id);
+    await trx.updateTable('emailOutbox').set({ nextAttemptAt: freesAt, leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
+    await trx
+      .updateTable('enrollmentTokens')
+      .set({ emailDeferredReason: deferredReason(window.limit, freesAt) })
+      .where('id', 'in', rows.map((row) => row.tokenId))
+      .execute();
+  }
+}
