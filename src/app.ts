@@ -183,7 +183,17 @@ export async function buildApp({ config, database, logStream, services: given }:
           '(errors too) carries `Cache-Control: no-store`: answers hold keys, enrollment codes and tenant data that no cache may keep.',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A service-account token or the root key' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A service-account token or the root key. A header longer than 1,024 characters is refused unread (401/4004). ' +
+              'Token codes and links need `mdm.<platform>.enrollmentToken.readSecret` (not held by the viewer role): without it they are null.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

@@ -9,7 +9,7 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { AppError } from './errors.ts';
 import { assertValid } from './http/validation.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './lib/pagination.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE } from './lib/pagination.ts';
 import { redactSecrets } from './lib/redact.ts';
 import { CreateOrganizationBody } from './modules/organizations/organizations.schemas.ts';
 import type { CreateOrganizationInput } from './modules/organizations/organizations.service.ts';
@@ -49,7 +49,7 @@ async function withServices<T>(program: Command, work: (services: ReturnType<typ
 function listPage(options: { page: string; limit: string }) {
   const page = Number(options.page);
   const limit = Number(options.limit);
-  if (!Number.isInteger(page) || page < 1) throw new AppError(3000, 'Validation Error: "--page" must be an integer from 1');
+  if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new AppError(3000, `Validation Error: "--page" must be an integer from 1 to ${MAX_PAGE}`);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new AppError(3000, `Validation Error: "--limit" must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }

@@ -85,6 +85,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const DEFAULT_DATABASE_URL = 'sqlite:./data/enrolld.sqlite';
 /** Root keys are compared against presented bearer tokens; a short one would be guessable. */
 const MIN_ROOT_KEY_LENGTH = 24;
+/** The API reads at most 1,024 characters of an Authorization header (http/auth.ts). */
+const MAX_ROOT_KEY_LENGTH = 512;
 const MIN_SECRET_KEY_LENGTH = 32;
 
 /** The message echoes the value so the mistake is visible, but never a URL's password. */
@@ -162,10 +164,11 @@ function parseLogLevel(source: ConfigSource): LogLevel {
   return raw as LogLevel;
 }
 
-function parseMinLength(source: ConfigSource, variable: ConfigVariable, min: number): string | null {
+function parseKeyText(source: ConfigSource, variable: ConfigVariable, min: number, max = Infinity): string | null {
   const raw = read(source, variable);
   if (raw === undefined) return null;
   if (raw.length < min) invalid(variable, `at least ${min} characters long`, `${raw.slice(0, 3)}…`);
+  if (raw.length > max) invalid(variable, `at most ${max} characters long`, `${raw.slice(0, 3)}…`);
   return raw;
 }
 
@@ -190,7 +193,7 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
     : database.kind === 'sqlite'
       ? path.dirname(database.file)
       : path.resolve(cwd, 'data');
-  const secretKey = parseMinLength(source, 'ENROLLD_SECRET_KEY', MIN_SECRET_KEY_LENGTH);
+  const secretKey = parseKeyText(source, 'ENROLLD_SECRET_KEY', MIN_SECRET_KEY_LENGTH);
   if (database.kind === 'postgres' && secretKey === null) {
     throw new ConfigError('ENROLLD_SECRET_KEY must be set when DATABASE_URL is a PostgreSQL URL (every node must share it)');
   }
@@ -200,7 +203,7 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
     host: read(source, 'HOST') ?? '127.0.0.1',
     database: Object.freeze(database),
     publicUrl,
-    rootKey: parseMinLength(source, 'ENROLLD_ROOT_KEY', MIN_ROOT_KEY_LENGTH),
+    rootKey: parseKeyText(source, 'ENROLLD_ROOT_KEY', MIN_ROOT_KEY_LENGTH, MAX_ROOT_KEY_LENGTH),
     dataDir,
     secretKey,
     smtpUrl: parseUrl(source, 'SMTP_URL', ['smtp://', 'smtps://']),

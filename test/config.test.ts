@@ -76,6 +76,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://u@localhost/db' }, /^ENROLLD_SECRET_KEY must be set/],
     [{ ENROLLD_PUBLIC_URL: 'ftp://x' }, /^ENROLLD_PUBLIC_URL must be a URL starting with http:\/\/ or https:\/\//],
     [{ ENROLLD_ROOT_KEY: 'short' }, /^ENROLLD_ROOT_KEY must be at least 24 characters long/],
+    [{ ENROLLD_ROOT_KEY: 'r'.repeat(513) }, /^ENROLLD_ROOT_KEY must be at most 512 characters long/],
     [{ ENROLLD_SECRET_KEY: 'short' }, /^ENROLLD_SECRET_KEY must be at least 32/],
     [{ SMTP_URL: 'http://mail' }, /^SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//],
     [{ MAIL_FROM: 'nobody' }, /^MAIL_FROM must be a single-line address/],
