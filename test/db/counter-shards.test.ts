@@ -60,7 +60,7 @@ describe('token counters under concurrency', () => {
     // The schema is now older than the code (later migrations add columns it reads), so the token
     // is written and counted in SQL, as the schema of 0005 has them.
     const template = await sql<Record<string, unknown>>`select * from enrollment_tokens where id = ${created[20]!.body.data.id}`.execute(ctx.database.db);
-    const copy = { ...template.rows[0]!, id: newId(), enrollCode: 'SHARDFOLD001' };
+    const copy: Record<string, unknown> = { ...template.rows[0]!, id: newId(), enrollCode: 'SHARDFOLD001' };
     for (const column of ['tags', 'options']) copy[column] = encodeJson(decodeJson(copy[column]));
     const columns = Object.keys(copy);
     await sql`insert into enrollment_tokens (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(columns.map((c) => copy[c]))})`.execute(ctx.database.db);
