@@ -5,7 +5,6 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
-  CamelCasePlugin,
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
@@ -16,6 +15,7 @@ import {
   SqliteDriver,
   sql,
 } from 'kysely';
+import { columnNaming } from './naming.ts';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { makePrivateFolder, touchPrivateFile } from '../lib/private-files.ts';
@@ -174,7 +174,7 @@ export function openDatabase(config: DatabaseConfig, onError: (error: Error) => 
   const connection = openSqlite(config.file);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [columnNaming()],
   });
   // Through Kysely, so it queues behind any open transaction instead of running inside it.
   const optimizer = setInterval(() => {

@@ -18,7 +18,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  CamelCasePlugin,
   type ConnectionProvider,
   type DatabaseConnection,
   type Dialect,
@@ -28,6 +27,7 @@ import {
   PostgresDriver,
   type QueryExecutor,
 } from 'kysely';
+import { columnNaming } from './naming.ts';
 import type pg from 'pg';
 import { isStalePlanError } from './dialect.ts';
 import { readsEveryColumn } from './prepared.ts';
@@ -120,7 +120,7 @@ export function openPostgresKysely(pool: pg.Pool, statements: NamedStatements | 
     createQueryCompiler: () => postgres.createQueryCompiler(),
     createIntrospector: (db) => postgres.createIntrospector(db),
   };
-  const config: KyselyConfig = { dialect, plugins: [new CamelCasePlugin()] };
+  const config: KyselyConfig = { dialect, plugins: [columnNaming()] };
   const executor = new Kysely<Database>(config).getExecutor();
   const retrying = executor.withConnectionProvider(new StalePlanRetry(executor, () => statements?.retire()));
   return new Kysely<Database>({ config, dialect, driver, executor: retrying });

@@ -46,6 +46,20 @@ describe('POST /mdm/users', () => {
     assert.match(user.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
+  it('keeps free-form keys exactly as given (snake_case, nested) on every database, in get and list', async () => {
+    const org = await createOrganization(ctx.app);
+    const metadata = { first_name: 'Jane', cost_centre: { budget_code: 'X-1', list_of_things: [{ inner_key: 1 }] }, CamelCase: true };
+    const created = await call(ctx.app, 'POST', usersUrl(org), { token: org.adminToken, body: { email: 'keys@example.com', metadata } });
+    assert.deepEqual(created.body.data.metadata, metadata);
+    const got = await call(ctx.app, 'GET', `${usersUrl(org)}/${created.body.data.id}`, { token: org.adminToken });
+    assert.deepEqual(got.body.data.metadata, metadata);
+    const listed = await call(ctx.app, 'GET', usersUrl(org), { token: org.adminToken });
+    assert.deepEqual(listed.body.data.items[0].metadata, metadata);
+    const policy = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies`, { token: org.adminToken, body: { name: 'p', config: { allow_camera: false } } });
+    const policyRead = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies/${policy.body.data.id}`, { token: org.adminToken });
+    assert.deepEqual(policyRead.body.data.config, { allow_camera: false });
+  });
+
   it('refuses a second user with the same email in any case (400/5048) and keeps one', async () => {
     const org = await createOrganization(ctx.app);
     await createMdmUser(ctx.app, org, { email: 'dup@example.com' });
