@@ -46,6 +46,9 @@ import { Redis } from 'ioredis';
 import { AppError, ErrorCode } from './errors.ts';
 import { errorBody } from './http/envelope.ts';
 import { logOptions } from './lib/log-options.ts';
+import { limitNameOf } from './http/rate-limits.ts';
+import { createMetrics, type Metrics, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -87,7 +90,19 @@ export interface ServiceHooks {
   onInvitationsQueued?: () => void;
 }
 
-export function createServices(database: DatabaseHandle, config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir'>, hooks: ServiceHooks = {}) {
+/** Whether this process's metrics are served anywhere (ENROLLD_METRICS_TOKEN or ENROLLD_METRICS_PORT). */
+export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metrics.token !== null || config.metrics.port !== null;
+
+/**
+ * The services, counting their work in `metrics` (by default a registry of their own; the server
+ * passes one registry to its app and its worker so one scrape sees both).
+ */
+export function createServices(
+  database: DatabaseHandle,
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics'>,
+  hooks: ServiceHooks = {},
+  metrics: Metrics = createMetrics(database, { processMetrics: isMetricsEnabled(config) }),
+) {
   const { db } = database;
   const organizations = createOrganizationService({ db });
   const catalog = createCatalogService({ db });
@@ -98,6 +113,7 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
     publicUrl: config.publicUrl,
     mailDomain: mailDomainOf(config.mailFrom),
     onInvitationsQueued: hooks.onInvitationsQueued,
+    metrics: metrics.tokens,
     catalog,
     segments,
     enterprises,
@@ -109,6 +125,7 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
   });
   const scepChallenges = createScepChallengeService({ db });
   return {
+    metrics,
     organizations,
     signingIdentities,
     scepChallenges,
@@ -121,7 +138,7 @@ export function createServices(database: DatabaseHandle, config: Pick<Config, 'p
       scepChallenges,
       adapters: PLATFORM_ADAPTERS,
     }),
-    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken }),
+    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken, metrics: metrics.tokens }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db }),
     mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
@@ -157,6 +174,14 @@ export async function buildApp({ config, database, logStream, services: given }:
     reply.header('x-request-id', request.id);
   });
   app.addHook('onSend', async (request, reply) => markUncacheable(request, reply));
+  if (isMetricsEnabled(config)) {
+    // The route pattern, never the URL: /enroll paths carry enrollment codes.
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+      services.metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
 
   // Every route with its auth rule, for the OpenAPI and tenant-isolation tests to iterate over.
   const routeCatalog: RouteCatalogEntry[] = [];
@@ -215,6 +240,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     global: false,
     ...(redis ? { redis, nameSpace: 'enrolld:rate-limit:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => new AppError(ErrorCode.TooManyRequests, `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`),
+    onExceeded: (_request, key) => services.metrics.rateLimited.inc({ limit: limitNameOf(key) }),
   });
 
   registerAuth(app, {
@@ -224,6 +250,10 @@ export async function buildApp({ config, database, logStream, services: given }:
   });
 
   await app.register(operationsRoutes, { ping: () => database.ping() });
+  // With ENROLLD_METRICS_PORT the metrics are served only on that listener (server.ts).
+  if (config.metrics.token && config.metrics.port === null) {
+    await app.register(metricsRoutes, { registry: services.metrics.registry, token: config.metrics.token });
+  }
   await app.register(organizationRoutes, { prefix: '/v1/organizations', organizations: services.organizations });
   await app.register(serviceAccountRoutes, {
     prefix: '/v1/organizations/:organizationId/service-accounts',

@@ -49,6 +49,16 @@ export interface Config {
     /** Invitations per hour per organization; beyond it they wait (never dropped). */
     readonly orgRateLimit: number;
   };
+  /** Prometheus metrics at GET /metrics: off while both are null. */
+  readonly metrics: {
+    /** ENROLLD_METRICS_TOKEN: the bearer token a scraper must present. */
+    readonly token: string | null;
+    /**
+     * ENROLLD_METRICS_PORT: serve /metrics only on this port (on HOST), not on the API's port;
+     * the `enrolld worker` process serves its own there.
+     */
+    readonly port: number | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +86,8 @@ export const CONFIG_VARIABLES = {
   ENROLLD_EMAIL_RETRY_BASE_SECONDS: '--email-retry-base-seconds',
   ENROLLD_EMAIL_LEASE_SECONDS: '--email-lease-seconds',
   ENROLLD_EMAIL_ORG_RATE_LIMIT: '--email-org-rate-limit',
+  ENROLLD_METRICS_TOKEN: '--metrics-token',
+  ENROLLD_METRICS_PORT: '--metrics-port',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -88,6 +100,8 @@ const MIN_ROOT_KEY_LENGTH = 24;
 /** The API reads at most 1,024 characters of an Authorization header (http/auth.ts). */
 const MAX_ROOT_KEY_LENGTH = 512;
 const MIN_SECRET_KEY_LENGTH = 32;
+/** Like the root key: presented as a bearer token, so long enough not to be guessed. */
+const MIN_METRICS_TOKEN_LENGTH = 24;
 
 /** The message echoes the value so the mistake is visible, but never a URL's password. */
 function invalid(variable: ConfigVariable, expected: string, got: string): never {
@@ -179,6 +193,13 @@ function parseMailFrom(source: ConfigSource): string {
   return raw;
 }
 
+function parseMetrics(source: ConfigSource, apiPort: number): Config['metrics'] {
+  const token = parseKeyText(source, 'ENROLLD_METRICS_TOKEN', MIN_METRICS_TOKEN_LENGTH, MAX_ROOT_KEY_LENGTH);
+  const port = read(source, 'ENROLLD_METRICS_PORT') === undefined ? null : parseInteger(source, 'ENROLLD_METRICS_PORT', 0, 1, 65535);
+  if (port !== null && port === apiPort) invalid('ENROLLD_METRICS_PORT', `a port other than PORT (${apiPort})`, String(port));
+  return Object.freeze({ token, port });
+}
+
 /**
  * Parse the configuration. `source` is normally `process.env` merged with CLI flags; `cwd`
  * anchors relative SQLite paths.
@@ -219,5 +240,6 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
       leaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_LEASE_SECONDS', 120, 1, 86_400),
       orgRateLimit: parseInteger(source, 'ENROLLD_EMAIL_ORG_RATE_LIMIT', 5000, 1, 10_000_000),
     }),
+    metrics: parseMetrics(source, port),
   });
 }

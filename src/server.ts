@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { logOptions } from './lib/log-options.ts';
 import { redactSecrets } from './lib/redact.ts';
 import { createProcessWorker } from './modules/email/run-worker.ts';
+import { startMetricsListener } from './modules/metrics/metrics-listener.ts';
 
 /** How long a starting process waits for its database (started alongside it, say by compose). */
 const DATABASE_WAIT_MS = 60_000;
@@ -65,6 +66,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     app.addHook('onClose', async () => emailWorker.stop());
   }
   app.addHook('onClose', async () => database.close());
+  if (config.metrics.port !== null) {
+    // One registry for the app and its in-process worker: one scrape sees both.
+    const metricsListener = await startMetricsListener(services.metrics.registry, { host: config.host, port: config.metrics.port, token: config.metrics.token, log: app.log });
+    app.addHook('preClose', async () => metricsListener.close());
+  }
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -97,6 +103,9 @@ export async function startWorker(config: Config): Promise<void> {
   await migrateToLatest(database.db);
   const services = createServices(database, config);
   const emailWorker = createProcessWorker(config, database, services, log);
+  // The worker's own metrics (deliveries, send time, lag, outbox), on ENROLLD_METRICS_PORT.
+  const metricsListener =
+    config.metrics.port === null ? null : await startMetricsListener(services.metrics.registry, { host: config.host, port: config.metrics.port, token: config.metrics.token, log });
   emailWorker.worker.start();
   log.info(`email worker ${emailWorker.worker.owner} started`);
   let stopping = false;
@@ -106,6 +115,7 @@ export async function startWorker(config: Config): Promise<void> {
     log.info(`email worker stopping (${signal})`);
     emailWorker
       .stop()
+      .then(() => metricsListener?.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

@@ -22,6 +22,7 @@ describe('configuration', () => {
       redisUrl: null,
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
+      metrics: { token: null, port: null },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -64,6 +65,14 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ ...postgres, ENROLLD_PG_PREPARED_STATEMENTS: 'false' }).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: false });
   });
 
+  it('reads the metrics token and port (metrics are off without either)', () => {
+    const token = 'm'.repeat(24);
+    assert.deepEqual(loadConfig({ ENROLLD_METRICS_TOKEN: token }).metrics, { token, port: null });
+    assert.deepEqual(loadConfig({ ENROLLD_METRICS_PORT: '9464' }).metrics, { token: null, port: 9464 });
+    assert.deepEqual(loadConfig({ ENROLLD_METRICS_TOKEN: token, ENROLLD_METRICS_PORT: '9464' }).metrics, { token, port: 9464 });
+    assert.throws(() => loadConfig({ ENROLLD_METRICS_TOKEN: 'scrape-me-secretly-1234' }), (error: Error) => !error.message.includes('scrape-me-secretly'), 'a refused token is not echoed');
+  });
+
   it('defaults the public URL to the configured port', () => {
     assert.equal(loadConfig({ PORT: '3000' }).publicUrl, 'http://localhost:3000');
   });
@@ -89,6 +98,11 @@ describe('configuration', () => {
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
     [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],
     [{ ENROLLD_EMAIL_ORG_RATE_LIMIT: '0' }, /^ENROLLD_EMAIL_ORG_RATE_LIMIT must be an integer from 1 to 10000000/],
+    [{ ENROLLD_METRICS_TOKEN: 'short' }, /^ENROLLD_METRICS_TOKEN must be at least 24 characters long/],
+    [{ ENROLLD_METRICS_TOKEN: 'm'.repeat(513) }, /^ENROLLD_METRICS_TOKEN must be at most 512 characters long/],
+    [{ ENROLLD_METRICS_PORT: '0' }, /^ENROLLD_METRICS_PORT must be an integer from 1 to 65535 \(got "0"\)$/],
+    [{ ENROLLD_METRICS_PORT: 'metrics' }, /^ENROLLD_METRICS_PORT must be an integer from 1 to 65535/],
+    [{ PORT: '9000', ENROLLD_METRICS_PORT: '9000' }, /^ENROLLD_METRICS_PORT must be a port other than PORT \(9000\)/],
   ];
   for (const [env, message] of wrong) {
     it(`stops on ${JSON.stringify(env)} with one line naming the variable`, () => {

@@ -30,7 +30,17 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** True when the database answers a trivial query (used by /readyz). */
   ping(): Promise<boolean>;
+  /** PostgreSQL: the connection pool's counts (the metrics read them); absent on SQLite. */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or checked out). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 /** How long a SQLite writer waits for another connection's write lock before failing. */
@@ -105,6 +115,7 @@ function openPostgres(config: PostgresConfig, onError: (error: Error) => void): 
     db,
     dialect: 'postgres',
     ping: () => pingWith(db),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await db.destroy();
       if (!pool.ended) await pool.end(); // a pool never queried is not Kysely's to end

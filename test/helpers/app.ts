@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, createServices, type Services } from '../../src/app.ts';
 import { type ConfigSource, loadConfig, type Config } from '../../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -20,6 +20,8 @@ export interface TestContext {
   app: FastifyInstance;
   database: DatabaseHandle;
   config: Config;
+  /** The app's services (their `metrics` is what the app's /metrics shows). */
+  services: Services;
   dir: string;
   close(): Promise<void>;
 }
@@ -37,11 +39,13 @@ export async function createTestContext(env: ConfigSource = {}, logStream?: Node
   });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
-  const app = await buildApp({ config, database, logStream });
+  const services = createServices(database, config);
+  const app = await buildApp({ config, database, logStream, services });
   return {
     app,
     database,
     config,
+    services,
     dir,
     async close() {
       await app.close();

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
+import type { DeliveryOutcome, EmailMetrics } from '../metrics/metrics.ts';
 import { claimDue, extendLeases, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
 import { takeSendingSlots } from './sending-budget.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
@@ -38,6 +39,8 @@ export interface EmailWorkerDeps {
   /** The mails of a batch of outbox rows by row id, or why one must not be sent (revoked…). */
   composeMails(rows: readonly OutboxRow[]): Promise<Map<string, OutgoingMail | { skip: string }>>;
   log: WorkerLog;
+  /** Deliveries by outcome, send time, lateness of claims, budget deferrals (absent: not counted). */
+  metrics?: EmailMetrics;
 }
 
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
@@ -70,14 +73,23 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
   /** Send one composed row; answers its outcome (never throws). */
   async function deliver(row: OutboxRow, mail: OutgoingMail | { skip: string } | undefined): Promise<Outcome> {
     const at = new Date().toISOString();
-    if (!mail) return failedAttempt(row, at, new Error('the invitation could not be rendered'));
-    if ('skip' in mail) return { row, status: 'FAILED', at, error: `not sent: ${mail.skip}` };
+    if (!mail) return counted(failedAttempt(row, at, new Error('the invitation could not be rendered')));
+    if ('skip' in mail) return counted({ row, status: 'FAILED', at, error: `not sent: ${mail.skip}` }, 'skipped');
+    const started = performance.now();
     try {
       await deps.transport.send(mail);
-      return { row, status: 'SENT', at: new Date().toISOString(), error: null };
+      return counted({ row, status: 'SENT', at: new Date().toISOString(), error: null });
     } catch (error) {
-      return failedAttempt(row, at, error);
+      return counted(failedAttempt(row, at, error));
+    } finally {
+      deps.metrics?.sendDuration.observe((performance.now() - started) / 1000);
     }
+  }
+
+  const OUTCOME_LABELS: Record<Outcome['status'], DeliveryOutcome> = { SENT: 'sent', PENDING: 'retry', FAILED: 'failed' };
+  function counted(outcome: Outcome, label: DeliveryOutcome = OUTCOME_LABELS[outcome.status]): Outcome {
+    deps.metrics?.deliveries.inc({ outcome: label });
+    return outcome;
   }
 
   function failedAttempt(row: OutboxRow, at: string, error: unknown): Outcome {
@@ -104,6 +116,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     const now = Date.now();
     const rows = await claimDue(deps.db, deps.dialect, owner, batchSize, new Date(now).toISOString(), new Date(now + options.leaseMs).toISOString());
     if (rows.length === 0) return { claimed: 0, rows, mails: new Map() };
+    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, now - Date.parse(row.nextAttemptAt)) / 1000);
     let mails: Batch['mails'];
     try {
       mails = await deps.composeMails(rows);
@@ -118,6 +131,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       return mail !== undefined && !('skip' in mail);
     });
     const deferred = await takeSendingSlots(deps.db, owner, toSend, options.orgRateLimit, new Date());
+    if (deferred.size > 0) deps.metrics?.deferred.inc(deferred.size);
     return { claimed: rows.length, rows: deferred.size === 0 ? rows : rows.filter((row) => !deferred.has(row.id)), mails };
   }
 

@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { type DialectName, lockForClaim } from '../../db/dialect.ts';
 import type { Database, EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
+import { toIso } from '../../lib/time.ts';
 import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 
 type Db = Kysely<Database>;
@@ -21,6 +22,11 @@ export interface OutboxRow {
   attempts: number;
 }
 
+/** A row as claimed: with when it became due, which the worker's lag is measured against. */
+export interface ClaimedRow extends OutboxRow {
+  nextAttemptAt: string;
+}
+
 export interface Invitation {
   organizationId: string;
   tokenId: string;
@@ -28,7 +34,7 @@ export interface Invitation {
   emailText?: string | null;
 }
 
-function toOutboxRow(row: Selectable<EmailOutboxTable>): OutboxRow {
+function toClaimedRow(row: Selectable<EmailOutboxTable>): ClaimedRow {
   return {
     id: row.id,
     organizationId: row.organizationId,
@@ -37,6 +43,7 @@ function toOutboxRow(row: Selectable<EmailOutboxTable>): OutboxRow {
     language: row.language,
     emailText: row.emailText,
     attempts: Number(row.attempts),
+    nextAttemptAt: toIso(row.nextAttemptAt),
   };
 }
 
@@ -65,7 +72,7 @@ export async function enqueueInvitations(trx: Db, invitations: readonly Invitati
 }
 
 /** Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are skipped. */
-export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<OutboxRow[]> {
+export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<ClaimedRow[]> {
   const due = lockForClaim(
     dialect,
     db
@@ -78,7 +85,7 @@ export async function claimDue(db: Db, dialect: DialectName, owner: string, limi
       .limit(limit),
   );
   const rows = await db.updateTable('emailOutbox').set({ leaseOwner: owner, leaseUntil }).where('id', 'in', due).returningAll().execute();
-  return rows.map(toOutboxRow);
+  return rows.map(toClaimedRow);
 }
 
 export interface Outcome {
@@ -181,4 +188,44 @@ export async function extendLeases(db: Db, owner: string, ids: readonly string[]
 export async function releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable('emailOutbox').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
+}
+
+/**
+ * Where the invitations still to deliver stand at `now`, for the metrics scrape: `sending` (under
+ * a live lease), `due` (waiting for a worker) and `waiting` (a retry or the sending budget holds
+ * them until later). One statement over the PENDING range of the (status, next_attempt_at) index;
+ * SENT and FAILED rows, which only grow, are not counted.
+ */
+export async function countUnsentByState(db: Db, now: string): Promise<Record<'sending' | 'due' | 'waiting', number>> {
+  const rows = await db
+    .selectFrom('emailOutbox')
+    .select((eb) => [
+      eb
+        .case()
+        .when(eb.and([eb('leaseUntil', 'is not', null), eb('leaseUntil', '>', now)]))
+        .then('sending')
+        .when('nextAttemptAt', '<=', now)
+        .then('due')
+        .else('waiting')
+        .end()
+        .as('state'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where('status', '=', 'PENDING')
+    .groupBy('state')
+    .execute();
+  const counts = { sending: 0, due: 0, waiting: 0 };
+  for (const row of rows) counts[row.state as keyof typeof counts] = Number(row.n);
+  return counts;
+}
+
+/** When the longest-waiting due invitation became due (null: none is due). One index lookup. */
+export async function oldestDueAt(db: Db, now: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('emailOutbox')
+    .select((eb) => eb.fn.min('nextAttemptAt').as('oldest'))
+    .where('status', '=', 'PENDING')
+    .where('nextAttemptAt', '<=', now)
+    .executeTakeFirst();
+  return row?.oldest ? toIso(row.oldest) : null;
 }

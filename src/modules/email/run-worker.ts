@@ -12,10 +12,10 @@ import { startExpirySweeper } from '../enrollment-tokens/expiry-sweeper.ts';
 /** How often expired PENDING tokens are marked EXPIRED. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email'>, log: WorkerLog) {
+export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email' | 'metrics'>, log: WorkerLog) {
   const transport = createMailTransport(config, (line) => log.info(line));
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log },
+    { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log, metrics: services.metrics.email },
     {
       maxAttempts: config.email.maxAttempts,
       retryBaseMs: config.email.retryBaseSeconds * 1000,
@@ -23,7 +23,7 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
       orgRateLimit: config.email.orgRateLimit,
     },
   );
-  const sweeper = startExpirySweeper(database.db, SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));
+  const sweeper = startExpirySweeper(database.db, SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`), services.metrics.tokens);
   return {
     worker,
     async stop() {

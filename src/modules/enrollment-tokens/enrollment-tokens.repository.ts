@@ -398,14 +398,16 @@ export async function markInvitationQueued(trx: Db, id: string, now: string): Pr
     .execute();
 }
 
-export async function markDeleted(db: Db, organizationId: string, id: string, now: string): Promise<void> {
-  await db
+/** Answers whether the token changed (false: it was DELETED already). */
+export async function markDeleted(db: Db, organizationId: string, id: string, now: string): Promise<boolean> {
+  const result = await db
     .updateTable('enrollmentTokens')
     .set({ state: 'DELETED', updatedAt: now })
     .where('organizationId', '=', organizationId)
     .where('id', '=', id)
     .where('state', '!=', 'DELETED')
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** PENDING tokens of the organization that have not expired: what `maxPendingTokens` limits. */

@@ -11,6 +11,7 @@ import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { TokenMetrics } from '../metrics/metrics.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
@@ -29,6 +30,8 @@ export interface TokenServiceDeps {
   mailDomain: string;
   /** Called after a commit that queued invitations (wakes an in-process worker). */
   onInvitationsQueued?: () => void;
+  /** Counted after each commit: tokens created and revoked, by platform. */
+  metrics: Pick<TokenMetrics, 'created' | 'revoked'>;
   catalog: CatalogService;
   segments: SegmentService;
   enterprises: EnterpriseService;
@@ -104,6 +107,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         return { token: repository.insertedToken(stored!, user, now), references, enterprise };
       });
       invitationsQueued(commonInput(body).sendEmail ? 1 : 0);
+      deps.metrics.created.inc({ platform: adapter.platform });
       const { token, references, enterprise } = created;
       return adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) });
     },
@@ -138,6 +142,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         });
       });
       invitationsQueued(commonInput(body).sendEmail ? result.success : 0);
+      if (result.success > 0) deps.metrics.created.inc({ platform: adapter.platform }, result.success);
       return result;
     },
 
@@ -210,7 +215,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     /** Revoke: the token becomes DELETED and its link stops working. Revoking twice is harmless. */
     async remove(organizationId: string, adapter: PlatformAdapter, id: string) {
       const token = await find(organizationId, adapter, id);
-      await repository.markDeleted(db, organizationId, token.id, nowIso());
+      // Counted once: a second revoke of the same token changes nothing.
+      if (await repository.markDeleted(db, organizationId, token.id, nowIso())) deps.metrics.revoked.inc({ platform: adapter.platform });
       return presentOne(organizationId, adapter, token.id);
     },
 

@@ -11,6 +11,7 @@ import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
+import type { RefusalReason, TokenMetrics } from '../metrics/metrics.ts';
 import * as tokens from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import * as repository from './redemption.repository.ts';
@@ -28,8 +29,18 @@ const FAILURES: Partial<Record<RedemptionOutcome, () => AppError>> = {
   REVOKED: () => new AppError(ErrorCode.TokenRevoked),
 };
 
+/** The refusals as the metrics name them (a repeat by the same device is not refused). */
+const REFUSAL_REASONS: Partial<Record<RedemptionOutcome, RefusalReason>> = {
+  NOT_FOUND: 'not_found',
+  ALREADY_USED: 'already_used',
+  EXPIRED: 'expired',
+  REVOKED: 'revoked',
+};
+
 export interface RedemptionServiceDeps {
   db: Db;
+  /** Counted after the commit: redemptions won, and refusals by reason. */
+  metrics: Pick<TokenMetrics, 'redeemed' | 'refused'>;
   /** The token as the API answers it (owned by the token service). */
   presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken): Promise<Record<string, unknown>>;
 }
@@ -100,6 +111,9 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         });
         return { outcome, device, token: settledToken };
       });
+      const refusal = REFUSAL_REASONS[result.outcome];
+      if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
+      else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
       const failure = FAILURES[result.outcome];
       if (failure) throw failure();
       return { token: await deps.presentToken(organizationId, adapter, result.token!), device: result.device! };

@@ -1,0 +1,149 @@
+/**
+ * The process's Prometheus metrics, on a registry of its own (never prom-client's global one, so
+ * two apps in one process — tests, a server and its worker — never mix their counts). Services,
+ * the worker and the sweeper receive the counters they move; gauges of the database are read at
+ * scrape time, one cheap query each, so nothing polls and requests pay nothing for them.
+ *
+ * No label ever holds a value a caller chose: routes are patterns (`/enroll/:platform/:code`,
+ * never a path with its code in it), everything else comes from closed sets.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DatabaseHandle, PoolStats } from '../../db/database.ts';
+import { nowIso } from '../../lib/time.ts';
+import { countUnsentByState, oldestDueAt } from '../email/outbox.repository.ts';
+
+export const METRIC_PREFIX = 'enrolld_';
+
+/** The route label of a request no route matched (404 from the router, malformed URLs). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Seconds: API answers are milliseconds; the tail shows a slow database or a large bulk. */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds for one SMTP hand-off: a local relay answers in milliseconds, a distant one in seconds. */
+const SEND_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Seconds between due and claimed: the poll is 500 ms; minutes mean a backlog or a lost lease. */
+const LAG_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+const DELIVERY_OUTCOMES = ['sent', 'retry', 'failed', 'skipped'] as const;
+const RATE_LIMITS = ['enroll', 'redeem'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+export type RefusalReason = 'already_used' | 'expired' | 'revoked' | 'not_found';
+export type RateLimitName = (typeof RATE_LIMITS)[number];
+
+export interface MetricsOptions {
+  /** prom-client's process metrics (CPU, memory, event loop, GC): only where they are exposed. */
+  processMetrics: boolean;
+}
+
+export function createMetrics(database: DatabaseHandle, options: MetricsOptions) {
+  const registry = new Registry();
+  const registers = [registry];
+  const name = (suffix: string) => METRIC_PREFIX + suffix;
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({ name: name('http_requests_total'), help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'] as const, registers });
+  const httpDuration = new Histogram({ name: name('http_request_duration_seconds'), help: 'Time to answer an HTTP request, by route pattern and method', labelNames: ['route', 'method'] as const, buckets: HTTP_BUCKETS, registers });
+
+  // The label lookups of a request (hashing the label set) are done once per route, method and
+  // status; afterwards a request costs one map lookup, one increment and one observation.
+  const requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+  function observeRequest(route: string, method: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let series = requestSeries.get(key);
+    if (!series) {
+      series = { count: httpRequests.labels(route, method, String(status)), duration: httpDuration.labels(route, method) };
+      requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
+  }
+
+  const byPlatform = (suffix: string, help: string) => new Counter({ name: name(suffix), help, labelNames: ['platform'] as const, registers });
+  const tokens = {
+    created: byPlatform('tokens_created_total', 'Enrollment tokens created (single and bulk), by platform'),
+    redeemed: byPlatform('tokens_redeemed_total', 'Enrollment tokens redeemed (PENDING → DONE), by platform'),
+    revoked: byPlatform('tokens_revoked_total', 'Enrollment tokens revoked, by platform'),
+    expired: byPlatform('tokens_expired_total', 'Enrollment tokens the expiry sweeper marked EXPIRED, by platform'),
+    refused: new Counter({ name: name('redemptions_refused_total'), help: 'Redemptions refused, by platform and reason', labelNames: ['platform', 'reason'] as const, registers }),
+  };
+
+  const email = {
+    deliveries: new Counter({ name: name('email_deliveries_total'), help: 'Invitation delivery attempts by outcome: sent, retry (temporary failure), failed (given up), skipped (no longer to send)', labelNames: ['outcome'] as const, registers }),
+    deferred: new Counter({ name: name('email_deferred_total'), help: 'Invitations held back by their organization\'s hourly sending budget', registers }),
+    sendDuration: new Histogram({ name: name('email_send_duration_seconds'), help: 'Time the mail server took to accept (or refuse) one invitation', buckets: SEND_BUCKETS, registers }),
+    workerLag: new Histogram({ name: name('email_worker_lag_seconds'), help: 'How late a worker claimed an invitation after it became due', buckets: LAG_BUCKETS, registers }),
+  };
+
+  const rateLimited = new Counter({ name: name('rate_limit_rejections_total'), help: 'Requests refused (429) by a rate limit: enroll (per address on /enroll) or redeem (per key)', labelNames: ['limit'] as const, registers });
+
+  // Series of closed label sets exist from the start at 0, so `rate()` and alerts see them
+  // before the first failure rather than finding nothing.
+  for (const outcome of DELIVERY_OUTCOMES) email.deliveries.inc({ outcome }, 0);
+  for (const limit of RATE_LIMITS) rateLimited.inc({ limit }, 0);
+
+  registerDatabaseGauges(registry, database);
+
+  return { registry, observeRequest, tokens, email, rateLimited };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+/** What the token services move. */
+export type TokenMetrics = Metrics['tokens'];
+/** What the email worker moves. */
+export type EmailMetrics = Metrics['email'];
+
+/**
+ * Gauges read when Prometheus scrapes: whether the database answers, the outbox, and (PostgreSQL)
+ * the connection pool. A query that fails leaves its gauge empty for that scrape rather than
+ * failing the whole scrape: `enrolld_database_up 0` is the signal then.
+ */
+function registerDatabaseGauges(registry: Registry, database: DatabaseHandle): void {
+  const registers = [registry];
+  // First, so the pool is read before this scrape's own queries take connections from it.
+  // SQLite has no pool (one connection in the process): nothing to report there.
+  const pool = database.poolStats;
+  if (pool) {
+    const poolGauge = (suffix: string, help: string, read: (stats: PoolStats) => number) =>
+      new Gauge({
+        name: METRIC_PREFIX + suffix,
+        help,
+        registers,
+        collect() {
+          this.set(read(pool()));
+        },
+      });
+    poolGauge('db_pool_connections_in_use', 'PostgreSQL pool connections checked out by a query or transaction', (stats) => stats.total - stats.idle);
+    poolGauge('db_pool_connections_idle', 'PostgreSQL pool connections open and idle', (stats) => stats.idle);
+    poolGauge('db_pool_waiting', 'Queries waiting for a free PostgreSQL pool connection', (stats) => stats.waiting);
+  }
+  new Gauge({
+    name: METRIC_PREFIX + 'database_up',
+    help: '1 when the database answered a trivial query during this scrape, else 0',
+    registers,
+    async collect() {
+      this.set((await database.ping()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: METRIC_PREFIX + 'email_outbox_invitations',
+    help: 'Invitations not yet delivered, by state: due (waiting for a worker), sending (claimed), waiting (a retry or the sending budget holds them)',
+    labelNames: ['state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const counts = await countUnsentByState(database.db, nowIso()).catch(() => null);
+      if (counts) for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: METRIC_PREFIX + 'email_oldest_due_seconds',
+    help: 'Age of the longest-waiting due invitation, in seconds (0 when none is due)',
+    registers,
+    async collect() {
+      this.reset();
+      const now = nowIso();
+      const oldest = await oldestDueAt(database.db, now).catch(() => undefined);
+      if (oldest !== undefined) this.set(oldest === null ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000));
+    },
+  });
+}
