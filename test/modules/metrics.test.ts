@@ -181,6 +181,47 @@ describe('GET /metrics with ENROLLD_METRICS_TOKEN', () => {
     }
   });
 
+  it('counts failed and retried deliveries by outcome, with each attempt timed', async () => {
+    const sink = await startSmtpSink({
+      rejectRecipient: (address) =>
+        address.startsWith('perm') ? { code: 550, message: 'no such user' } : address.startsWith('temp') ? { code: 451, message: 'try later' } : null,
+    });
+    const { worker, transport } = createTestWorker(ctx, sink.url, { maxAttempts: 3, retryBaseMs: 0 });
+    try {
+      const org = await createOrganization(ctx.app);
+      for (const email of ['perm@example.com', 'temp@example.com']) {
+        await createToken(ctx.app, org, 'apple', (await createMdmUser(ctx.app, org, { email })).id, { sendEmail: true });
+      }
+      const start = await scrape(ctx);
+      // Retries are due at once (retryBaseMs 0): drain until nothing is left to try.
+      for (let round = 0; round < 10 && (await worker.drain()) > 0; round++);
+      const end = await scrape(ctx);
+      // 550: failed at once; 451: retried twice, then given up at the third attempt.
+      assert.deepEqual(changes(start.series, end.series, 'enrolld_email_deliveries_total'), { '{outcome="failed"}': 2, '{outcome="retry"}': 2 });
+      assert.equal(changes(start.series, end.series, 'enrolld_email_send_duration_seconds_count')[''], 4);
+      assert.equal(end.series.get('enrolld_email_oldest_due_seconds'), 0);
+    } finally {
+      transport.close();
+      await sink.close();
+    }
+  });
+
+  it('counts 429s of the redeem limit as limit="redeem"', async () => {
+    const limited = await createTestContext({ ENROLLD_METRICS_TOKEN: METRICS_TOKEN, ENROLLD_REDEEM_RATE_LIMIT: '1' });
+    try {
+      const org = await createOrganization(limited.app);
+      const redeem = () => call(limited.app, 'POST', `${tokensUrl(org, 'apple')}/redeem`, { token: org.adminToken, body: { code: 'NO-SUCH-CODE', device: { serialNumber: 'S' } } });
+      assert.equal((await redeem()).statusCode, 404);
+      assert.equal((await redeem()).statusCode, 429);
+      const { series } = await scrape(limited);
+      assert.equal(series.get(seriesKey('enrolld_rate_limit_rejections_total', { limit: 'redeem' })), 1);
+      assert.equal(series.get(seriesKey('enrolld_rate_limit_rejections_total', { limit: 'enroll' })), 0);
+      assert.equal(series.get(seriesKey('enrolld_redemptions_refused_total', { platform: 'apple', reason: 'not_found' })), 1, 'the refused one counted, the limited one not');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('reports the process, and the pool on PostgreSQL (SQLite has none)', async () => {
     const { series } = await scrape(ctx);
     assert.ok(series.has('process_cpu_user_seconds_total'));
