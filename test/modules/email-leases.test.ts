@@ -18,12 +18,14 @@ before(async () => {
 });
 after(async () => ctx.close());
 
-const LEASE_MS = 400;
+// Long enough that claiming, composing and taking sending slots (before renewals begin) fit in it
+// on a loaded CI machine (400 ms did not, under two suites at once); the sending outlasts it.
+const LEASE_MS = 1_000;
 
 describe('email leases', () => {
   it('are renewed while a slow server takes longer than the lease, so a second worker sends nothing twice', async () => {
-    // 30 messages over 5 connections at 120 ms each: about 0.7 s of sending, well past the lease.
-    const sink = await startSmtpSink({ delayMs: 120 });
+    // 30 messages over 5 connections at 250 ms each: about 1.5 s of sending, well past the lease.
+    const sink = await startSmtpSink({ delayMs: 250 });
     const workers = [0, 1].map(() => createTestWorker(ctx, sink.url, { leaseMs: LEASE_MS, pollMs: 50 }));
     try {
       const org = await createOrganization(ctx.app);
