@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts file with node's built-in test runner through tsx: once on SQLite,
+// Runs every test/**/*.test.ts file with node's built-in test runner (TypeScript run natively, or
+// through tsx on a Node without type stripping): once on SQLite,
 // and once more on PostgreSQL when TEST_DATABASE_URL is set (ENROLLD_TEST_DIALECT=postgres makes
 // each test context use its own schema there; see test/helpers/database.ts).
 // (Node 20's --test does not expand globs itself.) Extra arguments are passed to node, e.g.
@@ -20,6 +21,9 @@ const files = named.length > 0
       .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
       .sort();
 
+// Node 22.18+ and 24 strip the types themselves; Node 20 (development only) needs tsx's loader.
+const TYPESCRIPT_LOADER = process.features.typescript ? [] : ['--import', 'tsx'];
+
 const dialects = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 let failed = false;
 for (const dialect of dialects) {
@@ -27,7 +31,7 @@ for (const dialect of dialects) {
   const result = spawnSync(
     process.execPath,
     // A test that hangs fails after two minutes instead of holding CI until its time runs out.
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...passThrough, ...files],
+    [...TYPESCRIPT_LOADER, '--test', '--test-concurrency=2', '--test-timeout=120000', ...passThrough, ...files],
     { stdio: 'inherit', env: { ...process.env, ENROLLD_TEST_DIALECT: dialect } },
   );
   if (result.status !== 0) failed = true;

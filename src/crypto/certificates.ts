@@ -77,11 +77,10 @@ export function generateSelfSignedIdentity(organizationName: string, now = new D
 
 /** Why an uploaded chain and key cannot sign profiles: the field and the rule. */
 export class SigningMaterialError extends Error {
-  constructor(
-    readonly field: 'certificateChain' | 'privateKey',
-    message: string,
-  ) {
+  readonly field: 'certificateChain' | 'privateKey';
+  constructor(field: 'certificateChain' | 'privateKey', message: string) {
     super(message);
+    this.field = field;
   }
 }
 

@@ -40,7 +40,10 @@ export function readsEveryColumn(sqlText: string): boolean {
 
 /** Stands for the value named `name` until the query runs. */
 class Placeholder {
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
 }
 
 interface Template {
