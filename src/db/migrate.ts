@@ -45,12 +45,14 @@ async function migrationTableSchema(db: Db): Promise<string | undefined> {
 }
 
 /**
- * Kysely checks for its bookkeeping tables by listing every table of the database, and on
- * PostgreSQL that listing fails (3F000, "schema … does not exist") when another session drops a
- * schema at the same moment. Nothing was changed by then, so the check is simply run again.
+ * Kysely checks for its bookkeeping tables by listing every table and column of the database, and
+ * on PostgreSQL that listing fails when another session drops or alters an object while it reads
+ * the catalog: 3F000 (a schema is gone), 42P01 (a table), 42703 (a column — seen when another
+ * schema migrated down at the same moment). Nothing was changed by then, so the check is run again.
  */
 const INTROSPECTION_RETRIES = 3;
-const isConcurrentSchemaDrop = (error: unknown) => (error as { code?: unknown } | null)?.code === '3F000';
+const CONCURRENT_CATALOG_CHANGE = new Set(['3F000', '42P01', '42703']);
+const isConcurrentSchemaDrop = (error: unknown) => CONCURRENT_CATALOG_CHANGE.has(String((error as { code?: unknown } | null)?.code));
 
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
