@@ -1,5 +1,5 @@
 /**
- * The one closed table of error codes. Codes and messages follow Applivery's API (product.md §3);
+ * The one closed table of error codes. Codes and messages follow Applivery's API;
  * every error the API can answer with is listed here with its HTTP status, and services throw
  * AppError with one of these codes — never an HTTP status of their own.
  */

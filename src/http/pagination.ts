@@ -1,4 +1,4 @@
-/** Query and response schemas for paginated lists (product.md §3 "Lists"). */
+/** Query and response schemas for paginated lists: page, limit and sort in; mongoose-paginate's page shape out. */
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '../lib/pagination.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Body and response fields every platform's tokens share, with the validation rules of
- * product.md §3 (from the Joi descriptions in the seeds), and the helpers adapters use to build
+ * Applivery's enrollment-token API (its Joi schema descriptions), and the helpers adapters use to build
  * policy assignments and the common part of a serialized token.
  */
 import { type TSchema, Type } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-/** The catalog kinds, each with its path, permission and fields (product.md §4). */
+/** The catalog kinds (policies, Apple profiles, applications, VPP locations), each with its path, permission and fields. */
 import { randomUUID } from 'node:crypto';
 import { type TProperties, Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, FreeFormObject, StringEnum, Timestamp } from '../../http/schemas.ts';
