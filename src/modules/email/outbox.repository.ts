@@ -4,6 +4,7 @@
  * outcome, mirrored onto the token's `emailDelivery`.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { groupBy } from '../../lib/group-by.ts';
 import { type DialectName, lockForClaim } from '../../db/dialect.ts';
 import type { Database, EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
@@ -127,8 +128,7 @@ async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Pro
       .returning(['tokenId', 'attempts'])
       .execute();
     // One token update per distinct attempt count (almost always just "1").
-    const byAttempts = new Map<number, string[]>();
-    for (const row of recorded) byAttempts.set(Number(row.attempts), [...(byAttempts.get(Number(row.attempts)) ?? []), row.tokenId]);
+    const byAttempts = groupBy(recorded, (row) => Number(row.attempts), (row) => row.tokenId);
     for (const [attempts, tokenIds] of byAttempts) {
       await trx
         .updateTable('enrollmentTokens')

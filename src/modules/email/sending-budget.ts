@@ -8,6 +8,7 @@
  * is dropped — and their tokens' emailDelivery says why they wait.
  */
 import type { Db } from '../../db/database.ts';
+import { groupBy } from '../../lib/group-by.ts';
 import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 import { lockOrganizationRow } from '../organizations/organizations.repository.ts';
 import type { OutboxRow } from './outbox.repository.ts';
@@ -27,8 +28,7 @@ export function deferredReason(limit: number, resumesAt: string): string {
 export async function takeSendingSlots(db: Db, owner: string, rows: readonly OutboxRow[], limit: number, now: Date): Promise<Set<string>> {
   const deferred = new Set<string>();
   if (rows.length === 0) return deferred;
-  const byOrganization = new Map<string, OutboxRow[]>();
-  for (const row of rows) byOrganization.set(row.organizationId, [...(byOrganization.get(row.organizationId) ?? []), row]);
+  const byOrganization = groupBy(rows, (row) => row.organizationId);
   const at = now.toISOString();
   const windowStart = new Date(now.getTime() - BUDGET_WINDOW_MS).toISOString();
   await db.transaction().execute(async (trx) => {
@@ -81,12 +81,11 @@ async function deferRows(
     .offset(Math.max(0, window.used - window.limit))
     .execute();
   const latest = window.now.getTime();
-  const byTime = new Map<string, OutboxRow[]>();
-  waiting.forEach((row, i) => {
+  const freesAt = (i: number) => {
     const stamp = stamps[i]?.budgetedAt;
-    const freesAt = new Date((stamp ? new Date(stamp).getTime() : latest) + BUDGET_WINDOW_MS + 1).toISOString();
-    byTime.set(freesAt, [...(byTime.get(freesAt) ?? []), row]);
-  });
+    return new Date((stamp ? new Date(stamp).getTime() : latest) + BUDGET_WINDOW_MS + 1).toISOString();
+  };
+  const byTime = groupBy(waiting.map((row, i) => ({ row, freesAt: freesAt(i) })), (entry) => entry.freesAt, (entry) => entry.row);
   for (const [freesAt, rows] of byTime) {
     const ids = rows.map((row) => row.id);
     await trx.updateTable('emailOutbox').set({ nextAttemptAt: freesAt, leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
