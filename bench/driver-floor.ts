@@ -93,13 +93,17 @@ function postgresRunner(url: string): Runner {
   };
 }
 
-const KEY_SQL =
-  'select k.*, o.slug as org_slug, o.name as org_name, o.plan as org_plan from service_accounts k join organizations o on o.id = k.organization_id where k.token_hash = ? and k.revoked_at is null';
+// The key and its organization, and a token and its user, each in one statement whose second
+// table is read by primary key in scalar subqueries, as enrolld reads them (a join with a bound
+// parameter is re-prepared by SQLite at every execution).
+const organizationColumn = (column: string) => `(select o.${column} from organizations o where o.id = k.organization_id) as org_${column}`;
+const KEY_SQL = `select k.*, ${['slug', 'name', 'plan', 'email_domains', 'created_at', 'updated_at'].map(organizationColumn).join(', ')} from service_accounts k where k.token_hash = ? and k.revoked_at is null`;
 const ENTERPRISE_SQL = 'select * from enterprises where organization_id = ? and platform = ?';
 const TOKEN_COLUMNS =
   'id, organization_id, platform, enterprise_id, mdm_user_id, display_name, tags, state, policy_id, segment_id, options, send_email, email_text, language, enroll_code, email_status, email_attempts, email_sent_at, email_last_error, device_id, created_at, updated_at, expire_at';
 // By the unique key alone, the scope checked on the row, as enrolld does (see its token reads).
-const TOKEN_BY_CODE_SQL = 'select t.*, u.email as user_email, u.name as user_name from enrollment_tokens t join mdm_users u on u.id = t.mdm_user_id where t.enroll_code = ?';
+const TOKEN_BY_CODE_SQL =
+  'select t.*, (select u.email from mdm_users u where u.id = t.mdm_user_id) as user_email, (select u.name from mdm_users u where u.id = t.mdm_user_id) as user_name from enrollment_tokens t where t.enroll_code = ?';
 const inScope = (row: Row | undefined, organizationId: string) => (row && row.organization_id === organizationId && row.platform === 'apple' ? row : undefined);
 
 async function keyOf(db: Runner, authorization: string | undefined) {

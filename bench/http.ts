@@ -35,12 +35,22 @@ import type { LoadRequest, LoadResult } from './load.ts';
 import { emitJson, type Figure, formatTable } from './report.ts';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    json: { type: 'boolean', default: false },
+    // Run only these figures (comma-separated: create,page,redeem), e.g. under --cpu-prof.
+    only: { type: 'string', default: 'create,page,redeem' },
+  },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const ONLY = new Set(values.only.split(','));
 
 function load(request: Omit<LoadRequest, 'durationSeconds' | 'connections'>): Promise<LoadResult> {
+  // BENCH_MARKS=1 prints when each load runs, on the monotonic clock in µs that --cpu-prof
+  // timestamps use, so a profile can be cut to one figure's window.
+  if (process.env.BENCH_MARKS) console.error(`mark ${process.hrtime.bigint() / 1000n} ${request.url}`);
   const child = fork(path.resolve(import.meta.dirname, 'load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as LoadResult));
@@ -103,14 +113,14 @@ function record(figure: string, enrolld: LoadResult, ceiling: LoadResult, minRat
   figures.push({ figure: `${figure}: driver floor vs framework (req/s)`, enrolld: floor.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target: 'reported', ok: true });
 }
 
-record(
+if (ONLY.has('create')) record(
   'single create',
   await load({ url: tokensUrl, method: 'POST', headers: auth, body: createBody }),
   await load({ url: `${bareBase}/create`, method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody }),
   0.35,
   await load({ url: `${floor.base}/create`, method: 'POST', headers: auth, body: createBody }),
 );
-record(
+if (ONLY.has('page')) record(
   'enrollment page',
   await load({ url: `${base}/enroll/apple/${pageCode}`, method: 'GET' }),
   await load({ url: `${bareBase}/page`, method: 'GET' }),
@@ -118,7 +128,7 @@ record(
   await load({ url: `${floor.base}/page/${pageCode}`, method: 'GET' }),
 );
 const third = Math.floor(redeemable.length / 3);
-record(
+if (ONLY.has('redeem')) record(
   'redeem',
   await load({ url: `${tokensUrl}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(0, third) }),
   await load({ url: `${bareBase}/redeem`, method: 'POST', headers: { 'content-type': 'application/json' }, codes: redeemable.slice(third, 2 * third) }),
