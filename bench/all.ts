@@ -28,6 +28,7 @@ const steps: Step[] = [
   { script: 'bulk.ts', args: ['--runs', quick ? '2' : '5'], postgres: true },
   { script: 'email.ts', args: ['--runs', quick ? '1' : '3'], postgres: true },
   { script: 'list.ts', args: quick ? ['--sizes', '10000,100000', '--repeat', '5'] : ['--sizes', '10000,1000000'], postgres: false },
+  { script: 'process.ts', args: ['--runs', quick ? '2' : '5'], postgres: false },
 ];
 
 const NOTES_MARKER = '<!-- notes: kept by npm run bench -->';
@@ -85,6 +86,9 @@ ${table}
 - **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is
   nodemailer sending the same pre-rendered messages over the same pool.
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
+- **process**: \`enrolld serve\` started on an already migrated SQLite database: time from spawn to
+  the first \`/healthz\` 200 and resident memory 2 s later, against a bare Fastify server answering
+  \`/healthz\` in its own process (median of 5 each).
 `;
   // Everything from the notes marker on is written by people (the analysis of the gaps) and kept.
   const file = path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
