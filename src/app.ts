@@ -47,7 +47,7 @@ import { AppError, ErrorCode } from './errors.ts';
 import { errorBody } from './http/envelope.ts';
 import { logOptions } from './lib/log-options.ts';
 import { limitNameOf } from './http/rate-limits.ts';
-import { createMetrics, type Metrics, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
+import { createMetrics, type Metrics, servedRegistry, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
@@ -136,14 +136,15 @@ export interface ServiceHooks {
 export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metrics.token !== null || config.metrics.port !== null;
 
 /**
- * The services, counting their work in `metrics` (by default a registry of their own; the server
- * passes one registry to its app and its worker so one scrape sees both).
+ * The services, counting their work in `metrics` (by default a registry of their own, or no-op
+ * counters where the configuration serves no metrics; the server passes one registry to its app
+ * and its worker so one scrape sees both).
  */
 export function createServices(
   database: DatabaseHandle,
   config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics'>,
   hooks: ServiceHooks = {},
-  metrics: Metrics = createMetrics(database, { processMetrics: isMetricsEnabled(config) }),
+  metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
 ) {
   const { db } = database;
   const organizations = createOrganizationService({ db });
@@ -297,7 +298,7 @@ export async function buildApp({ config, database, logStream, services: given }:
   await app.register(operationsRoutes, { ping: () => database.ping() });
   // With ENROLLD_METRICS_PORT the metrics are served only on that listener (server.ts).
   if (config.metrics.token && config.metrics.port === null) {
-    await app.register(metricsRoutes, { registry: services.metrics.registry, token: config.metrics.token });
+    await app.register(metricsRoutes, { registry: servedRegistry(services.metrics), token: config.metrics.token });
   }
   await app.register(organizationRoutes, { prefix: '/v1/organizations', organizations: services.organizations });
   await app.register(serviceAccountRoutes, {

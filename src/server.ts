@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { logOptions } from './lib/log-options.ts';
 import { redactSecrets } from './lib/redact.ts';
 import { createProcessWorker } from './modules/email/run-worker.ts';
+import { servedRegistry } from './modules/metrics/metrics.ts';
 import { startMetricsListener } from './modules/metrics/metrics-listener.ts';
 
 /** How long a starting process waits for its database (started alongside it, say by compose). */
@@ -68,7 +69,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   app.addHook('onClose', async () => database.close());
   if (config.metrics.port !== null) {
     // One registry for the app and its in-process worker: one scrape sees both.
-    const metricsListener = await startMetricsListener(services.metrics.registry, { host: config.host, port: config.metrics.port, token: config.metrics.token, log: app.log });
+    const metricsListener = await startMetricsListener(servedRegistry(services.metrics), { host: config.host, port: config.metrics.port, token: config.metrics.token, log: app.log });
     app.addHook('preClose', async () => metricsListener.close());
   }
 
@@ -105,7 +106,7 @@ export async function startWorker(config: Config): Promise<void> {
   const emailWorker = createProcessWorker(config, database, services, log);
   // The worker's own metrics (deliveries, send time, lag, outbox), on ENROLLD_METRICS_PORT.
   const metricsListener =
-    config.metrics.port === null ? null : await startMetricsListener(services.metrics.registry, { host: config.host, port: config.metrics.port, token: config.metrics.token, log });
+    config.metrics.port === null ? null : await startMetricsListener(servedRegistry(services.metrics), { host: config.host, port: config.metrics.port, token: config.metrics.token, log });
   emailWorker.worker.start();
   log.info(`email worker ${emailWorker.worker.owner} started`);
   let stopping = false;

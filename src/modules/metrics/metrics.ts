@@ -6,8 +6,12 @@
  *
  * No label ever holds a value a caller chose: routes are patterns (`/enroll/:platform/:code`,
  * never a path with its code in it), everything else comes from closed sets.
+ *
+ * A process that serves no metrics (neither ENROLLD_METRICS_TOKEN nor ENROLLD_METRICS_PORT) gets
+ * counters that count nothing and never loads prom-client.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 import type { DatabaseHandle, PoolStats } from '../../db/database.ts';
 import { nowIso } from '../../lib/time.ts';
 import { countUnsentByState, oldestDueAt } from '../email/outbox.repository.ts';
@@ -31,15 +35,84 @@ export type RefusalReason = 'already_used' | 'expired' | 'revoked' | 'not_found'
 export type RateLimitName = (typeof RATE_LIMITS)[number];
 
 export interface MetricsOptions {
-  /** prom-client's process metrics (CPU, memory, event loop, GC): only where they are exposed. */
-  processMetrics: boolean;
+  /**
+   * Whether this process serves its metrics. Only then are they counted (prom-client, with its
+   * process metrics: CPU, memory, event loop, GC); otherwise every counter is a no-op.
+   */
+  enabled: boolean;
 }
 
-export function createMetrics(database: DatabaseHandle, options: MetricsOptions) {
+/** A counter as the services move it (prom-client's Counter, or a no-op). */
+export interface CounterMetric<Label extends string> {
+  inc(labels: Partial<Record<Label, string | number>>, value?: number): void;
+  inc(value?: number): void;
+}
+
+/** A histogram as the services move it (prom-client's Histogram, or a no-op). */
+export interface HistogramMetric {
+  observe(value: number): void;
+}
+
+export interface Metrics {
+  /** What a scrape reads; null where the process serves no metrics. */
+  registry: Registry | null;
+  observeRequest(route: string, method: string, status: number, seconds: number): void;
+  tokens: {
+    created: CounterMetric<'platform'>;
+    redeemed: CounterMetric<'platform'>;
+    revoked: CounterMetric<'platform'>;
+    expired: CounterMetric<'platform'>;
+    refused: CounterMetric<'platform' | 'reason'>;
+  };
+  email: {
+    deliveries: CounterMetric<'outcome'>;
+    deferred: CounterMetric<never>;
+    sendDuration: HistogramMetric;
+    workerLag: HistogramMetric;
+  };
+  rateLimited: CounterMetric<'limit'>;
+}
+
+/** What the token services move. */
+export type TokenMetrics = Metrics['tokens'];
+/** What the email worker moves. */
+export type EmailMetrics = Metrics['email'];
+
+const NOT_COUNTED: CounterMetric<string> & HistogramMetric = { inc() {}, observe() {} };
+
+export function createMetrics(database: DatabaseHandle, options: MetricsOptions): Metrics {
+  if (!options.enabled) {
+    return {
+      registry: null,
+      observeRequest() {},
+      tokens: { created: NOT_COUNTED, redeemed: NOT_COUNTED, revoked: NOT_COUNTED, expired: NOT_COUNTED, refused: NOT_COUNTED },
+      email: { deliveries: NOT_COUNTED, deferred: NOT_COUNTED, sendDuration: NOT_COUNTED, workerLag: NOT_COUNTED },
+      rateLimited: NOT_COUNTED,
+    };
+  }
+  return createPrometheusMetrics(database);
+}
+
+/** The registry of metrics that are served (an error where they were created disabled). */
+export function servedRegistry(metrics: Metrics): Registry {
+  if (!metrics.registry) throw new Error('metrics are served, but the services were created with metrics disabled');
+  return metrics.registry;
+}
+
+type PromClient = typeof import('prom-client');
+
+let promClient: PromClient | undefined;
+/** prom-client, loaded the first time a process creates metrics it serves. */
+function loadPromClient(): PromClient {
+  return (promClient ??= createRequire(import.meta.url)('prom-client') as PromClient);
+}
+
+function createPrometheusMetrics(database: DatabaseHandle): Metrics {
+  const { collectDefaultMetrics, Counter, Histogram, Registry } = loadPromClient();
   const registry = new Registry();
   const registers = [registry];
   const name = (suffix: string) => METRIC_PREFIX + suffix;
-  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry });
 
   const httpRequests = new Counter({ name: name('http_requests_total'), help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'] as const, registers });
   const httpDuration = new Histogram({ name: name('http_request_duration_seconds'), help: 'Time to answer an HTTP request, by route pattern and method', labelNames: ['route', 'method'] as const, buckets: HTTP_BUCKETS, registers });
@@ -86,18 +159,13 @@ export function createMetrics(database: DatabaseHandle, options: MetricsOptions)
   return { registry, observeRequest, tokens, email, rateLimited };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
-/** What the token services move. */
-export type TokenMetrics = Metrics['tokens'];
-/** What the email worker moves. */
-export type EmailMetrics = Metrics['email'];
-
 /**
  * Gauges read when Prometheus scrapes: whether the database answers, the outbox, and (PostgreSQL)
  * the connection pool. A query that fails leaves its gauge empty for that scrape rather than
  * failing the whole scrape: `enrolld_database_up 0` is the signal then.
  */
 function registerDatabaseGauges(registry: Registry, database: DatabaseHandle): void {
+  const { Gauge } = loadPromClient();
   const registers = [registry];
   // First, so the pool is read before this scrape's own queries take connections from it.
   // SQLite has no pool (one connection in the process): nothing to report there.
