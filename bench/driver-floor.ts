@@ -17,6 +17,7 @@
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { BACKSTOP_PAGES } from '../src/db/sqlite-checkpointer.ts';
 import { validatorCompiler } from '../src/http/validation.ts';
 import { generateEnrollCode } from '../src/lib/enroll-code.ts';
 import { newId } from '../src/lib/ids.ts';
@@ -41,6 +42,9 @@ function sqliteRunner(file: string): Runner {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('temp_store = MEMORY');
+  // As enrolld's connection: checkpoints are left to the checkpointer thread enrolld runs on this
+  // same file in this process (db/sqlite-checkpointer.ts), this one only a backstop.
+  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const statements = new Map<string, SQLite.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);

@@ -21,6 +21,7 @@ import type { DatabaseConfig } from '../config.ts';
 import { makePrivateFolder, touchPrivateFile } from '../lib/private-files.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
 import { NamedStatements, openPostgresKysely } from './postgres-statements.ts';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -67,6 +68,8 @@ function openSqlite(file: string): SQLite.Database {
   // Planner statistics: without them SQLite may walk a large organization's whole token index
   // for a filter a small index would answer. This is SQLite's recommended open-time call.
   connection.pragma('optimize = 0x10002');
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this one is only the backstop.
+  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   return connection;
 }
 
@@ -183,6 +186,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
   if (config.kind === 'postgres') return openPostgres(config, onError);
   const connection = openSqlite(config.file);
+  const checkpointer = startCheckpointer(config.file);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
     plugins: [columnNaming()],
@@ -197,6 +201,7 @@ export function openDatabase(config: DatabaseConfig, onError: (error: Error) => 
     ping: () => pingWith(db),
     async close() {
       clearInterval(optimizer);
+      await checkpointer.close();
       await db.destroy();
     },
   };
