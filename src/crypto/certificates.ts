@@ -5,7 +5,8 @@
  * cannot) and is handed the parsed chain for CMS.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from './node-forge.ts';
 
 export interface SigningMaterial {
   /** PEM certificates, the signer first. */
@@ -50,6 +51,7 @@ function describeCertificate(certificate: X509Certificate) {
 
 /** A new self-signed RSA-2048 signing identity named after the organization. */
 export function generateSelfSignedIdentity(organizationName: string, now = new Date()): SigningMaterial {
+  const forge = nodeForge();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -126,6 +128,7 @@ export function readUploadedIdentity(chain: string, privateKey: string, now = ne
 }
 
 /** The chain as forge certificates, for CMS. */
-export function forgeCertificates(chainPem: string): forge.pki.Certificate[] {
+export function forgeCertificates(chainPem: string): Forge.pki.Certificate[] {
+  const forge = nodeForge();
   return pemCertificateBlocks(chainPem).map((block) => forge.pki.certificateFromPem(block));
 }

@@ -5,11 +5,12 @@
  * Node's native crypto, which is an order of magnitude faster than forge's JavaScript RSA.
  */
 import { constants, type KeyObject, privateEncrypt } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from './node-forge.ts';
 
 export interface CmsSigner {
   /** The signer's certificate first, then the rest of its chain. */
-  certificates: forge.pki.Certificate[];
+  certificates: Forge.pki.Certificate[];
   privateKey: KeyObject;
 }
 
@@ -17,18 +18,19 @@ export interface CmsSigner {
 const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 /** A stand-in for forge's RSA key whose sign() is PKCS #1 v1.5 by Node's crypto. */
-function nativeRsaKey(privateKey: KeyObject): forge.pki.rsa.PrivateKey {
+function nativeRsaKey(privateKey: KeyObject): Forge.pki.rsa.PrivateKey {
   return {
-    sign(md: forge.md.MessageDigest) {
+    sign(md: Forge.md.MessageDigest) {
       const digestInfo = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, Buffer.from(md.digest().getBytes(), 'binary')]);
       return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo).toString('binary');
     },
-  } as unknown as forge.pki.rsa.PrivateKey;
+  } as unknown as Forge.pki.rsa.PrivateKey;
 }
 
 export function signCms(content: Buffer, signer: CmsSigner, signingTime = new Date()): Buffer {
   const [certificate, ...chain] = signer.certificates;
   if (!certificate) throw new Error('a signer needs a certificate');
+  const forge = nodeForge();
   const signedData = forge.pkcs7.createSignedData();
   signedData.content = forge.util.createBuffer(content.toString('binary'));
   signedData.addCertificate(certificate);
