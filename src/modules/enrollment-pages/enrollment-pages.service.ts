@@ -89,7 +89,7 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
       if ('kind' in live) return live;
       const { token, organization, enterprise } = live;
       const challenge = await deps.scepChallenges.issue(token);
-      const xml = buildEnrollmentProfile({ token, enterprise, organizationName: organization.name, challenge });
+      const xml = await buildEnrollmentProfile({ token, enterprise, organizationName: organization.name, challenge });
       const signed = signCms(Buffer.from(xml, 'utf8'), await deps.signingIdentities.signer(organization.id));
       return { kind: 'file', body: signed, contentType: 'application/x-apple-aspen-config', filename: `${organization.slug}-enrollment.mobileconfig` };
     },
