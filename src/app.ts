@@ -101,10 +101,16 @@ const lazySerializerFactory: SerializerFactory = (externalSchemas, options) => {
 };
 
 /**
- * The TypeBox validator (http/validation.ts) for every route. Fastify types a validator factory
- * after Ajv's compile function; at run time it takes any schema compiler, as setValidatorCompiler does.
+ * The TypeBox validator (http/validation.ts) for every route part, compiled on the part's first
+ * request rather than while the routes are registered (like the serializers above). Fastify
+ * types a validator factory after Ajv's compile function; at run time it takes any schema
+ * compiler, as setValidatorCompiler does.
  */
-const typeBoxValidatorFactory = (() => validatorCompiler) as unknown as NonNullable<CompilersFactory['buildValidator']>;
+const lazyValidatorCompiler: typeof validatorCompiler = (route) => {
+  let validate: ReturnType<typeof validatorCompiler> | undefined;
+  return (input) => (validate ??= validatorCompiler(route))(input);
+};
+const typeBoxValidatorFactory = (() => lazyValidatorCompiler) as unknown as NonNullable<CompilersFactory['buildValidator']>;
 
 export interface RouteCatalogEntry {
   method: string;
