@@ -1,12 +1,16 @@
 /**
- * bench:bulk — one bulk request with 10,000 new addresses, against its storage ceiling: the same
- * rows (users + tokens + tag rows) inserted directly with the same driver (better-sqlite3
- * multi-row statements prepared once, in one transaction, into an identically migrated database
- * with the same indexes and triggers). Both are measured in this run on this machine; the figure
- * that matters is the ratio.
+ * bench:bulk — one bulk request with 10,000 new addresses (invitations on), against its storage
+ * ceiling: the same rows (users + tokens + tag rows + the invitations' outbox rows) inserted
+ * directly with the same driver into an identically migrated database with the same indexes and
+ * triggers, in one transaction. Both are measured in this run on this machine.
  *
- * With BENCH_DATABASE_URL=postgres://… both run on PostgreSQL: enrolld through its pool, the
- * ceiling as multi-row INSERTs through one node-postgres client in one transaction.
+ * SQLite: the ceiling is better-sqlite3 multi-row statements prepared once per chunk size.
+ * With BENCH_DATABASE_URL=postgres://… both run on PostgreSQL: enrolld through its pool; three
+ * ceilings through one node-postgres client, each in a fresh schema. The figure's: one INSERT …
+ * SELECT FROM unnest($1::text[], …) per table, an array parameter per column that varies and a
+ * scalar one for each column with the same value in every row. Reported beside it: the same with
+ * an array for every column, and multi-row INSERTs (a parameter per value, in chunks under the
+ * 65,535-parameter limit).
  *
  * Usage: npm run bench:bulk [-- --runs 5 --size 10000]
  */
@@ -78,7 +82,14 @@ async function measureEnrolld(dir: string, run: number) {
   return { ms: elapsed, rssGrowthMb: mb(rssPeak - rssBefore) };
 }
 
-/** The rows a bulk request of SIZE new addresses writes, as arrays in column order. */
+/** A table's rows as arrays in column order, with each column's PostgreSQL type (for unnest). */
+interface TableRows {
+  table: string;
+  columns: Array<[name: string, type: string]>;
+  rows: unknown[][];
+}
+
+/** The rows a bulk request of SIZE new addresses with invitations writes, per table, in insert order. */
 function ceilingRows(run: number) {
   const now = new Date().toISOString();
   const expireAt = new Date(Date.now() + 86_400_000).toISOString();
@@ -90,42 +101,70 @@ function ceilingRows(run: number) {
   });
   const tokens = users.map((user) => [
     newId(), orgId, 'apple', enterpriseId, user[0], '', JSON.stringify(TAGS), 'PENDING', null, null,
-    '{"admPolicyAssignments":[],"profiles":[],"applications":[],"admVppLocationId":null}', 1, '', 'en', generateEnrollCode(), 'QUEUED', 0, null, null, null, now, now, expireAt,
+    '{"admPolicyAssignments":[],"profiles":[],"applications":[],"admVppLocationId":null}', 1, '', 'en', generateEnrollCode(), 'QUEUED', 0, null, null, null, null, now, now, expireAt,
   ]);
-  const userColumns = ['id', 'organization_id', 'email', 'email_normalized', 'name', 'tags', 'language', 'managed_apple_id', 'metadata', 'created_at', 'updated_at'];
-  const tokenColumns = [
-    'id', 'organization_id', 'platform', 'enterprise_id', 'mdm_user_id', 'display_name', 'tags', 'state', 'policy_id', 'segment_id', 'options', 'send_email',
-    'email_text', 'language', 'enroll_code', 'email_status', 'email_attempts', 'email_sent_at', 'email_last_error', 'device_id', 'created_at', 'updated_at', 'expire_at',
-  ];
   // Tag rows carry the token's platform, state and expiry, as enrolld writes them (migration 0007).
   const tagRows = tokens.flatMap((token) => TAGS.map((tag) => [token[0], orgId, tag, 'apple', 'PENDING', now, expireAt]));
-  const tagColumns = ['token_id', 'organization_id', 'tag', 'platform', 'state', 'created_at', 'expire_at'];
-  return { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns };
+  const outboxRows = tokens.map((token) => {
+    const id = newId();
+    return [id, orgId, token[0], `<${id}.${token[0]}@bench.example.com>`, null, null, 'PENDING', 0, now, null, null, null, now, null];
+  });
+  const tables: TableRows[] = [
+    {
+      table: 'mdm_users',
+      columns: [['id', 'text'], ['organization_id', 'text'], ['email', 'text'], ['email_normalized', 'text'], ['name', 'text'], ['tags', 'jsonb'], ['language', 'text'],
+        ['managed_apple_id', 'text'], ['metadata', 'jsonb'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+      rows: users,
+    },
+    {
+      table: 'enrollment_tokens',
+      columns: [['id', 'text'], ['organization_id', 'text'], ['platform', 'text'], ['enterprise_id', 'text'], ['mdm_user_id', 'text'], ['display_name', 'text'],
+        ['tags', 'jsonb'], ['state', 'text'], ['policy_id', 'text'], ['segment_id', 'integer'], ['options', 'jsonb'], ['send_email', 'integer'], ['email_text', 'text'],
+        ['language', 'text'], ['enroll_code', 'text'], ['email_status', 'text'], ['email_attempts', 'integer'], ['email_sent_at', 'timestamptz'], ['email_last_error', 'text'],
+        ['email_deferred_reason', 'text'], ['device_id', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['expire_at', 'timestamptz']],
+      rows: tokens,
+    },
+    {
+      table: 'enrollment_token_tags',
+      columns: [['token_id', 'text'], ['organization_id', 'text'], ['tag', 'text'], ['platform', 'text'], ['state', 'text'], ['created_at', 'timestamptz'], ['expire_at', 'timestamptz']],
+      rows: tagRows,
+    },
+    {
+      table: 'email_outbox',
+      columns: [['id', 'text'], ['organization_id', 'text'], ['token_id', 'text'], ['message_id', 'text'], ['language', 'text'], ['email_text', 'text'], ['status', 'text'],
+        ['attempts', 'integer'], ['next_attempt_at', 'timestamptz'], ['lease_owner', 'text'], ['lease_until', 'timestamptz'], ['last_error', 'text'], ['created_at', 'timestamptz'],
+        ['sent_at', 'timestamptz']],
+      rows: outboxRows,
+    },
+  ];
+  return { orgId, enterpriseId, now, tables };
 }
 
-/** The ceiling: the same rows through prepared statements of the same driver, in one transaction. */
-async function measureCeiling(dir: string, run: number) {
-  const { database, target } = await freshDatabase(dir, `ceiling-${run}`);
+type CeilingKind = 'multi-row' | 'unnest' | 'unnest-every-column';
+
+/** The ceiling: the same rows through the same driver, in one transaction. Returns ms. */
+async function measureCeiling(dir: string, run: number, kind: CeilingKind) {
+  const { database, target } = await freshDatabase(dir, `ceiling-${kind}-${run}`);
   await database.close();
-  if (ON_POSTGRES) return measurePostgresCeiling(target.url, run);
-  const db = new SQLite(path.join(dir, `ceiling-${run}.sqlite`));
+  if (ON_POSTGRES) return measurePostgresCeiling(target.url, run, kind);
+  const db = new SQLite(path.join(dir, `ceiling-${kind}-${run}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY'); // as src/db/database.ts sets it
-  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns } = ceilingRows(run);
+  const { orgId, enterpriseId, now, tables } = ceilingRows(run);
   db.prepare(`insert into organizations (id, slug, name, plan, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`).run(orgId, 'c', 'c', '{}', now, now);
   db.prepare(`insert into enterprises (id, organization_id, platform, name, configuration, settings, created_at, updated_at) values (?, ?, 'apple', 'e', '{}', '{}', ?, ?)`).run(enterpriseId, orgId, now, now);
   // The fastest way this driver inserts these rows: multi-row INSERTs prepared once per chunk
   // size, parameters bound straight from arrays, in one transaction.
-  const multiRowInsert = (table: string, columns: string[], rows: unknown[][]) => {
+  const multiRowInsert = ({ table, columns, rows }: TableRows) => {
     const perChunk = Math.floor(30_000 / columns.length);
     const statements = new Map<number, SQLite.Statement>();
     const statementFor = (count: number) => {
       let statement = statements.get(count);
       if (!statement) {
         const tuple = `(${columns.map(() => '?').join(', ')})`;
-        statement = db.prepare(`insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: count }, () => tuple).join(', ')}`);
+        statement = db.prepare(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${Array.from({ length: count }, () => tuple).join(', ')}`);
         statements.set(count, statement);
       }
       return statement;
@@ -137,35 +176,54 @@ async function measureCeiling(dir: string, run: number) {
   };
   const started = performance.now();
   db.transaction(() => {
-    multiRowInsert('mdm_users', userColumns, users);
-    multiRowInsert('enrollment_tokens', tokenColumns, tokens);
-    multiRowInsert('enrollment_token_tags', tagColumns, tagRows);
+    for (const table of tables) multiRowInsert(table);
   })();
   const elapsed = performance.now() - started;
   db.close();
   return elapsed;
 }
 
-/** PostgreSQL's ceiling: multi-row INSERTs through one node-postgres client, in one transaction. */
-async function measurePostgresCeiling(url: string, run: number) {
+/**
+ * PostgreSQL's ceilings, through one node-postgres client in one transaction: `INSERT … SELECT
+ * FROM unnest(…)`, one statement per table (see unnestInsert), or multi-row INSERTs (a parameter
+ * per value, in chunks under the 65,535-parameter limit).
+ */
+async function measurePostgresCeiling(url: string, run: number, kind: CeilingKind) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { orgId, enterpriseId, now, users, tokens, tagRows, userColumns, tokenColumns, tagColumns } = ceilingRows(run);
+  const { orgId, enterpriseId, now, tables } = ceilingRows(run);
   await client.query(`insert into organizations (id, slug, name, plan, created_at, updated_at) values ($1, 'c', 'c', '{}', $2, $2)`, [orgId, now]);
   await client.query(`insert into enterprises (id, organization_id, platform, name, configuration, settings, created_at, updated_at) values ($1, $2, 'apple', 'e', '{}', '{}', $3, $3)`, [enterpriseId, orgId, now]);
-  const multiRowInsert = async (table: string, columns: string[], rows: unknown[][]) => {
+  const multiRowInsert = async ({ table, columns, rows }: TableRows) => {
     const perChunk = Math.floor(30_000 / columns.length);
     for (let i = 0; i < rows.length; i += perChunk) {
       const chunk = rows.slice(i, i + perChunk);
       const tuples = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
-      await client.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, chunk.flat());
+      await client.query(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${tuples.join(', ')}`, chunk.flat());
     }
   };
+  // unnest: a column with the same value in every row is bound once as a scalar, the others as
+  // one array each (as enrolld does); unnest-every-column binds an array for every column.
+  const unnestInsert = async ({ table, columns, rows }: TableRows) => {
+    const parameters: unknown[] = [];
+    const arrays: string[] = [];
+    const selected = columns.map(([, type], c) => {
+      const first = rows[0]![c];
+      if (kind === 'unnest' && rows.every((row) => row[c] === first)) {
+        parameters.push(first);
+        return `$${parameters.length}::${type}`;
+      }
+      parameters.push(rows.map((row) => row[c]));
+      arrays.push(`$${parameters.length}::${type}[]`);
+      return `u.c${arrays.length - 1}`;
+    });
+    const aliases = arrays.map((_, i) => `c${i}`).join(', ');
+    await client.query(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) select ${selected.join(', ')} from unnest(${arrays.join(', ')}) as u(${aliases})`, parameters);
+  };
+  const insert = kind === 'multi-row' ? multiRowInsert : unnestInsert;
   const started = performance.now();
   await client.query('begin');
-  await multiRowInsert('mdm_users', userColumns, users);
-  await multiRowInsert('enrollment_tokens', tokenColumns, tokens);
-  await multiRowInsert('enrollment_token_tags', tagColumns, tagRows);
+  for (const table of tables) await insert(table);
   await client.query('commit');
   const elapsed = performance.now() - started;
   await client.end();
@@ -175,22 +233,33 @@ async function measurePostgresCeiling(url: string, run: number) {
 const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-bench-'));
 try {
   const enrolld: number[] = [];
-  const ceiling: number[] = [];
   const rss: number[] = [];
+  // SQLite has one ceiling (multi-row statements); PostgreSQL the faster unnest one, and
+  // multi-row INSERTs beside it for comparison.
+  const kinds: CeilingKind[] = ON_POSTGRES ? ['unnest', 'unnest-every-column', 'multi-row'] : ['multi-row'];
+  const ceilings = new Map<CeilingKind, number[]>(kinds.map((kind) => [kind, []]));
   for (let run = 0; run < RUNS; run++) {
     const measured = await measureEnrolld(dir, run);
     enrolld.push(measured.ms);
     rss.push(measured.rssGrowthMb);
-    ceiling.push(await measureCeiling(dir, run));
+    for (const kind of kinds) ceilings.get(kind)!.push(await measureCeiling(dir, run, kind));
   }
+  const ceiling = ceilings.get(kinds[0]!)!;
   const ratio = median(enrolld) / median(ceiling);
   const figures: Figure[] = [
     { figure: `bulk ${SIZE} (ms, median of ${RUNS})`, enrolld: median(enrolld), ceiling: median(ceiling), target: '≤ 2', ok: ratio <= 2 },
+    ...(ON_POSTGRES
+      ? [
+          { figure: `bulk ${SIZE} vs unnest, an array per column (ms)`, enrolld: median(enrolld), ceiling: median(ceilings.get('unnest-every-column')!), target: 'reported', ok: true },
+          { figure: `bulk ${SIZE} vs multi-row INSERT (ms)`, enrolld: median(enrolld), ceiling: median(ceilings.get('multi-row')!), target: 'reported', ok: true },
+        ]
+      : []),
     { figure: `bulk ${SIZE} wall time (ms)`, enrolld: median(enrolld), ceiling: null, target: '< 1000', ok: median(enrolld) < 1000 },
     { figure: `bulk ${SIZE} RSS growth (MB, max of ${RUNS})`, enrolld: Math.max(...rss), ceiling: null, target: '< 100', ok: Math.max(...rss) < 100, digits: 1 },
   ];
   console.log(formatTable(figures));
-  console.log(`\nruns (ms): enrolld ${enrolld.map((x) => x.toFixed(0)).join(', ')} | ceiling ${ceiling.map((x) => x.toFixed(0)).join(', ')}`);
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  console.log(`\nruns (ms): enrolld ${list(enrolld)} | ${kinds.map((kind) => `ceiling ${kind} ${list(ceilings.get(kind)!)}`).join(' | ')}`);
   console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${databaseLabel()}`);
   if (values.json) emitJson(figures, databaseLabel());
 } finally {
