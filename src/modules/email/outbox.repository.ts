@@ -4,6 +4,7 @@
  * outcome, mirrored onto the token's `emailDelivery`.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { type BulkColumns, insertRows } from '../../db/bulk-insert.ts';
 import { groupBy } from '../../lib/group-by.ts';
 import { type DialectName, lockForClaim } from '../../db/dialect.ts';
 import type { Database, EmailOutboxTable } from '../../db/schema.ts';
@@ -48,7 +49,13 @@ function toClaimedRow(row: Selectable<EmailOutboxTable>): ClaimedRow {
   };
 }
 
-/** Queue invitations (in the caller's transaction), in multi-row statements. */
+/** How each outbox column an invitation sets is stored (budgetedAt is left to its default, null). */
+const INVITATION_COLUMN_KINDS = {
+  id: 'text', organizationId: 'text', tokenId: 'text', messageId: 'text', language: 'text', emailText: 'text', status: 'text',
+  attempts: 'integer', nextAttemptAt: 'timestamp', leaseOwner: 'text', leaseUntil: 'timestamp', lastError: 'text', createdAt: 'timestamp', sentAt: 'timestamp',
+} as const satisfies BulkColumns<'emailOutbox'>;
+
+/** Queue invitations (in the caller's transaction): one statement on PostgreSQL, multi-row chunks on SQLite (db/bulk-insert.ts). */
 export async function enqueueInvitations(trx: Db, invitations: readonly Invitation[], now: string, mailDomain: string): Promise<void> {
   const rows = invitations.map((invitation) => {
     const id = newId();
@@ -69,7 +76,7 @@ export async function enqueueInvitations(trx: Db, invitations: readonly Invitati
       sentAt: null,
     };
   });
-  for (const chunk of chunks(rows, chunkSizeFor(14))) await trx.insertInto('emailOutbox').values(chunk).execute();
+  await insertRows(trx, 'emailOutbox', INVITATION_COLUMN_KINDS, rows);
 }
 
 /** Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are skipped. */

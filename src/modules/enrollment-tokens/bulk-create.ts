@@ -1,7 +1,7 @@
 /**
  * Bulk creation: one token per address, users found or created by email (case-insensitively),
- * all inside the caller's transaction with batched multi-row statements — a 10,000-address
- * request is a few dozen statements, never one per address.
+ * all inside the caller's transaction with a statement per table whatever the count on
+ * PostgreSQL (multi-row chunks on SQLite; see db/bulk-insert.ts) — never one per address.
  *
  * `total = userEmails.length` and `success + fail = total`. An address that is not valid,
  * repeats an earlier one in the same request, or (when invitations are sent) lies outside the
@@ -14,7 +14,8 @@ import type { Language } from '../../http/schemas.ts';
 import { isValidEmail, normalizeEmail } from '../../lib/email.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
-import { chunks, chunkSizeFor, type NewTokenRow } from './enrollment-tokens.repository.ts';
+import { findUserIdsByEmail, insertMdmUsers } from '../mdm-users/mdm-users.repository.ts';
+import type { NewTokenRow } from './enrollment-tokens.repository.ts';
 import type { BulkFailure, BulkResult } from './enrollment-tokens.types.ts';
 import { insertWithUniqueCodes } from './token-writes.ts';
 
@@ -31,6 +32,9 @@ export interface BulkInput {
   recipientRefusal(email: string): string | null;
   mailDomain: string;
 }
+
+const EMPTY_TAGS = encodeJson([]);
+const EMPTY_METADATA = encodeJson({});
 
 interface Accepted {
   email: string;
@@ -58,47 +62,27 @@ function classify(emails: readonly string[], recipientRefusal: BulkInput['recipi
   return { accepted, failures };
 }
 
-/** Existing users' ids by normalized email, looked up in batches. */
-async function findUserIds(trx: Db, organizationId: string, normalized: readonly string[], into: Map<string, string>) {
-  for (const chunk of chunks(normalized, 1000)) {
-    const rows = await trx
-      .selectFrom('mdmUsers')
-      .select(['id', 'emailNormalized'])
-      .where('organizationId', '=', organizationId)
-      .where('emailNormalized', 'in', chunk)
-      .execute();
-    for (const row of rows) into.set(row.emailNormalized, row.id);
-  }
-}
-
 export async function createMissingUsers(trx: Db, input: BulkInput, missing: Accepted[], into: Map<string, string>) {
+  if (missing.length === 0) return;
   const rows = missing.map((user) => ({
     id: newId(),
     organizationId: input.organization.id,
     email: user.email,
     emailNormalized: user.normalized,
     name: null,
-    tags: encodeJson([]),
+    tags: EMPTY_TAGS,
     language: input.language,
     managedAppleId: null,
-    metadata: encodeJson({}),
+    metadata: EMPTY_METADATA,
     createdAt: input.now,
     updatedAt: input.now,
   }));
-  if (rows.length === 0) return;
-  for (const chunk of chunks(rows, chunkSizeFor(11))) {
-    // A concurrent request may create the same user first: skip it here, then read back the
-    // ids of that chunk (only when its insert count comes up short).
-    const result = await trx
-      .insertInto('mdmUsers')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['organizationId', 'emailNormalized']).doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows) === chunk.length) {
-      for (const row of chunk) into.set(row.emailNormalized, row.id);
-    } else {
-      await findUserIds(trx, input.organization.id, chunk.map((row) => row.emailNormalized), into);
-    }
+  // A concurrent request may create some of the same users first: they are skipped, and only
+  // then (the insert count comes up short) the ids are read back.
+  if ((await insertMdmUsers(trx, rows)) === rows.length) {
+    for (const row of rows) into.set(row.emailNormalized, row.id);
+  } else {
+    await findUserIdsByEmail(trx, input.organization.id, rows.map((row) => row.emailNormalized), into);
   }
 }
 
@@ -107,7 +91,7 @@ export async function createBulkTokens(trx: Db, input: BulkInput): Promise<BulkR
   await input.assertQuota(accepted.length);
 
   const userIds = new Map<string, string>();
-  await findUserIds(trx, input.organization.id, accepted.map((a) => a.normalized), userIds);
+  await findUserIdsByEmail(trx, input.organization.id, accepted.map((a) => a.normalized), userIds);
   await createMissingUsers(trx, input, accepted.filter((a) => !userIds.has(a.normalized)), userIds);
 
   const rows = accepted.map((a) => input.makeRow(userIds.get(a.normalized)!));

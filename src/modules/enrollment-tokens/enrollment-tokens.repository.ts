@@ -4,6 +4,7 @@
  * is one query plus its count.
  */
 import { type ExpressionBuilder, type Insertable, type Kysely, type NotNull, type SelectQueryBuilder } from 'kysely';
+import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { countRows, fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
@@ -173,31 +174,36 @@ export interface TaggedToken {
   tags: readonly string[];
 }
 
+/** How each token column is stored, for bulk inserts (every column: a row must hold them all). */
+const TOKEN_COLUMN_KINDS = {
+  id: 'text', organizationId: 'text', platform: 'text', enterpriseId: 'text', mdmUserId: 'text', displayName: 'text', tags: 'json',
+  state: 'text', policyId: 'text', segmentId: 'integer', options: 'json', sendEmail: 'integer', emailText: 'text', language: 'text',
+  enrollCode: 'text', emailStatus: 'text', emailAttempts: 'integer', emailSentAt: 'timestamp', emailLastError: 'text',
+  emailDeferredReason: 'text', deviceId: 'text', createdAt: 'timestamp', updatedAt: 'timestamp', expireAt: 'timestamp',
+} as const satisfies Required<BulkColumns<'enrollmentTokens'>>;
+const TAG_COLUMN_KINDS = {
+  tokenId: 'text', organizationId: 'text', tag: 'text', platform: 'text', state: 'text', createdAt: 'timestamp', expireAt: 'timestamp',
+} as const satisfies Required<BulkColumns<'enrollmentTokenTags'>>;
+
 /**
- * Insert tokens in multi-row statements, skipping any whose enroll code is already taken, and
- * answer the ids that did not go in (the caller gives them new codes). Collisions are so rare
- * that a chunk is only re-read when its insert count comes up short.
+ * Insert tokens (one statement on PostgreSQL, multi-row chunks on SQLite: see db/bulk-insert.ts),
+ * skipping any whose enroll code is already taken, and answer the rows that did not go in (the
+ * caller gives them new codes). Collisions are so rare that the ids are only read back when the
+ * insert count comes up short.
  */
 export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promise<NewTokenRow[]> {
-  const skipped: NewTokenRow[] = [];
-  if (rows.length === 0) return skipped;
+  if (rows.length === 0) return [];
   if (rows.length === 1) {
     // Single create: one prepared statement, no query building.
-    return (await insertOneToken.run(trx, rows[0]!)) === 1 ? skipped : [rows[0]!];
+    return (await insertOneToken.run(trx, rows[0]!)) === 1 ? [] : [rows[0]!];
   }
-  const size = chunkSizeFor(Object.keys(rows[0]!).length);
-  for (const chunk of chunks(rows, size)) {
-    const result = await trx
-      .insertInto('enrollmentTokens')
-      .values(chunk)
-      .onConflict((oc) => oc.column('enrollCode').doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows) === chunk.length) continue;
-    const present = await trx.selectFrom('enrollmentTokens').select('id').where('id', 'in', chunk.map((row) => row.id)).execute();
-    const inserted = new Set(present.map((row) => row.id));
-    skipped.push(...chunk.filter((row) => !inserted.has(row.id)));
+  const inserted = await insertRows(trx, 'enrollmentTokens', TOKEN_COLUMN_KINDS, rows, { skipConflictsOn: ['enrollCode'] });
+  if (inserted === rows.length) return [];
+  const present = new Set<string>();
+  for (const condition of isOneOf(trx, 'id', rows.map((row) => row.id))) {
+    for (const row of await trx.selectFrom('enrollmentTokens').select('id').where(condition).execute()) present.add(row.id);
   }
-  return skipped;
+  return rows.filter((row) => !present.has(row.id));
 }
 
 export async function insertTags(trx: Db, organizationId: string, tokens: readonly TaggedToken[]) {
@@ -205,9 +211,7 @@ export async function insertTags(trx: Db, organizationId: string, tokens: readon
     [...new Set(token.tags)].map((tag) => ({ tokenId: token.id, organizationId, tag, platform: token.platform, state: token.state, createdAt: token.createdAt, expireAt: token.expireAt })),
   );
   if (rows.length === 1) return void (await insertOneTag.run(trx, rows[0]!));
-  for (const chunk of chunks(rows, chunkSizeFor(TAG_COLUMNS.length))) {
-    await trx.insertInto('enrollmentTokenTags').values(chunk).execute();
-  }
+  await insertRows(trx, 'enrollmentTokenTags', TAG_COLUMN_KINDS, rows);
 }
 
 export async function replaceTags(trx: Db, organizationId: string, token: TaggedToken) {

@@ -1,9 +1,10 @@
 /** SQL for MDM users. Every query is scoped by organization id. */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
-import type { Database, MdmUserRow } from '../../db/schema.ts';
+import type { Database, MdmUserRow, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../http/schemas.ts';
 import { normalizeEmail } from '../../lib/email.ts';
@@ -57,6 +58,29 @@ export async function findUserContact(db: Db, organizationId: string, id: string
 
 export async function insertMdmUser(db: Db, user: MdmUser): Promise<void> {
   await db.insertInto('mdmUsers').values(toRow(user)).execute();
+}
+
+/** How each user column is stored, for bulk inserts (every column: a row must hold them all). */
+const USER_COLUMN_KINDS = {
+  id: 'text', organizationId: 'text', email: 'text', emailNormalized: 'text', name: 'text', tags: 'json', language: 'text',
+  managedAppleId: 'text', metadata: 'json', createdAt: 'timestamp', updatedAt: 'timestamp',
+} as const satisfies Required<BulkColumns<'mdmUsers'>>;
+
+/**
+ * Insert users in bulk (one statement on PostgreSQL, multi-row chunks on SQLite: db/bulk-insert.ts),
+ * skipping any whose address the organization already has — a concurrent request may create the
+ * same user first. Answers how many went in.
+ */
+export async function insertMdmUsers(db: Db, rows: ReadonlyArray<Insertable<MdmUserTable>>): Promise<number> {
+  return insertRows(db, 'mdmUsers', USER_COLUMN_KINDS, rows, { skipConflictsOn: ['organizationId', 'emailNormalized'] });
+}
+
+/** Users' ids by normalized address, for any number of addresses (one statement on PostgreSQL). */
+export async function findUserIdsByEmail(db: Db, organizationId: string, normalized: readonly string[], into: Map<string, string>): Promise<void> {
+  for (const condition of isOneOf(db, 'emailNormalized', normalized)) {
+    const rows = await db.selectFrom('mdmUsers').select(['id', 'emailNormalized']).where('organizationId', '=', organizationId).where(condition).execute();
+    for (const row of rows) into.set(row.emailNormalized, row.id);
+  }
 }
 
 export async function findMdmUser(db: Db, organizationId: string, id: string): Promise<MdmUser | null> {
