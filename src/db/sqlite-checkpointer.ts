@@ -54,9 +54,14 @@ export function startCheckpointer(file: string): Checkpointer {
   worker.on('error', () => undefined);
   return {
     async close() {
+      // Referenced again while it closes: an awaited close must keep the process alive until the
+      // worker is gone (otherwise a process with nothing else left ends mid-await).
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('close');
-      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
