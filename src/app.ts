@@ -6,9 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerApiDocs } from './api-docs.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { type RouteAuth, registerAuth } from './http/auth.ts';
@@ -247,34 +246,38 @@ export async function buildApp({ config, database, logStream, services: given }:
   app.addSchema(ErrorEnvelope);
   registerErrorHandling(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'enrolld API',
-        version: '1',
-        description:
-          'Device-enrollment tokens for Apple, Windows and Android MDM, compatible with Applivery\'s enrollment-token API. ' +
-          'Every answer is `{status: true, data}` or `{status: false, error: {code, message, data?}}`, and every `/v1` answer ' +
-          '(errors too) carries `Cache-Control: no-store`: answers hold keys, enrollment codes and tenant data that no cache may keep.',
-      },
-      servers: [{ url: config.publicUrl }],
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description:
-              'A service-account token or the root key. A header longer than 1,024 characters is refused unread (401/4004). ' +
-              'Token codes and links need `mdm.<platform>.enrollmentToken.readSecret` (not held by the viewer role): without it they are null.',
+  // /openapi.json and /docs: made on the first request for either (api-docs.ts).
+  registerApiDocs(
+    app,
+    {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'enrolld API',
+          version: '1',
+          description:
+            'Device-enrollment tokens for Apple, Windows and Android MDM, compatible with Applivery\'s enrollment-token API. ' +
+            'Every answer is `{status: true, data}` or `{status: false, error: {code, message, data?}}`, and every `/v1` answer ' +
+            '(errors too) carries `Cache-Control: no-store`: answers hold keys, enrollment codes and tenant data that no cache may keep.',
+        },
+        servers: [{ url: config.publicUrl }],
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'A service-account token or the root key. A header longer than 1,024 characters is refused unread (401/4004). ' +
+                'Token codes and links need `mdm.<platform>.enrollmentToken.readSecret` (not held by the viewer role): without it they are null.',
+            },
           },
         },
+        security: [{ bearer: [] }],
       },
-      security: [{ bearer: [] }],
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } as never });
+    { uiConfig: { validatorUrl: null } as never },
+  );
 
   // Limits are declared per route (config.rateLimit): the public /enroll links per client
   // address, redemption per API key. Exceeding one answers 429/1004 with Retry-After. With

@@ -27,5 +27,5 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{ ping(): Promise<boole
     },
   );
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.openApiDocument());
 };
