@@ -5,8 +5,8 @@
  * provisioning QR code as an inline PNG.
  */
 import Mustache from 'mustache';
-import QRCode from 'qrcode';
 import type { Language } from '../../http/schemas.ts';
+import { loadQrCode } from '../../lib/qrcode.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import { INVITATION_STRINGS } from './i18n/index.ts';
@@ -77,7 +77,7 @@ export async function renderInvitation(input: InvitationInput): Promise<Rendered
   };
   const subject = headerSafe(fill(strings.subject, values));
   const steps = strings.steps[platform];
-  const qr = input.qrPayload ? await QRCode.toBuffer(JSON.stringify(input.qrPayload), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : null;
+  const qr = input.qrPayload ? await (await loadQrCode()).toBuffer(JSON.stringify(input.qrPayload), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : null;
 
   const view = {
     lang: input.language,

@@ -4,11 +4,11 @@
  * Links that cannot be used resolve to a notice that says only that: expired or used → 410,
  * revoked or unknown → 404. HTTP-free: the routes turn results into responses.
  */
-import QRCode from 'qrcode';
 import type { Db } from '../../db/database.ts';
 import { signCms } from '../../crypto/cms-sign.ts';
 import type { Language } from '../../http/schemas.ts';
 import { normalizeEnrollCode } from '../../lib/enroll-code.ts';
+import { loadQrCode } from '../../lib/qrcode.ts';
 import { nowIso } from '../../lib/time.ts';
 import { buildEnrollmentProfile } from '../../platforms/apple/enrollment-profile.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
@@ -99,6 +99,7 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
       const live = await resolve('android', code, fallbackLanguage);
       if ('kind' in live) return live;
       const payload = JSON.stringify(live.adapter.invitationQrPayload?.(live.token, live.enterprise));
+      const QRCode = await loadQrCode();
       return format === 'png'
         ? { kind: 'file', body: await QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }), contentType: 'image/png' }
         : { kind: 'file', body: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }), contentType: 'image/svg+xml' };

@@ -3,9 +3,9 @@
  * branding and the platform's actions, and the notices for links that cannot be used.
  */
 import Mustache from 'mustache';
-import QRCode from 'qrcode';
 import type { Language } from '../../http/schemas.ts';
 import { LANGUAGES } from '../../http/schemas.ts';
+import { loadQrCode } from '../../lib/qrcode.ts';
 import type { EnrollmentActions } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import { DEFAULT_BRANDING, type Branding } from '../enterprises/enterprises.types.ts';
@@ -63,7 +63,7 @@ export async function renderEnrollmentPage({ token, organizationName, branding, 
     code: token.enrollCode,
   };
   const qrSvg = actions.qrPayload
-    ? await QRCode.toString(JSON.stringify(actions.qrPayload), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+    ? await (await loadQrCode()).toString(JSON.stringify(actions.qrPayload), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
     : null;
   const platformStrings: { action?: string; steps: string[] } = strings[platform];
 
