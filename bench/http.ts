@@ -108,15 +108,21 @@ const floor = await startDriverFloor(target.url, pageHtml);
 
 const figures: Figure[] = [];
 let minimalTransaction: LoadResult | undefined;
-/** The minimal-transaction ceiling, measured once (on first use) for the write figures. */
-async function minimal(): Promise<LoadResult> {
-  minimalTransaction ??= await load({ url: `${floor.base}/minimal-transaction`, method: 'POST' });
-  return minimalTransaction;
+/**
+ * The minimal-transaction ceiling for the write figures: measured before the first and again
+ * after the last, the better of the two kept (on PostgreSQL one run alone moved by 1.5× between
+ * runs minutes apart, with checkpoints and autovacuum after the writes before it).
+ */
+async function measureMinimal(): Promise<void> {
+  const result = await load({ url: `${floor.base}/minimal-transaction`, method: 'POST' });
+  if (!minimalTransaction || result.requestsPerSecond > minimalTransaction.requestsPerSecond) minimalTransaction = result;
 }
+const minimalRows: Array<{ figure: string; enrolld: LoadResult }> = [];
 /** Where the minimal-transaction ratio has a target: PostgreSQL (on SQLite it is reported). */
 const MINIMAL_TRANSACTION_TARGET = ON_POSTGRES ? 0.3 : undefined;
 
 function recordAgainstMinimal(figure: string, enrolld: LoadResult, ceiling: LoadResult) {
+  if (ceiling.non2xx > 0 || ceiling.errors > 0) throw new Error(`minimal transaction: ${ceiling.non2xx} non-2xx answers, ${ceiling.errors} errors`);
   const ok = MINIMAL_TRANSACTION_TARGET === undefined || enrolld.requestsPerSecond / ceiling.requestsPerSecond >= MINIMAL_TRANSACTION_TARGET;
   const target = MINIMAL_TRANSACTION_TARGET === undefined ? 'reported' : `≥ ${MINIMAL_TRANSACTION_TARGET}`;
   figures.push({ figure: `${figure}: enrolld vs minimal transaction (req/s)`, enrolld: enrolld.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target, ok });
@@ -133,6 +139,8 @@ function record(figure: string, enrolld: LoadResult, ceiling: LoadResult, minRat
   figures.push({ figure: `${figure}: driver floor vs framework (req/s)`, enrolld: floor.requestsPerSecond, ceiling: ceiling.requestsPerSecond, target: 'reported', ok: true });
 }
 
+const writes = ONLY.has('create') || ONLY.has('redeem');
+if (writes) await measureMinimal();
 if (ONLY.has('create')) {
   const enrolld = await load({ url: tokensUrl, method: 'POST', headers: auth, body: createBody });
   record(
@@ -142,7 +150,7 @@ if (ONLY.has('create')) {
     0.35,
     await load({ url: `${floor.base}/create`, method: 'POST', headers: auth, body: createBody }),
   );
-  recordAgainstMinimal('single create', enrolld, await minimal());
+  minimalRows.push({ figure: 'single create', enrolld });
 }
 if (ONLY.has('page')) record(
   'enrollment page',
@@ -161,7 +169,11 @@ if (ONLY.has('redeem')) {
     0.5,
     await load({ url: `${floor.base}/redeem`, method: 'POST', headers: auth, codes: redeemable.slice(2 * third) }),
   );
-  recordAgainstMinimal('redeem', enrolld, await minimal());
+  minimalRows.push({ figure: 'redeem', enrolld });
+}
+if (writes) {
+  await measureMinimal();
+  for (const row of minimalRows) recordAgainstMinimal(row.figure, row.enrolld, minimalTransaction!);
 }
 
 
