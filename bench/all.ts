@@ -81,8 +81,13 @@ ${table}
   the write transaction), straight on the driver (better-sqlite3; node-postgres with named
   statements), over the same database — no enrolld code. "driver floor vs framework" is the
   share of the framework ceiling any implementation running those statements reaches here.
-- **bulk**: one request with 10,000 new addresses; the ceiling inserts the same rows (users,
-  tokens, tags, same schema, indexes and triggers) with the same driver directly.
+- **minimal transaction** (rows "enrolld vs minimal transaction", create and redeem): the same
+  bare route committing one single-row INSERT through the driver (10 connections on
+  PostgreSQL), measured before and after the writes, the better run kept — what one durable
+  commit costs here, so the ratio prices enrolld's statements in minimal commits.
+- **bulk**: one request with 10,000 new addresses and invitations; the ceiling inserts the same
+  rows (users, tokens, tag rows, outbox rows; same schema, indexes and triggers) with the same
+  driver directly — on PostgreSQL one \`INSERT … SELECT FROM unnest(…)\` per table.
 - **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is
   nodemailer sending the same pre-rendered messages over the same pool.
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
