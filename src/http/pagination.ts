@@ -2,6 +2,9 @@
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, type PageRequest, parseSort } from '../lib/pagination.ts';
 
+/** 1000000000 → '1,000,000,000', without Intl (whose first use loads ICU data: ~13 ms of every start). */
+const withThousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /**
  * The list query: `page`, `limit`, `sort` plus a module's filters. Unknown query keys are
  * rejected like unknown body keys, so a misspelt filter fails loudly instead of silently
@@ -10,7 +13,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, type PageRequest, parseSort
 export function listQuery<F extends readonly string[], P extends TProperties>(sortFields: F, filters: P) {
   return Type.Object(
     {
-      page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `Page number, 1 to ${MAX_PAGE.toLocaleString('en')}` }),
+      page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `Page number, 1 to ${withThousands(MAX_PAGE)}` }),
       limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `Items per page, 1 to ${MAX_PAGE_SIZE}` }),
       sort: Type.Optional(
         Type.String({

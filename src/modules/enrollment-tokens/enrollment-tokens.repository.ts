@@ -1,7 +1,8 @@
 /**
- * SQL for enrollment tokens, one repository for every platform. Writes are batched multi-row
- * statements (bulk creation never makes a round trip per address); reads join the user so a page
- * is one query plus its count.
+ * SQL for enrollment tokens, one repository for every platform. Bulk writes are one statement per
+ * table on PostgreSQL and multi-row chunks on SQLite (db/bulk-insert.ts), never a round trip per
+ * address; list reads join the user so a page is one query plus its count, and single-token
+ * reads take the user's columns in scalar subqueries (see selectOneToken).
  */
 import { type ExpressionBuilder, type Insertable, type Kysely, type NotNull, type SelectQueryBuilder } from 'kysely';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
