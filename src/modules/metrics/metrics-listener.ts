@@ -3,7 +3,7 @@
  * GET /metrics and nothing else, for scrapers inside a private network while the API's port faces
  * the world. `enrolld serve` and `enrolld worker` each run one for their own process.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { registerErrorHandling } from '../../http/error-handler.ts';
 import { metricsRoutes } from './metrics.routes.ts';
@@ -18,7 +18,7 @@ export interface MetricsListenerOptions {
 
 export async function startMetricsListener(registry: Registry, options: MetricsListenerOptions): Promise<FastifyInstance> {
   // A scrape every few seconds would drown the log in request lines; errors are still logged.
-  const app = Fastify({ loggerInstance: options.log, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: options.log, logController: new LogController({ disableRequestLogging: true }) });
   registerErrorHandling(app);
   await app.register(metricsRoutes, { registry, token: options.token });
   await app.listen({ host: options.host, port: options.port });
