@@ -26,8 +26,6 @@ export type ColumnKind = 'text' | 'integer' | 'json' | 'timestamp';
 /** The columns a bulk insert writes, in order, each with how it is stored. */
 export type BulkColumns<T extends keyof Database> = Partial<Record<keyof Insertable<Database[T]> & string, ColumnKind>>;
 
-/** Bound parameters per SQLite statement (its limit is 32,766). */
-const SQLITE_PARAMETERS = 30_000;
 /** Values per `in (…)` list on SQLite. */
 const SQLITE_LOOKUP_CHUNK = 1000;
 
@@ -38,10 +36,14 @@ const POSTGRES_TYPE: Record<ColumnKind, string> = {
   timestamp: columnTypes('postgres').timestamp,
 };
 
-function slices<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** Rows per multi-row statement: stays under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535). */
+export function chunkSizeFor(columns: number): number {
+  return Math.max(1, Math.floor(30_000 / columns));
+}
+
+/** `items` in consecutive pieces of at most `size`. */
+export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Every row must hold exactly the listed columns: the two paths must not write different ones. */
@@ -77,7 +79,7 @@ export async function insertRows<T extends keyof Database & string>(
   const conflict = options.skipConflictsOn;
   if (rows.length === 1 || dialectOf(db) === 'sqlite') {
     let inserted = 0;
-    for (const chunk of slices(rows, Math.max(1, Math.floor(SQLITE_PARAMETERS / names.length)))) {
+    for (const chunk of chunks(rows, chunkSizeFor(names.length))) {
       let query = untyped.insertInto(table).values(chunk);
       if (conflict) query = query.onConflict((oc) => oc.columns(conflict).doNothing());
       inserted += Number((await query.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
@@ -123,5 +125,5 @@ export function isOneOf(db: Kysely<Database>, column: string, values: readonly s
   if (values.length === 0) return [];
   const ref = sql.ref(column);
   if (dialectOf(db) === 'postgres') return [sql<SqlBool>`${ref} = any(${sql.val(values)}::text[])`];
-  return slices(values, SQLITE_LOOKUP_CHUNK).map((chunk): RawBuilder<SqlBool> => sql<SqlBool>`${ref} in (${sql.join(chunk)})`);
+  return [...chunks(values, SQLITE_LOOKUP_CHUNK)].map((chunk): RawBuilder<SqlBool> => sql<SqlBool>`${ref} in (${sql.join(chunk)})`);
 }

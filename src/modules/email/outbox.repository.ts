@@ -4,13 +4,12 @@
  * outcome, mirrored onto the token's `emailDelivery`.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { type BulkColumns, insertRows } from '../../db/bulk-insert.ts';
+import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
 import { groupBy } from '../../lib/group-by.ts';
 import { type DialectName, lockForClaim } from '../../db/dialect.ts';
 import type { Database, EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { toIso } from '../../lib/time.ts';
-import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
 
 type Db = Kysely<Database>;
 

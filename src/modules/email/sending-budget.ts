@@ -9,7 +9,7 @@
  */
 import type { Db } from '../../db/database.ts';
 import { groupBy } from '../../lib/group-by.ts';
-import { chunks, chunkSizeFor } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import { chunks, chunkSizeFor } from '../../db/bulk-insert.ts';
 import { lockOrganizationRow } from '../organizations/organizations.repository.ts';
 import type { OutboxRow } from './outbox.repository.ts';
 

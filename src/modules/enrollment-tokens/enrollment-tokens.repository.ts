@@ -20,15 +20,6 @@ import type { EmailStatus, StoredToken, TokenFilters, TokenState } from './enrol
 type Db = Kysely<Database>;
 export type NewTokenRow = Insertable<EnrollmentTokenTable>;
 
-/** Rows per multi-row statement: stays under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535). */
-export function chunkSizeFor(columns: number): number {
-  return Math.max(1, Math.floor(30_000 / columns));
-}
-
-export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
 /** Each sort field has an index ending in it (see the 0002 migration). */
 export const TOKEN_SORT_COLUMNS = {
   createdAt: 't.createdAt',
