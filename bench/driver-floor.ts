@@ -9,6 +9,9 @@
  *   POST /redeem  key, token read, conditional claim, device + audit inserts, commit, enterprise
  *   GET /page/:code  token (by public code), organization and enterprise reads, then the same HTML
  *                 as enrolld renders, sent from memory (rendering is enrolld's own work)
+ *
+ * On PostgreSQL enrolld keeps keys, organizations and enterprises in a per-process cache
+ * (db/row-cache.ts); the floor then reads each of them once as well.
  *   POST /minimal-transaction  the least durable write there is: one transaction holding one
  *                 single-row INSERT into a two-column table (no index but its key, no trigger),
  *                 committed as every write here is (PostgreSQL: fsync and synchronous_commit on).
@@ -114,13 +117,24 @@ const TOKEN_BY_CODE_SQL =
   'select t.*, (select u.email from mdm_users u where u.id = t.mdm_user_id) as user_email, (select u.name from mdm_users u where u.id = t.mdm_user_id) as user_name from enrollment_tokens t where t.enroll_code = ?';
 const inScope = (row: Row | undefined, organizationId: string) => (row && row.organization_id === organizationId && row.platform === 'apple' ? row : undefined);
 
-async function keyOf(db: Runner, authorization: string | undefined) {
-  return db.one(KEY_SQL, [hashSecret((authorization ?? '').replace(/^Bearer /, ''))]);
+/** The rows enrolld caches on PostgreSQL: read once per process there, at every request on SQLite. */
+function rarelyChanging(db: Runner, cached: boolean) {
+  const remembered = new Map<string, Row | undefined>();
+  return async (sqlText: string, params: unknown[]) => {
+    if (!cached) return db.one(sqlText, params);
+    const key = `${sqlText}\0${params.join('\0')}`;
+    if (!remembered.has(key)) remembered.set(key, await db.one(sqlText, params));
+    return remembered.get(key);
+  };
 }
 
 /** Start the floor server on 127.0.0.1 over an enrolld database (SQLite file or PostgreSQL URL). */
 export async function startDriverFloor(databaseUrl: string, pageHtml: string): Promise<{ base: string; app: FastifyInstance; close(): Promise<void> }> {
-  const db = databaseUrl.startsWith('postgres') ? postgresRunner(databaseUrl) : sqliteRunner(databaseUrl.replace(/^sqlite:/, ''));
+  const onPostgres = databaseUrl.startsWith('postgres');
+  const db = onPostgres ? postgresRunner(databaseUrl) : sqliteRunner(databaseUrl.replace(/^sqlite:/, ''));
+  const readRarelyChanging = rarelyChanging(db, onPostgres);
+  const keyOf = (authorization: string | undefined) => readRarelyChanging(KEY_SQL, [hashSecret((authorization ?? '').replace(/^Bearer /, ''))]);
+  const enterpriseOf = (organizationId: string) => readRarelyChanging(ENTERPRISE_SQL, [organizationId, 'apple']);
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   await db.run('create table if not exists bench_minimal_transactions (id text primary key, created_at text not null)', []);
@@ -132,15 +146,15 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
   });
 
   app.post('/create', { schema: { body: tokenSchemas(PLATFORM_ADAPTERS.apple).createBody } }, async (request, reply) => {
-    const key = await keyOf(db, request.headers.authorization);
+    const key = await keyOf(request.headers.authorization);
     if (!key) return reply.code(401).send({ status: false });
     const body = request.body as { mdmUserId: string; displayName?: string; tags?: string[]; duration?: number; language?: string };
     const organizationId = key.organization_id as string;
+    const enterprise = await enterpriseOf(organizationId);
     const token = await db.transaction(async (trx) => {
       const now = new Date().toISOString();
       const user = await trx.one('select id, organization_id, email, name from mdm_users where id = ?', [body.mdmUserId]);
       if (user?.organization_id !== organizationId) throw new Error('user not in organization');
-      const enterprise = await trx.one(ENTERPRISE_SQL, [organizationId, 'apple']);
       const row = [newId(), organizationId, 'apple', enterprise!.id, user!.id, body.displayName ?? '', JSON.stringify(body.tags ?? []), 'PENDING', null, null, '{}', 0, '', body.language ?? 'en', generateEnrollCode(), 'NONE', 0, null, null, null, now, now, new Date(Date.now() + (body.duration ?? 86_400) * 1000).toISOString()];
       await trx.run(`insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${row.map(() => '?').join(', ')}) on conflict (enroll_code) do nothing`, row);
       for (const tag of body.tags ?? []) await trx.run('insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)', [row[0], organizationId, tag]);
@@ -150,7 +164,7 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
   });
 
   app.post('/redeem', { schema: { body: RedeemBody } }, async (request, reply) => {
-    const key = await keyOf(db, request.headers.authorization);
+    const key = await keyOf(request.headers.authorization);
     if (!key) return reply.code(401).send({ status: false });
     const { code, device } = request.body as { code: string; device: { serialNumber?: string } };
     const organizationId = key.organization_id as string;
@@ -166,15 +180,15 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
       return { token: token ? { ...token, state: 'DONE', deviceId } : null, deviceId };
     });
     if (!result.token) return reply.code(404).send({ status: false });
-    const enterprise = await db.one(ENTERPRISE_SQL, [organizationId, 'apple']);
+    const enterprise = await enterpriseOf(organizationId);
     return { status: true, data: { token: { ...result.token, enterprise: enterprise!.id }, device: { id: result.deviceId } } };
   });
 
   app.get('/page/:code', async (request, reply) => {
     const token = await db.one(TOKEN_BY_CODE_SQL, [(request.params as { code: string }).code]);
     if (token?.platform !== 'apple') return reply.code(404).send('');
-    await db.one('select * from organizations where id = ?', [token.organization_id]);
-    await db.one(ENTERPRISE_SQL, [token.organization_id, 'apple']);
+    await readRarelyChanging('select * from organizations where id = ?', [token.organization_id]);
+    await enterpriseOf(token.organization_id as string);
     return reply.type('text/html; charset=utf-8').send(pageHtml);
   });
 

@@ -151,11 +151,11 @@ export function createServices(
   hooks: ServiceHooks = {},
   metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
 ) {
-  const { db } = database;
-  const organizations = createOrganizationService({ db });
+  const { db, changeNotices } = database;
+  const organizations = createOrganizationService({ db, changeNotices });
   const catalog = createCatalogService({ db });
   const segments = createSegmentService({ db });
-  const enterprises = createEnterpriseService({ db, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
+  const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
   const enrollmentTokens = createEnrollmentTokenService({
     db,
     publicUrl: config.publicUrl,
@@ -188,7 +188,7 @@ export function createServices(
     }),
     redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken, metrics: metrics.tokens }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
-    serviceAccounts: createServiceAccountService({ db }),
+    serviceAccounts: createServiceAccountService({ db, changeNotices }),
     mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
     catalog,
     segments,

@@ -13,8 +13,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
-  /** preparedStatements: name the API's repeated statements (ENROLLD_PG_PREPARED_STATEMENTS). */
-  | { kind: 'postgres'; url: string; preparedStatements: boolean };
+  /**
+   * preparedStatements: name the API's repeated statements (ENROLLD_PG_PREPARED_STATEMENTS).
+   * listenUrl: where the process listens for change notices, or null to cache nothing
+   * (ENROLLD_PG_LISTEN_URL; DATABASE_URL by default).
+   */
+  | { kind: 'postgres'; url: string; preparedStatements: boolean; listenUrl: string | null };
 
 export interface Config {
   readonly port: number;
@@ -71,6 +75,7 @@ export const CONFIG_VARIABLES = {
   HOST: '--host',
   DATABASE_URL: '--database-url',
   ENROLLD_PG_PREPARED_STATEMENTS: '--pg-prepared-statements',
+  ENROLLD_PG_LISTEN_URL: '--pg-listen-url',
   ENROLLD_PUBLIC_URL: '--public-url',
   ENROLLD_ROOT_KEY: '--root-key',
   ENROLLD_DATA_DIR: '--data-dir',
@@ -142,6 +147,8 @@ function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
   const raw = read(source, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   // Checked on SQLite too: a wrong value is refused rather than ignored until the move to PostgreSQL.
   const preparedStatements = parseBoolean(source, 'ENROLLD_PG_PREPARED_STATEMENTS', true);
+  const listen = read(source, 'ENROLLD_PG_LISTEN_URL');
+  const listenUrl = listen === 'off' ? null : (parseUrl(source, 'ENROLLD_PG_LISTEN_URL', ['postgres://', 'postgresql://']) ?? undefined);
   if (raw.startsWith('sqlite:')) {
     const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (file === '' || file === ':memory:') {
@@ -151,7 +158,7 @@ function parseDatabase(source: ConfigSource, cwd: string): DatabaseConfig {
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
     parseUrl(source, 'DATABASE_URL', ['postgres://', 'postgresql://']);
-    return { kind: 'postgres', url: raw, preparedStatements };
+    return { kind: 'postgres', url: raw, preparedStatements, listenUrl: listenUrl === undefined ? raw : listenUrl };
   }
   return invalid('DATABASE_URL', 'sqlite:PATH or postgres://USER@HOST/DB', raw);
 }

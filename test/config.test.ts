@@ -61,8 +61,17 @@ describe('configuration', () => {
 
   it('names PostgreSQL statements unless ENROLLD_PG_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
     const postgres = { DATABASE_URL: 'postgres://enrolld@db.internal/enrolld', ENROLLD_SECRET_KEY: 's'.repeat(32) };
-    assert.deepEqual(loadConfig(postgres).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: true });
-    assert.deepEqual(loadConfig({ ...postgres, ENROLLD_PG_PREPARED_STATEMENTS: 'false' }).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: false });
+    const listenUrl = postgres.DATABASE_URL;
+    assert.deepEqual(loadConfig(postgres).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: true, listenUrl });
+    assert.deepEqual(loadConfig({ ...postgres, ENROLLD_PG_PREPARED_STATEMENTS: 'false' }).database, { kind: 'postgres', url: postgres.DATABASE_URL, preparedStatements: false, listenUrl });
+  });
+
+  it('listens for change notices on DATABASE_URL, on ENROLLD_PG_LISTEN_URL, or not at all (off)', () => {
+    const postgres = { DATABASE_URL: 'postgres://enrolld@pgbouncer.internal:6432/enrolld', ENROLLD_SECRET_KEY: 's'.repeat(32) };
+    const listenUrlOf = (env: Record<string, string>) => (loadConfig({ ...postgres, ...env }).database as { listenUrl: string | null }).listenUrl;
+    assert.equal(listenUrlOf({}), postgres.DATABASE_URL);
+    assert.equal(listenUrlOf({ ENROLLD_PG_LISTEN_URL: 'postgres://enrolld@db.internal:5432/enrolld' }), 'postgres://enrolld@db.internal:5432/enrolld');
+    assert.equal(listenUrlOf({ ENROLLD_PG_LISTEN_URL: 'off' }), null);
   });
 
   it('reads the metrics token and port (metrics are off without either)', () => {
@@ -94,6 +103,7 @@ describe('configuration', () => {
     [{ ENROLLD_TRUST_PROXY: 'yes please' }, /^ENROLLD_TRUST_PROXY must be true, false or comma-separated proxy addresses/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a URL starting with redis:\/\//],
     [{ ENROLLD_PG_PREPARED_STATEMENTS: 'no' }, /^ENROLLD_PG_PREPARED_STATEMENTS must be true or false \(got "no"\)$/],
+    [{ DATABASE_URL: 'postgres://db/enrolld', ENROLLD_SECRET_KEY: 's'.repeat(32), ENROLLD_PG_LISTEN_URL: 'db.internal' }, /^ENROLLD_PG_LISTEN_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
     [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],

@@ -20,6 +20,7 @@ import { columnNaming } from './naming.ts';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { makePrivateFolder, touchPrivateFile } from '../lib/private-files.ts';
+import { type ChangeNotices, listenForChanges, noChangeNotices } from './change-notices.ts';
 import { type DialectName, dialectOf } from './dialect.ts';
 import { NamedStatements, openPostgresKysely } from './postgres-statements.ts';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
@@ -34,6 +35,8 @@ export interface DatabaseHandle {
   ping(): Promise<boolean>;
   /** PostgreSQL: the connection pool's counts (the metrics read them); absent on SQLite. */
   poolStats?: () => PoolStats;
+  /** Tells the caches when rows they hold changed (PostgreSQL); never listening on SQLite. */
+  changeNotices: ChangeNotices;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,8 @@ function openSqlite(file: string): SQLite.Database {
 
 /** Connections per process; several API nodes and workers share the server's max_connections. */
 const POSTGRES_POOL_SIZE = 10;
+/** application_name of each process's change-notice connection, followed by its process id. */
+export const CHANGE_LISTENER_NAME = 'enrolld change notices';
 /** A query waits this long for a free pooled connection, or for the server to accept one. */
 const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
 
@@ -126,12 +131,29 @@ function openPostgres(config: PostgresConfig, onError: (error: Error) => void): 
     statements?.install(client);
   });
   const db = openPostgresKysely(pool, statements);
+  const Client = loadPostgresDriver().Client;
+  // TCP keepalive: a listening connection the network dropped silently is noticed in the end;
+  // the caches' entry lifetime bounds what is served meanwhile. Named with the process id, so
+  // an operator (or a test) finds it in pg_stat_activity.
+  const listenUrl = config.listenUrl;
+  const changeNotices = listenUrl === null ? noChangeNotices() : listenForChanges(
+    () =>
+      new Client({
+        connectionString: listenUrl,
+        keepAlive: true,
+        connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+        application_name: `${CHANGE_LISTENER_NAME} ${process.pid}`,
+      }),
+    onError,
+  );
   return {
     db,
     dialect: 'postgres',
     ping: () => pingWith(db),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    changeNotices,
     async close() {
+      await changeNotices.close();
       await db.destroy();
       if (!pool.ended) await pool.end(); // a pool never queried is not Kysely's to end
     },
@@ -211,6 +233,7 @@ export function openDatabase(config: DatabaseConfig, onError: (error: Error) => 
     db,
     dialect: dialectOf(db),
     ping: () => pingWith(db),
+    changeNotices: noChangeNotices(),
     async close() {
       clearInterval(optimizer);
       await checkpointer.close();

@@ -14,6 +14,7 @@ import * as appleEnrollment from './migrations/0005_apple_enrollment.ts';
 import * as counterShards from './migrations/0006_counter_shards.ts';
 import * as tagFilterColumns from './migrations/0007_tag_filter_columns.ts';
 import * as sendingLimits from './migrations/0008_sending_limits.ts';
+import * as changeNotices from './migrations/0009_change_notices.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_counter_shards': counterShards,
   '0007_tag_filter_columns': tagFilterColumns,
   '0008_sending_limits': sendingLimits,
+  '0009_change_notices': changeNotices,
 };
 
 const provider: MigrationProvider = {

@@ -11,6 +11,7 @@ import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import type { TokenMetrics } from '../metrics/metrics.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
@@ -78,37 +79,38 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     return presentToken(organizationId, adapter, await find(organizationId, adapter, id));
   }
 
-  /** The enterprise a new token hangs off; Windows refuses when it cannot enroll (5145). */
-  async function readyEnterprise(trx: Db, organizationId: string, adapter: PlatformAdapter) {
-    const enterprise = await enterprises.getOrCreate(organizationId, adapter.platform, trx);
+  /** A new token hangs off its enterprise; Windows refuses when it cannot enroll (5145). */
+  function assertEnterpriseReady(enterprise: Enterprise, adapter: PlatformAdapter): void {
     const reason = adapter.enterprise.notReadyReason(enterprise.settings);
     if (reason) {
       const code = adapter.platform === 'windows' ? ErrorCode.WindowsEnterpriseNotConfigured : ErrorCode.FeatureNotAllowed;
       throw new AppError(code, undefined, { reason });
     }
-    return enterprise;
   }
 
   return {
     async create(organization: Organization, adapter: PlatformAdapter, body: Body) {
       assertPlanAllows(organization, adapter);
       const options = adapter.readOptions(body);
+      // Read before the write transaction opens (from the cache where there is one): an
+      // enterprise is created once and only ever deleted with its organization.
+      const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
       const created = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         const user = await findUserContact(trx, organization.id, String(body.mdmUserId));
         if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
         if (commonInput(body).sendEmail) assertRecipientAllowed(organization, user.email, '/body/mdmUserId');
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
-        const enterprise = await readyEnterprise(trx, organization.id, adapter);
+        assertEnterpriseReady(enterprise, adapter);
         await assertPendingQuota(trx, organization, 1, now);
         const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
         const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], mailDomain);
         // Answered from what was written in this transaction: no read-back after the commit.
-        return { token: repository.insertedToken(stored!, user, now), references, enterprise };
+        return { token: repository.insertedToken(stored!, user, now), references };
       });
       invitationsQueued(commonInput(body).sendEmail ? 1 : 0);
       deps.metrics.created.inc({ platform: adapter.platform });
-      const { token, references, enterprise } = created;
+      const { token, references } = created;
       return adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) });
     },
 
@@ -123,10 +125,11 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         });
       }
       const options = adapter.readOptions(body);
+      const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
       const result = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         await resolveReferences(deps, trx, organization.id, adapter, body, options);
-        const enterprise = await readyEnterprise(trx, organization.id, adapter);
+        assertEnterpriseReady(enterprise, adapter);
         const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now });
         return createBulkTokens(trx, {
           organization,

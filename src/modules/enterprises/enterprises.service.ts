@@ -3,9 +3,11 @@
  * working development defaults, so a fresh organization can issue tokens at once.
  */
 import type { Selectable } from 'kysely';
+import type { ChangeNotices } from '../../db/change-notices.ts';
 import type { Db } from '../../db/database.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { prepareQuery } from '../../db/prepared.ts';
+import { createRowCache, ROW_CACHE_DEFAULTS } from '../../db/row-cache.ts';
 import type { EnterpriseTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
@@ -40,16 +42,26 @@ const enterpriseOf = prepareQuery((db, a: { organizationId: string; platform: st
   db.selectFrom('enterprises').select(ENTERPRISE_COLUMNS).where('organizationId', '=', a.organizationId).where('platform', '=', a.platform),
 );
 
-export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {
-  const { db, publicUrl, adapters } = deps;
+export function createEnterpriseService(deps: { db: Db; changeNotices: ChangeNotices; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {
+  const { db, changeNotices, publicUrl, adapters } = deps;
+  // Every token answer names its enterprise, and every create checks the enterprise's settings.
+  const cache = createRowCache<Enterprise>(changeNotices, ROW_CACHE_DEFAULTS);
 
   async function find(executor: Db, organizationId: string, platform: Platform) {
     const row = await enterpriseOf.first(executor, { organizationId, platform });
     return row ? toEnterprise(row) : null;
   }
 
-  /** The enterprise, created with defaults if it does not exist yet (safe under concurrency). */
-  async function getOrCreate(organizationId: string, platform: Platform, executor: Db = db): Promise<Enterprise> {
+  /**
+   * The enterprise, created with defaults if it does not exist yet (safe under concurrency).
+   * Without `executor` it may come from the cache; inside a transaction it is read there.
+   */
+  function getOrCreate(organizationId: string, platform: Platform, executor?: Db): Promise<Enterprise> {
+    if (executor) return readOrCreate(executor, organizationId, platform);
+    return cache.get(`${organizationId}:${platform}`, () => readOrCreate(db, organizationId, platform)) as Promise<Enterprise>;
+  }
+
+  async function readOrCreate(executor: Db, organizationId: string, platform: Platform): Promise<Enterprise> {
     const existing = await find(executor, organizationId, platform);
     if (existing) return existing;
     const now = nowIso();
@@ -74,7 +86,7 @@ export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapt
     getOrCreate,
 
     async update(organizationId: string, platform: Platform, input: UpdateEnterpriseInput): Promise<Enterprise> {
-      const current = await getOrCreate(organizationId, platform);
+      const current = await readOrCreate(db, organizationId, platform);
       const next: Enterprise = {
         ...current,
         name: input.name ?? current.name,
@@ -87,6 +99,7 @@ export function createEnterpriseService(deps: { db: Db; publicUrl: string; adapt
         .set({ name: next.name, configuration: encodeJson(next.configuration), settings: encodeJson(next.settings), updatedAt: next.updatedAt })
         .where('id', '=', current.id)
         .execute();
+      changeNotices.changed();
       return next;
     },
   };

@@ -2,7 +2,9 @@
  * Organizations (tenants): create, list, resolve by id or slug, update, delete. Deleting an
  * organization deletes everything it owns (foreign keys cascade).
  */
+import type { ChangeNotices } from '../../db/change-notices.ts';
 import type { Db } from '../../db/database.ts';
+import { createRowCache, ROW_CACHE_DEFAULTS } from '../../db/row-cache.ts';
 import { withUniqueCheck } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -32,18 +34,30 @@ function slugTaken(slug: string): AppError {
   return AppError.validation([{ path: '/body/slug', message: `"slug" ${JSON.stringify(slug)} is already in use` }]);
 }
 
-export function createOrganizationService(deps: { db: Db }) {
-  const { db } = deps;
+export function createOrganizationService(deps: { db: Db; changeNotices: ChangeNotices }) {
+  const { db, changeNotices } = deps;
+  // Read by every enrollment page and every root-key request naming an organization.
+  const cache = createRowCache<Organization>(changeNotices, ROW_CACHE_DEFAULTS);
+
+  /** The organization, or null; served from the cache where there is one. */
+  const find = (idOrSlug: string) => cache.get(idOrSlug, () => repository.findOrganization(db, idOrSlug));
+
+  /** As stored now, never from the cache: what an update starts from. */
+  async function current(idOrSlug: string): Promise<Organization> {
+    const organization = await repository.findOrganization(db, idOrSlug);
+    if (!organization) throw AppError.notFound('organization');
+    return organization;
+  }
 
   async function get(idOrSlug: string): Promise<Organization> {
-    const organization = await repository.findOrganization(db, idOrSlug);
+    const organization = await find(idOrSlug);
     if (!organization) throw AppError.notFound('organization');
     return organization;
   }
 
   return {
     /** The organization, or null: used by authentication, where absence is not an error yet. */
-    find: (idOrSlug: string) => repository.findOrganization(db, idOrSlug),
+    find,
 
     get,
 
@@ -68,23 +82,25 @@ export function createOrganizationService(deps: { db: Db }) {
     },
 
     async update(idOrSlug: string, input: UpdateOrganizationInput): Promise<Organization> {
-      const current = await get(idOrSlug);
+      const stored = await current(idOrSlug);
       const next: Organization = {
-        ...current,
-        name: input.name ?? current.name,
-        slug: input.slug ?? current.slug,
-        plan: mergePlan(current.plan, input.plan),
-        emailDomains: input.emailDomains === undefined ? current.emailDomains : normalizeEmailDomains(input.emailDomains),
+        ...stored,
+        name: input.name ?? stored.name,
+        slug: input.slug ?? stored.slug,
+        plan: mergePlan(stored.plan, input.plan),
+        emailDomains: input.emailDomains === undefined ? stored.emailDomains : normalizeEmailDomains(input.emailDomains),
         updatedAt: nowIso(),
       };
       await withUniqueCheck(repository.updateOrganization(db, next), () => slugTaken(next.slug));
+      changeNotices.changed();
       return next;
     },
 
     async remove(idOrSlug: string): Promise<Organization> {
-      const current = await get(idOrSlug);
-      await repository.deleteOrganization(db, current.id);
-      return current;
+      const stored = await current(idOrSlug);
+      await repository.deleteOrganization(db, stored.id);
+      changeNotices.changed();
+      return stored;
     },
 
     count: () => repository.countOrganizations(db),

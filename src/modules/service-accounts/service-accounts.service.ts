@@ -2,7 +2,9 @@
  * Service accounts: organization-scoped API keys with a role or an explicit permission list.
  * The plaintext key exists only in the create response; the database holds its SHA-256 hash.
  */
+import type { ChangeNotices } from '../../db/change-notices.ts';
 import type { Db } from '../../db/database.ts';
+import { createRowCache, ROW_CACHE_DEFAULTS } from '../../db/row-cache.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Role, expandGrants, isSubset, isValidGrant } from '../../auth/permissions.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { AppError, ErrorCode, type FieldProblem } from '../../errors.ts';
@@ -93,8 +95,26 @@ function validateGrants(input: CreateServiceAccountInput): void {
   if (problems.length > 0) throw AppError.validation(problems);
 }
 
-export function createServiceAccountService(deps: { db: Db }) {
-  const { db } = deps;
+export function createServiceAccountService(deps: { db: Db; changeNotices: ChangeNotices }) {
+  const { db, changeNotices } = deps;
+  // Every API request presents a key: kept by the hash of the presented token.
+  const liveKeys = createRowCache<AuthenticatedKey>(changeNotices, ROW_CACHE_DEFAULTS);
+
+  async function readLiveKey(hash: string): Promise<AuthenticatedKey | null> {
+    const found = await repository.findActiveKeyByHash(db, hash);
+    if (!found || !digestsEqual(found.tokenHash, hash)) return null;
+    const organization = toOrganization(found.organization);
+    return {
+      organization,
+      principal: {
+        kind: 'serviceAccount',
+        serviceAccountId: found.account.id,
+        organizationId: organization.id,
+        organizationSlug: organization.slug,
+        permissions: expandGrants(grantsOf(found.account)),
+      },
+    };
+  }
 
   return {
     /**
@@ -134,7 +154,7 @@ export function createServiceAccountService(deps: { db: Db }) {
      * key rows, so two concurrent revocations of its last two admin keys cannot both succeed.
      */
     async revoke(organizationId: string, id: string, caller: Principal): Promise<ServiceAccount> {
-      return db.transaction().execute(async (trx) => {
+      const revoked = await db.transaction().execute(async (trx) => {
         const live = await repository.lockLiveKeyGrants(trx, organizationId);
         const existing = await repository.findServiceAccount(trx, organizationId, id);
         if (!existing) throw AppError.notFound('serviceAccount');
@@ -144,24 +164,17 @@ export function createServiceAccountService(deps: { db: Db }) {
         await repository.revokeServiceAccount(trx, organizationId, existing.id, revokedAt);
         return present({ ...existing, revokedAt });
       });
+      changeNotices.changed();
+      return revoked;
     },
 
-    /** The live key behind a presented bearer token, or null. */
-    async authenticate(token: string): Promise<AuthenticatedKey | null> {
+    /**
+     * The live key behind a presented bearer token, or null. Cached where change notices reach
+     * this process, so a revocation anywhere is refused here as soon as its notice arrives.
+     */
+    authenticate(token: string): Promise<AuthenticatedKey | null> {
       const hash = hashSecret(token);
-      const found = await repository.findActiveKeyByHash(db, hash);
-      if (!found || !digestsEqual(found.tokenHash, hash)) return null;
-      const organization = toOrganization(found.organization);
-      return {
-        organization,
-        principal: {
-          kind: 'serviceAccount',
-          serviceAccountId: found.account.id,
-          organizationId: organization.id,
-          organizationSlug: organization.slug,
-          permissions: expandGrants(grantsOf(found.account)),
-        },
-      };
+      return liveKeys.get(hash, () => readLiveKey(hash));
     },
   };
 }
