@@ -11,7 +11,9 @@
  *                 as enrolld renders, sent from memory (rendering is enrolld's own work)
  *
  * On PostgreSQL enrolld keeps keys, organizations and enterprises in a per-process cache
- * (db/row-cache.ts); the floor then reads each of them once as well.
+ * (db/row-cache.ts); the floor then reads each of them once as well. There enrolld also inserts a
+ * token with its tags in one statement, and redeems a PENDING token (claim, device, audit row) in
+ * one statement after reading it; the floor runs the same statements.
  *   POST /minimal-transaction  the least durable write there is: one transaction holding one
  *                 single-row INSERT into a two-column table (no index but its key, no trigger),
  *                 committed as every write here is (PostgreSQL: fsync and synchronous_commit on).
@@ -115,6 +117,21 @@ const TOKEN_COLUMNS =
 // By the unique key alone, the scope checked on the row, as enrolld does (see its token reads).
 const TOKEN_BY_CODE_SQL =
   'select t.*, (select u.email from mdm_users u where u.id = t.mdm_user_id) as user_email, (select u.name from mdm_users u where u.id = t.mdm_user_id) as user_name from enrollment_tokens t where t.enroll_code = ?';
+const TOKEN_PLACEHOLDERS = TOKEN_COLUMNS.split(', ').map(() => '?').join(', ');
+const TAG_COLUMNS = 'token_id, organization_id, tag, platform, state, created_at, expire_at';
+// PostgreSQL: the token and its tags in one statement (tags from the row the insert returns).
+const TOKEN_WITH_TAGS_SQL =
+  `with t as (insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${TOKEN_PLACEHOLDERS}) on conflict (enroll_code) do nothing ` +
+  'returning id, organization_id, platform, state, created_at, expire_at), ' +
+  `g as (insert into enrollment_token_tags (${TAG_COLUMNS}) select t.id, t.organization_id, unnest(cast(? as text[])), t.platform, t.state, t.created_at, t.expire_at from t) ` +
+  'select count(*) as inserted from t';
+const DEVICE_COLUMNS = 'id, organization_id, platform, token_id, serial_number, udid, imei, model, os_version, created_at';
+const ATTEMPT_COLUMNS = 'id, organization_id, platform, token_id, code, outcome, client_address, device, created_at';
+// PostgreSQL: claim, device row and audit row in one statement, each insert reading the row before it.
+const CLAIM_AND_RECORD_SQL =
+  "with c as (update enrollment_tokens set state = 'DONE', device_id = ?, updated_at = ? where id = ? and state = 'PENDING' and expire_at > ? returning id), " +
+  `d as (insert into devices (${DEVICE_COLUMNS}) select ?::text, ?::text, 'apple', c.id, ?::text, null, null, null, null, ?::timestamptz from c returning id, token_id) ` +
+  `insert into token_redemptions (${ATTEMPT_COLUMNS}) select ?::text, ?::text, 'apple', d.token_id, ?::text, 'REDEEMED', ?::text, ?::jsonb, ?::timestamptz from d returning id`;
 const inScope = (row: Row | undefined, organizationId: string) => (row && row.organization_id === organizationId && row.platform === 'apple' ? row : undefined);
 
 /** The rows enrolld caches on PostgreSQL: read once per process there, at every request on SQLite. */
@@ -156,8 +173,12 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
       const user = await trx.one('select id, organization_id, email, name from mdm_users where id = ?', [body.mdmUserId]);
       if (user?.organization_id !== organizationId) throw new Error('user not in organization');
       const row = [newId(), organizationId, 'apple', enterprise!.id, user!.id, body.displayName ?? '', JSON.stringify(body.tags ?? []), 'PENDING', null, null, '{}', 0, '', body.language ?? 'en', generateEnrollCode(), 'NONE', 0, null, null, null, now, now, new Date(Date.now() + (body.duration ?? 86_400) * 1000).toISOString()];
-      await trx.run(`insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${row.map(() => '?').join(', ')}) on conflict (enroll_code) do nothing`, row);
-      for (const tag of body.tags ?? []) await trx.run('insert into enrollment_token_tags (token_id, organization_id, tag) values (?, ?, ?)', [row[0], organizationId, tag]);
+      if (onPostgres) {
+        await trx.one(TOKEN_WITH_TAGS_SQL, [...row, [...new Set(body.tags ?? [])]]);
+      } else {
+        await trx.run(`insert into enrollment_tokens (${TOKEN_COLUMNS}) values (${TOKEN_PLACEHOLDERS}) on conflict (enroll_code) do nothing`, row);
+        for (const tag of body.tags ?? []) await trx.run(`insert into enrollment_token_tags (${TAG_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`, [row[0], organizationId, tag, 'apple', 'PENDING', now, row[22]]);
+      }
       return { id: row[0], enrollCode: row[14], user, enterprise: enterprise!.id, createdAt: now };
     });
     return { status: true, data: token };
@@ -168,17 +189,26 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
     if (!key) return reply.code(401).send({ status: false });
     const { code, device } = request.body as { code: string; device: { serialNumber?: string } };
     const organizationId = key.organization_id as string;
-    const result = await db.transaction(async (trx) => {
-      const now = new Date().toISOString();
-      const token = inScope(await trx.one(TOKEN_BY_CODE_SQL, [code]), organizationId);
-      const deviceId = newId();
-      const claimed = token ? await trx.run('update enrollment_tokens set state = ?, device_id = ?, updated_at = ? where id = ? and state = ? and expire_at > ?', ['DONE', deviceId, now, token.id, 'PENDING', now]) : 0;
-      if (claimed === 1) {
-        await trx.run('insert into devices (id, organization_id, platform, token_id, serial_number, udid, imei, model, os_version, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [deviceId, organizationId, 'apple', token!.id, device.serialNumber ?? null, null, null, null, null, now]);
+    // As enrolld's common case: read the token, then claim it with the device and audit rows
+    // (every code the bench sends is PENDING; the refusals' path is not measured).
+    const now = new Date().toISOString();
+    const token = inScope(await db.one(TOKEN_BY_CODE_SQL, [code]), organizationId);
+    const deviceId = newId();
+    const identity = JSON.stringify(device);
+    let won = false;
+    if (token?.state === 'PENDING') {
+      if (onPostgres) {
+        won = (await db.one(CLAIM_AND_RECORD_SQL, [deviceId, now, token.id, now, deviceId, organizationId, device.serialNumber ?? null, now, newId(), organizationId, code, request.ip, identity, now])) !== undefined;
+      } else {
+        won = await db.transaction(async (trx) => {
+          if ((await trx.run("update enrollment_tokens set state = 'DONE', device_id = ?, updated_at = ? where id = ? and state = 'PENDING' and expire_at > ?", [deviceId, now, token.id, now])) !== 1) return false;
+          await trx.run(`insert into devices (${DEVICE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [deviceId, organizationId, 'apple', token.id, device.serialNumber ?? null, null, null, null, null, now]);
+          await trx.run(`insert into token_redemptions (${ATTEMPT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [newId(), organizationId, 'apple', token.id, code, 'REDEEMED', request.ip, identity, now]);
+          return true;
+        });
       }
-      await trx.run('insert into token_redemptions (id, organization_id, platform, token_id, code, outcome, client_address, device, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', [newId(), organizationId, 'apple', token?.id ?? null, code, claimed ? 'REDEEMED' : 'NOT_FOUND', request.ip, JSON.stringify(device), now]);
-      return { token: token ? { ...token, state: 'DONE', deviceId } : null, deviceId };
-    });
+    }
+    const result = { token: won ? { ...token, state: 'DONE', deviceId } : null, deviceId };
     if (!result.token) return reply.code(404).send({ status: false });
     const enterprise = await enterpriseOf(organizationId);
     return { status: true, data: { token: { ...result.token, enterprise: enterprise!.id }, device: { id: result.deviceId } } };

@@ -4,9 +4,9 @@
  * address; list reads join the user so a page is one query plus its count, and single-token
  * reads take the user's columns in scalar subqueries (see selectOneToken).
  */
-import { type ExpressionBuilder, type Insertable, type Kysely, type NotNull, type SelectQueryBuilder } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, type NotNull, type SelectQueryBuilder, sql } from 'kysely';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
-import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
 import { countRows, fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
 import type { Database, EnrollmentTokenTable, EnrollmentTokenTagTable, MdmUserTable } from '../../db/schema.ts';
@@ -178,19 +178,62 @@ const TAG_COLUMN_KINDS = {
 } as const satisfies Required<BulkColumns<'enrollmentTokenTags'>>;
 
 /**
- * Insert tokens (one statement on PostgreSQL, multi-row chunks on SQLite: see db/bulk-insert.ts),
- * skipping any whose enroll code is already taken, and answer the rows that did not go in (the
- * caller gives them new codes). Collisions are so rare that the ids are only read back when the
- * insert count comes up short.
+ * PostgreSQL, one token and its tags in one statement: the tag rows are made from the token row
+ * the insert returns, so a token skipped for its taken code gets no tags either. Parameters in a
+ * SELECT list carry no type of their own, hence the cast.
  */
-export async function insertTokens(trx: Db, rows: readonly NewTokenRow[]): Promise<NewTokenRow[]> {
+const insertOneTokenWithTags = prepareQuery((db, a: NewTokenRow & { tagList: string[] }) =>
+  db
+    .with('insertedToken', (qb) =>
+      qb
+        .insertInto('enrollmentTokens')
+        .values(columnsOf(a, NEW_TOKEN_COLUMNS))
+        .onConflict((oc) => oc.column('enrollCode').doNothing())
+        .returning(['id', 'organizationId', 'platform', 'state', 'createdAt', 'expireAt']),
+    )
+    .with('taggedToken', (qb) =>
+      qb
+        .insertInto('enrollmentTokenTags')
+        .columns(TAG_COLUMNS)
+        .expression((eb) =>
+          eb
+            .selectFrom('insertedToken as t')
+            .select(['t.id', 't.organizationId', sql<string>`unnest(cast(${a.tagList} as text[]))`.as('tag'), 't.platform', 't.state', 't.createdAt', 't.expireAt']),
+        ),
+    )
+    .selectFrom('insertedToken')
+    .select((eb) => eb.fn.countAll<number>().as('inserted')),
+);
+
+/**
+ * Insert tokens with their tags (all the same `tags`), skipping any token whose enroll code is
+ * already taken, and answer the rows that did not go in (the caller gives them new codes and
+ * calls again). One token: one statement on PostgreSQL, two on SQLite. Several: one statement
+ * per table on PostgreSQL, multi-row chunks on SQLite (see db/bulk-insert.ts). Collisions are so
+ * rare that the ids are only read back when the insert count comes up short.
+ */
+export async function insertTokens(trx: Db, organizationId: string, rows: readonly NewTokenRow[], tags: readonly string[]): Promise<NewTokenRow[]> {
   if (rows.length === 0) return [];
+  const tagList = [...new Set(tags)];
+  if (rows.length === 1 && dialectOf(trx) === 'postgres') {
+    const counted = await insertOneTokenWithTags.first(trx, { ...rows[0]!, tagList });
+    return Number(counted?.inserted) === 1 ? [] : [rows[0]!];
+  }
+  let skipped: NewTokenRow[] = [];
   if (rows.length === 1) {
     // Single create: one prepared statement, no query building.
-    return (await insertOneToken.run(trx, rows[0]!)) === 1 ? [] : [rows[0]!];
+    if ((await insertOneToken.run(trx, rows[0]!)) !== 1) skipped = [rows[0]!];
+  } else {
+    const inserted = await insertRows(trx, 'enrollmentTokens', TOKEN_COLUMN_KINDS, rows, { skipConflictsOn: ['enrollCode'] });
+    if (inserted < rows.length) skipped = await absentRows(trx, rows);
   }
-  const inserted = await insertRows(trx, 'enrollmentTokens', TOKEN_COLUMN_KINDS, rows, { skipConflictsOn: ['enrollCode'] });
-  if (inserted === rows.length) return [];
+  const stored = skipped.length === 0 ? rows : rows.filter((row) => !skipped.includes(row));
+  if (tagList.length > 0) await insertTags(trx, organizationId, stored.map((row) => ({ id: row.id, platform: row.platform, state: row.state, createdAt: row.createdAt as string, expireAt: row.expireAt as string, tags: tagList })));
+  return skipped;
+}
+
+/** The rows whose id is not in the table (their insert was skipped). */
+async function absentRows(trx: Db, rows: readonly NewTokenRow[]): Promise<NewTokenRow[]> {
   const present = new Set<string>();
   for (const condition of isOneOf(trx, 'id', rows.map((row) => row.id))) {
     for (const row of await trx.selectFrom('enrollmentTokens').select('id').where(condition).execute()) present.add(row.id);

@@ -14,7 +14,7 @@ import type { CatalogItem } from '../catalog/catalog.types.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations } from '../email/outbox.repository.ts';
-import { countPendingTokens, insertTags, insertTokens, type NewTokenRow } from './enrollment-tokens.repository.ts';
+import { countPendingTokens, insertTokens, type NewTokenRow } from './enrollment-tokens.repository.ts';
 import { type CommonTokenInput, DEFAULT_DURATION_SECONDS } from './enrollment-tokens.types.ts';
 
 /** Collisions of 60-bit codes are vanishingly rare; a handful of rounds is plenty. */
@@ -113,7 +113,7 @@ export function rowFactory(template: RowTemplate): (mdmUserId: string) => NewTok
 }
 
 /**
- * Insert rows, their tags and — for tokens with sendEmail — their invitations in the outbox, all
+ * Insert rows with their tags and — for tokens with sendEmail — their invitations in the outbox, all
  * in the caller's transaction. Rows whose code collided get a new code and go again; codes are
  * unique by constraint, so this holds under concurrent bulks from several nodes too. Answers the
  * rows as stored (a collided row with its new code), in the order given.
@@ -129,11 +129,10 @@ export async function insertWithUniqueCodes(
   let pending = rows;
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_CODE_ROUNDS) throw new Error('could not find unique enrollment codes');
-    const skipped = await insertTokens(trx, pending);
+    const skipped = await insertTokens(trx, organizationId, pending, tags);
     pending = skipped.map((row) => ({ ...row, enrollCode: generateEnrollCode() }));
     for (const row of pending) stored.set(row.id, row);
   }
-  if (tags.length > 0) await insertTags(trx, organizationId, rows.map((row) => ({ id: row.id, platform: row.platform, state: row.state, createdAt: row.createdAt as string, expireAt: row.expireAt as string, tags })));
   const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
   if (invited.length > 0) await enqueueInvitations(trx, invited, rows[0]!.createdAt, mailDomain);
   return [...stored.values()];

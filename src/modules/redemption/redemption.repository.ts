@@ -1,6 +1,6 @@
 /** SQL for devices and redemption attempts. */
-import type { Kysely, Selectable } from 'kysely';
-import { decodeJson, encodeJson } from '../../db/dialect.ts';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
 import type { Database, DeviceTable, TokenRedemptionTable } from '../../db/schema.ts';
@@ -99,5 +99,98 @@ const claim = prepareQuery((db, a: { tokenId: string; deviceId: string; now: str
 
 export async function claimToken(trx: Db, tokenId: string, deviceId: string, now: string): Promise<boolean> {
   return (await claim.run(trx, { tokenId, deviceId, now })) === 1;
+}
+
+/** A parameter in a SELECT list, typed (it has no type of its own there). */
+type AnyBuilder = ExpressionBuilder<Database, keyof Database>;
+const typed = (eb: AnyBuilder, value: unknown, type: 'text' | 'timestamptz' | 'jsonb') => eb.cast<string>(eb.val(value), type);
+const text = (eb: AnyBuilder, value: unknown) => typed(eb, value, 'text');
+
+/** A won redemption's rows: the device and the audit row (outcome REDEEMED). */
+export type WonRedemption = Device & { code: string; clientAddress: string | null; identity: string; attemptId: string };
+
+/**
+ * PostgreSQL: the claim, the device row and the audit row in one statement (each insert reads
+ * the row before it, so nothing is written unless the claim changed the token). One round trip
+ * instead of a transaction's five; a single statement commits whole or not at all.
+ */
+const claimAndRecord = prepareQuery((db, a: WonRedemption) =>
+  db
+    .with('claimedToken', (qb) =>
+      qb
+        .updateTable('enrollmentTokens')
+        .set({ state: 'DONE', deviceId: a.id, updatedAt: a.createdAt })
+        .where('id', '=', a.tokenId)
+        .where('state', '=', 'PENDING')
+        .where('expireAt', '>', a.createdAt)
+        .returning('id'),
+    )
+    .with('enrolledDevice', (qb) =>
+      qb
+        .insertInto('devices')
+        .columns(['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'model', 'osVersion', 'createdAt'])
+        .expression((eb) =>
+          eb
+            .selectFrom('claimedToken')
+            .select([
+              text(eb, a.id).as('id'),
+              text(eb, a.organizationId).as('organizationId'),
+              text(eb, a.platform).as('platform'),
+              'claimedToken.id as tokenId',
+              text(eb, a.serialNumber).as('serialNumber'),
+              text(eb, a.udid).as('udid'),
+              text(eb, a.imei).as('imei'),
+              text(eb, a.model).as('model'),
+              text(eb, a.osVersion).as('osVersion'),
+              typed(eb, a.createdAt, 'timestamptz').as('createdAt'),
+            ]),
+        )
+        .returning(['id', 'tokenId']),
+    )
+    .insertInto('tokenRedemptions')
+    .columns(['id', 'organizationId', 'platform', 'tokenId', 'code', 'outcome', 'clientAddress', 'device', 'createdAt'])
+    .expression((eb) =>
+      eb
+        .selectFrom('enrolledDevice')
+        .select([
+          text(eb, a.attemptId).as('id'),
+          text(eb, a.organizationId).as('organizationId'),
+          text(eb, a.platform).as('platform'),
+          'enrolledDevice.tokenId as tokenId',
+          text(eb, a.code).as('code'),
+          text(eb, 'REDEEMED').as('outcome'),
+          text(eb, a.clientAddress).as('clientAddress'),
+          typed(eb, a.identity, 'jsonb').as('device'),
+          typed(eb, a.createdAt, 'timestamptz').as('createdAt'),
+        ]),
+    )
+    .returning('id'),
+);
+
+/**
+ * Claim the token for `device` and record the won attempt, all or nothing. False when the token
+ * was no longer PENDING and unexpired (another attempt won, it expired, it was revoked): then
+ * nothing was written and the caller settles the attempt. PostgreSQL does it in one statement;
+ * SQLite, which cannot write inside WITH and has no round trips to save, in a transaction.
+ */
+export async function claimAndRecordWin(db: Db, won: Omit<WonRedemption, 'attemptId' | 'identity'> & { identity: DeviceIdentity }): Promise<boolean> {
+  const args: WonRedemption = { ...won, identity: encodeJson(won.identity), attemptId: newId() };
+  if (dialectOf(db) === 'postgres') return (await claimAndRecord.first(db, args)) !== undefined;
+  return db.transaction().execute(async (trx) => {
+    if (!(await claimToken(trx, args.tokenId!, args.id, args.createdAt))) return false;
+    await insertDevice(trx, args);
+    await insertAttempt.run(trx, {
+      id: args.attemptId,
+      organizationId: args.organizationId,
+      platform: args.platform,
+      tokenId: args.tokenId,
+      code: args.code,
+      outcome: 'REDEEMED',
+      clientAddress: args.clientAddress,
+      device: args.identity,
+      createdAt: args.createdAt,
+    });
+    return true;
+  });
 }
 

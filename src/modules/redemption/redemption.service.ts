@@ -45,6 +45,28 @@ export interface RedemptionServiceDeps {
   presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken): Promise<Record<string, unknown>>;
 }
 
+/** An attempt decided: its outcome, the device (won or repeated) and the token after it. */
+interface Settled {
+  outcome: RedemptionOutcome;
+  device: Device | null;
+  token: StoredToken | null;
+}
+
+function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: string, identity: DeviceIdentity, now: string): Device {
+  return {
+    id: newId(),
+    organizationId,
+    platform: adapter.platform,
+    tokenId,
+    serialNumber: identity.serialNumber ?? null,
+    udid: identity.udid ?? null,
+    imei: identity.imei ?? null,
+    model: identity.model ?? null,
+    osVersion: identity.osVersion ?? null,
+    createdAt: now,
+  };
+}
+
 export function createRedemptionService(deps: RedemptionServiceDeps) {
   const { db } = deps;
 
@@ -56,6 +78,65 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
     return device && isSameDevice(device, identity) ? { outcome: 'REPEATED', device } : { outcome: 'ALREADY_USED', device: null };
   }
 
+  /**
+   * The common case: the code names a PENDING token and this device wins it. The token is read
+   * outside any transaction; the claim is conditional, so when anything changed since (another
+   * device won, the token expired or was revoked) nothing is written and null sends the attempt
+   * to `settle`.
+   */
+  async function redeemPending(organizationId: string, adapter: PlatformAdapter, code: string | null, identity: DeviceIdentity, clientAddress: string | null): Promise<Settled | null> {
+    const now = nowIso();
+    const token = code ? await tokens.findTokenByCode(db, organizationId, adapter.platform, code, now) : null;
+    if (token?.state !== 'PENDING') return null;
+    const device = newDevice(organizationId, adapter, token.id, identity, now);
+    if (!(await repository.claimAndRecordWin(db, { ...device, code: code!, clientAddress, identity }))) return null;
+    return { outcome: 'REDEEMED', device, token: { ...token, state: 'DONE', deviceId: device.id, updatedAt: now } };
+  }
+
+  /**
+   * Every other attempt, in one transaction: judged against the token as it stands, recorded
+   * whatever its outcome. A token still PENDING here (its state changed back and forth, or the
+   * first read raced a write) is claimed here too.
+   */
+  function settle(organizationId: string, adapter: PlatformAdapter, code: string | null, input: RedeemInput, clientAddress: string | null): Promise<Settled> {
+    return db.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const token = code ? await tokens.findTokenByCode(trx, organizationId, adapter.platform, code, now) : null;
+      let outcome: RedemptionOutcome;
+      let device: Device | null = null;
+      // The token as it stands after this attempt, answered without reading it back.
+      let settledToken: StoredToken | null = token;
+      if (!token) {
+        outcome = 'NOT_FOUND';
+      } else if (token.state === 'PENDING') {
+        const candidate = newDevice(organizationId, adapter, token.id, input.device, now);
+        if (await repository.claimToken(trx, token.id, candidate.id, now)) {
+          await repository.insertDevice(trx, candidate);
+          outcome = 'REDEEMED';
+          device = candidate;
+          settledToken = { ...token, state: 'DONE', deviceId: candidate.id, updatedAt: now };
+        } else {
+          // Another attempt won between our read and our update: judge against its result.
+          settledToken = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
+          ({ outcome, device } = await settledOutcome(trx, settledToken!, input.device));
+        }
+      } else {
+        ({ outcome, device } = await settledOutcome(trx, token, input.device));
+      }
+      await repository.recordAttempt(trx, {
+        organizationId,
+        platform: adapter.platform,
+        tokenId: token?.id ?? null,
+        code: code ?? input.code.slice(0, 64),
+        outcome,
+        clientAddress,
+        device: input.device,
+        createdAt: now,
+      });
+      return { outcome, device, token: settledToken };
+    });
+  }
+
   return {
     /** Answers the token (now DONE) and the device; the same device asking again gets the same. */
     async redeem(organizationId: string, adapter: PlatformAdapter, input: RedeemInput, clientAddress: string | null) {
@@ -64,53 +145,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         throw AppError.validation([{ path: '/body/device', message: '"device" needs at least one of serialNumber, udid, imei' }]);
       }
       const code = normalizeEnrollCode(input.code);
-      const result = await db.transaction().execute(async (trx) => {
-        const now = nowIso();
-        const token = code ? await tokens.findTokenByCode(trx, organizationId, adapter.platform, code, now) : null;
-        let outcome: RedemptionOutcome;
-        let device: Device | null = null;
-        // The token as it stands after this attempt, answered without reading it back.
-        let settledToken: StoredToken | null = token;
-        if (!token) {
-          outcome = 'NOT_FOUND';
-        } else if (token.state === 'PENDING') {
-          const candidate: Device = {
-            id: newId(),
-            organizationId,
-            platform: adapter.platform,
-            tokenId: token.id,
-            serialNumber: input.device.serialNumber ?? null,
-            udid: input.device.udid ?? null,
-            imei: input.device.imei ?? null,
-            model: input.device.model ?? null,
-            osVersion: input.device.osVersion ?? null,
-            createdAt: now,
-          };
-          if (await repository.claimToken(trx, token.id, candidate.id, now)) {
-            await repository.insertDevice(trx, candidate);
-            outcome = 'REDEEMED';
-            device = candidate;
-            settledToken = { ...token, state: 'DONE', deviceId: candidate.id, updatedAt: now };
-          } else {
-            // Another attempt won between our read and our update: judge against its result.
-            settledToken = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
-            ({ outcome, device } = await settledOutcome(trx, settledToken!, input.device));
-          }
-        } else {
-          ({ outcome, device } = await settledOutcome(trx, token, input.device));
-        }
-        await repository.recordAttempt(trx, {
-          organizationId,
-          platform: adapter.platform,
-          tokenId: token?.id ?? null,
-          code: code ?? input.code.slice(0, 64),
-          outcome,
-          clientAddress,
-          device: input.device,
-          createdAt: now,
-        });
-        return { outcome, device, token: settledToken };
-      });
+      const result = (await redeemPending(organizationId, adapter, code, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress));
       const refusal = REFUSAL_REASONS[result.outcome];
       if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
       else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
