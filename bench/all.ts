@@ -74,12 +74,13 @@ ${table}
 - **single create / enrollment page / redeem**: autocannon in a second process, 10 connections,
   5 s each. The ceiling is a bare Fastify server (same version, same TypeBox validator, same body
   schema) whose route only validates and answers — or, for the page, sends the same HTML from
-  memory. enrolld's request additionally authenticates the key (a database read), writes in a
-  transaction and answers the full token.
+  memory. enrolld's request additionally authenticates the key (a database read on SQLite, a
+  per-process cache on PostgreSQL), writes and answers the full token.
 - **driver floor** (rows "enrolld vs driver floor" and "driver floor vs framework"): the bare
   Fastify route plus the same SQL statements enrolld runs for the request (key lookup, reads,
-  the write transaction), straight on the driver (better-sqlite3; node-postgres with named
-  statements), over the same database — no enrolld code. "driver floor vs framework" is the
+  the writes; on PostgreSQL the key and enterprise read once, as enrolld caches them), straight
+  on the driver (better-sqlite3; node-postgres with named statements), over the same database —
+  no enrolld code. "driver floor vs framework" is the
   share of the framework ceiling any implementation running those statements reaches here.
 - **minimal transaction** (rows "enrolld vs minimal transaction", create and redeem): the same
   bare route committing one single-row INSERT through the driver (10 connections on
