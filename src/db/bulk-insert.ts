@@ -17,7 +17,7 @@
  * A single row always goes as plain VALUES: single create's statement stays short and named.
  */
 import { type Expression, type Insertable, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import { columnTypes, dialectOf } from './dialect.ts';
+import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 /** How a column is stored: text, integer, JSON (written encoded: see encodeJson) or a timestamp (written as an ISO string). */
@@ -29,12 +29,8 @@ export type BulkColumns<T extends keyof Database> = Partial<Record<keyof Inserta
 /** Values per `in (…)` list on SQLite. */
 const SQLITE_LOOKUP_CHUNK = 1000;
 
-const POSTGRES_TYPE: Record<ColumnKind, string> = {
-  text: 'text',
-  integer: 'integer',
-  json: columnTypes('postgres').json,
-  timestamp: columnTypes('postgres').timestamp,
-};
+/** The PostgreSQL type of each kind of column, as the migrations create them. */
+const POSTGRES_TYPE: Record<ColumnKind, string> = { text: 'text', integer: 'integer', json: 'jsonb', timestamp: 'timestamptz' };
 
 /** Rows per multi-row statement: stays under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535). */
 export function chunkSizeFor(columns: number): number {

@@ -1,8 +1,9 @@
 /**
- * Everything that differs between SQLite and PostgreSQL lives here: column types in migrations,
- * JSON encoding, and how each driver reports a unique-constraint violation, a lost connection or
- * a stale prepared statement. The rest of the code
- * writes SQL both engines accept.
+ * What differs between SQLite and PostgreSQL at run time lives here: JSON encoding, how each
+ * driver reports a unique-constraint violation, a lost connection or a stale prepared statement,
+ * and the row locks of claims and check-then-write. The rest of the code writes SQL both engines
+ * accept. (Migrations hold their own SQL for each database: they must keep meaning what they
+ * meant when they ran.)
  */
 import { type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
 import { withinDepth } from '../lib/json-depth.ts';
@@ -12,19 +13,6 @@ export type DialectName = 'sqlite' | 'postgres';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
-
-export interface ColumnTypes {
-  json: 'text' | 'jsonb';
-  timestamp: 'text' | 'timestamptz';
-  /** An integer primary key the database numbers itself. */
-  serial: 'integer' | 'serial';
-}
-
-export function columnTypes(dialect: DialectName): ColumnTypes {
-  return dialect === 'postgres'
-    ? { json: 'jsonb', timestamp: 'timestamptz', serial: 'serial' }
-    : { json: 'text', timestamp: 'text', serial: 'integer' };
 }
 
 /**
@@ -76,124 +64,6 @@ export async function withUniqueCheck<T>(write: Promise<T>, onDuplicate: () => E
     if (isUniqueViolation(error)) throw onDuplicate();
     throw error;
   }
-}
-
-export interface CounterSpec {
-  /** The counted table and the counter table (key columns + `n`). */
-  table: string;
-  counterTable: string;
-  /** Columns that key a count (all NOT NULL in `table`, and the counter table's primary key). */
-  keyColumns: string[];
-  /** The column whose changes move a row from one count to another. */
-  stateColumn: string;
-}
-
-/**
- * Triggers that keep `counterTable` equal to `SELECT keyColumns, count(*) … GROUP BY keyColumns`
- * through every insert, delete (cascades included) and state change, so lists can answer
- * `totalDocs` without counting a million rows. SQLite and PostgreSQL write triggers differently;
- * both versions live here.
- */
-export function counterTriggerStatements(dialect: DialectName, spec: CounterSpec): string[] {
-  const { table, counterTable, keyColumns, stateColumn } = spec;
-  const cols = keyColumns.join(', ');
-  const increment = (row: 'new' | 'NEW') =>
-    `insert into ${counterTable} (${cols}, n) values (${keyColumns.map((c) => `${row}.${c}`).join(', ')}, 1) ` +
-    `on conflict (${cols}) do update set n = ${counterTable}.n + 1`;
-  const decrement = (row: 'old' | 'OLD') =>
-    `update ${counterTable} set n = n - 1 where ${keyColumns.map((c) => `${c} = ${row}.${c}`).join(' and ')}`;
-  if (dialect === 'sqlite') {
-    return [
-      `create trigger ${table}_count_insert after insert on ${table} begin ${increment('new')}; end`,
-      `create trigger ${table}_count_delete after delete on ${table} begin ${decrement('old')}; end`,
-      `create trigger ${table}_count_update after update of ${stateColumn} on ${table} when old.${stateColumn} is not new.${stateColumn} ` +
-        `begin ${decrement('old')}; ${increment('new')}; end`,
-    ];
-  }
-  // PostgreSQL: statement-level triggers over transition tables, so a 10,000-row bulk insert
-  // costs one grouped upsert instead of 10,000 row-level trigger calls. Transition tables cannot
-  // be combined with several events or a column list, hence one trigger per event; the update
-  // trigger counts only rows whose state changed (joined on the primary key `id`).
-  const grouped = (rows: string) => `select ${cols}, count(*) as k from ${rows} group by ${cols}`;
-  const add = (rows: string) =>
-    `insert into ${counterTable} (${cols}, n) ${grouped(rows)} on conflict (${cols}) do update set n = ${counterTable}.n + excluded.n`;
-  const subtract = (rows: string) =>
-    `update ${counterTable} c set n = c.n - d.k from (${grouped(rows)}) d where ${keyColumns.map((col) => `c.${col} = d.${col}`).join(' and ')}`;
-  const changed = (side: 'o' | 'n') =>
-    `(select ${side}.* from old_rows o join new_rows n on n.id = o.id where o.${stateColumn} is distinct from n.${stateColumn}) as changed_${side}`;
-  const fn = (name: string, body: string) => `create function ${name}() returns trigger language plpgsql as $$ begin ${body}; return null; end $$`;
-  return [
-    fn(`${table}_count_insert`, add('new_rows')),
-    fn(`${table}_count_delete`, subtract('old_rows')),
-    fn(`${table}_count_update`, `${subtract(changed('o'))}; ${add(changed('n'))}`),
-    `create trigger ${table}_count_insert after insert on ${table} referencing new table as new_rows for each statement execute function ${table}_count_insert()`,
-    `create trigger ${table}_count_delete after delete on ${table} referencing old table as old_rows for each statement execute function ${table}_count_delete()`,
-    `create trigger ${table}_count_update after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function ${table}_count_update()`,
-  ];
-}
-
-/** Counter rows per key on PostgreSQL (see shardedCounterFunctions). */
-export const COUNTER_SHARDS = 16;
-
-/**
- * PostgreSQL's counter functions over sharded counter rows (migration 0006). With one row per
- * key, every create and redeem of an organization updated the same counter row and waited for
- * the previous transaction's commit to release it (measured: 7 of 10 backends in
- * Lock:transactionid under 10 concurrent redeems). Each backend now adds its deltas — negative
- * for deletes and state changes — to its own shard (`pg_backend_pid() % COUNTER_SHARDS`), and
- * readers sum the shards of a key (they always summed per state). Returns `create or replace
- * function` statements: the triggers of counterTriggerStatements keep calling them by name.
- * SQLite has one writer at a time and keeps a single row per key (shard 0).
- */
-export function shardedCounterFunctions(spec: CounterSpec): string[] {
-  const { table, counterTable, keyColumns, stateColumn } = spec;
-  const cols = keyColumns.join(', ');
-  const upsert = `on conflict (${cols}, shard) do update set n = ${counterTable}.n + excluded.n`;
-  const shard = `(pg_backend_pid() % ${COUNTER_SHARDS})::smallint`;
-  const add = (rows: string) => `insert into ${counterTable} (${cols}, shard, n) select ${cols}, ${shard}, count(*) from ${rows} group by ${cols} ${upsert}`;
-  // A key without counter rows was removed with its parent (a cascading organization delete):
-  // there is nothing left to subtract from, and a new row would reference a deleted parent.
-  const subtract = (rows: string, alias: string) =>
-    `insert into ${counterTable} (${cols}, shard, n) select ${cols}, ${shard}, -count(*) from ${rows} ` +
-    `where exists (select 1 from ${counterTable} c where ${keyColumns.map((col) => `c.${col} = ${alias}.${col}`).join(' and ')}) group by ${cols} ${upsert}`;
-  const changed = (side: 'o' | 'n') =>
-    `(select ${side}.* from old_rows o join new_rows n on n.id = o.id where o.${stateColumn} is distinct from n.${stateColumn}) as changed_${side}`;
-  const fn = (name: string, body: string) => `create or replace function ${name}() returns trigger language plpgsql as $$ begin ${body}; return null; end $$`;
-  return [
-    fn(`${table}_count_insert`, add('new_rows')),
-    fn(`${table}_count_delete`, subtract('old_rows', 'old_rows')),
-    fn(`${table}_count_update`, `${subtract(changed('o'), 'changed_o')}; ${add(changed('n'))}`),
-  ];
-}
-
-/**
- * Tag rows carry their token's platform, state and expiry (migration 0007), so a tag filter's
- * totalDocs is counted from the tag index alone instead of one token lookup per match. These
- * triggers copy a token's state and expiry to its tag rows whenever either changes.
- */
-export function tagSyncStatements(dialect: DialectName): string[] {
-  if (dialect === 'sqlite') {
-    return [
-      'create trigger enrollment_tokens_tag_sync after update of state, expire_at on enrollment_tokens ' +
-        'when old.state is not new.state or old.expire_at is not new.expire_at ' +
-        'begin update enrollment_token_tags set state = new.state, expire_at = new.expire_at where token_id = new.id; end',
-    ];
-  }
-  // A row-level trigger with a column list and WHEN, unlike the counters: it costs nothing for the
-  // updates that change neither column (email status, edits), which are most of them.
-  return [
-    'create function enrollment_tokens_tag_sync() returns trigger language plpgsql as $$ begin ' +
-      'update enrollment_token_tags set state = new.state, expire_at = new.expire_at where token_id = new.id; return null; end $$',
-    'create trigger enrollment_tokens_tag_sync after update of state, expire_at on enrollment_tokens for each row ' +
-      'when (old.state is distinct from new.state or old.expire_at is distinct from new.expire_at) execute function enrollment_tokens_tag_sync()',
-  ];
-}
-
-/** Undo tagSyncStatements. */
-export function dropTagSyncStatements(dialect: DialectName): string[] {
-  return dialect === 'sqlite'
-    ? ['drop trigger enrollment_tokens_tag_sync']
-    : ['drop trigger enrollment_tokens_tag_sync on enrollment_tokens', 'drop function enrollment_tokens_tag_sync()'];
 }
 
 /**

@@ -28,6 +28,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_change_notices': changeNotices,
 };
 
+/** Every migration's name, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 const provider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
 };
@@ -52,16 +55,22 @@ async function migrationTableSchema(db: Db): Promise<string | undefined> {
  * the catalog: 3F000 (a schema is gone), 42P01 (a table), 42703 (a column — seen when another
  * schema migrated down at the same moment). Nothing was changed by then, so the check is run again.
  */
-const INTROSPECTION_RETRIES = 3;
+const INTROSPECTION_RETRIES = 10;
 const CONCURRENT_CATALOG_CHANGE = new Set(['3F000', '42P01', '42703']);
 const isConcurrentSchemaDrop = (error: unknown) => CONCURRENT_CATALOG_CHANGE.has(String((error as { code?: unknown } | null)?.code));
 
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
+/** Run the migrator, again when its catalog check met a concurrent schema change (see above). */
+async function runMigrator(db: Db, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
-  let outcome: MigrationResultSet = await migrator.migrateToLatest();
+  let outcome = await run(migrator);
   for (let retry = 0; retry < INTROSPECTION_RETRIES && outcome.error && isConcurrentSchemaDrop(outcome.error) && !outcome.results?.length; retry++) {
-    outcome = await migrator.migrateToLatest();
+    outcome = await run(migrator);
   }
+  return outcome;
+}
+
+export async function migrateToLatest(db: Db): Promise<MigrationReport> {
+  const outcome = await runMigrator(db, (migrator) => migrator.migrateToLatest());
   const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -70,9 +79,11 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
-/** Apply or undo migrations until `target` is the last one applied (tests a migration's down). */
-export async function migrateTo(db: Db, target: string): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
-  const { error } = await migrator.migrateTo(target);
+/**
+ * Apply or undo migrations until `target` is the last one applied, or undo them all with
+ * NO_MIGRATIONS (tests a migration's down).
+ */
+export async function migrateTo(db: Db, target: Parameters<Migrator['migrateTo']>[0]): Promise<void> {
+  const { error } = await runMigrator(db, (migrator) => migrator.migrateTo(target));
   if (error) throw error;
 }

@@ -1,10 +1,10 @@
 /** Organizations, service-account keys and MDM users. */
 import type { Kysely } from 'kysely';
-import { columnTypes, dialectOf } from '../dialect.ts';
+import { columnTypesOf } from './column-types.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const types = columnTypes(dialectOf(db));
+  const types = columnTypesOf(db);
 
   await db.schema
     .createTable('organizations')

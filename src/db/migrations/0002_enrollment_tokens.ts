@@ -3,12 +3,54 @@
  * the per-platform enterprises, and enrollment tokens with their tag index.
  */
 import { type Kysely, sql } from 'kysely';
-import { columnTypes, counterTriggerStatements, dialectOf } from '../dialect.ts';
+import { dialectOf } from '../dialect.ts';
+import { columnTypesOf } from './column-types.ts';
+
+// The counters' triggers. SQLite: row-level, +1 / −1 per row.
+const SQLITE_COUNTER_TRIGGERS = [
+  'create trigger enrollment_tokens_count_insert after insert on enrollment_tokens begin ' +
+    'insert into enrollment_token_counts (organization_id, platform, state, n) values (new.organization_id, new.platform, new.state, 1) ' +
+    'on conflict (organization_id, platform, state) do update set n = enrollment_token_counts.n + 1; end',
+  'create trigger enrollment_tokens_count_delete after delete on enrollment_tokens begin ' +
+    'update enrollment_token_counts set n = n - 1 where organization_id = old.organization_id and platform = old.platform and state = old.state; end',
+  'create trigger enrollment_tokens_count_update after update of state on enrollment_tokens when old.state is not new.state begin ' +
+    'update enrollment_token_counts set n = n - 1 where organization_id = old.organization_id and platform = old.platform and state = old.state; ' +
+    'insert into enrollment_token_counts (organization_id, platform, state, n) values (new.organization_id, new.platform, new.state, 1) ' +
+    'on conflict (organization_id, platform, state) do update set n = enrollment_token_counts.n + 1; end',
+];
+
+// PostgreSQL: statement-level triggers over transition tables, so a 10,000-row bulk insert costs
+// one grouped upsert instead of 10,000 row-level trigger calls. Transition tables cannot be
+// combined with several events or a column list, hence one trigger per event; the update trigger
+// counts only rows whose state changed (joined on the primary key). Migration 0006 replaces the
+// functions (sharded counters), and its down puts these back; the triggers stay.
+export const POSTGRES_COUNTER_FUNCTIONS = [
+  'create or replace function enrollment_tokens_count_insert() returns trigger language plpgsql as $$ begin ' +
+    'insert into enrollment_token_counts (organization_id, platform, state, n) ' +
+    'select organization_id, platform, state, count(*) as k from new_rows group by organization_id, platform, state ' +
+    'on conflict (organization_id, platform, state) do update set n = enrollment_token_counts.n + excluded.n; return null; end $$',
+  'create or replace function enrollment_tokens_count_delete() returns trigger language plpgsql as $$ begin ' +
+    'update enrollment_token_counts c set n = c.n - d.k from (select organization_id, platform, state, count(*) as k from old_rows group by organization_id, platform, state) d ' +
+    'where c.organization_id = d.organization_id and c.platform = d.platform and c.state = d.state; return null; end $$',
+  'create or replace function enrollment_tokens_count_update() returns trigger language plpgsql as $$ begin ' +
+    'update enrollment_token_counts c set n = c.n - d.k from (select organization_id, platform, state, count(*) as k from ' +
+    '(select o.* from old_rows o join new_rows n on n.id = o.id where o.state is distinct from n.state) as changed_o group by organization_id, platform, state) d ' +
+    'where c.organization_id = d.organization_id and c.platform = d.platform and c.state = d.state; ' +
+    'insert into enrollment_token_counts (organization_id, platform, state, n) select organization_id, platform, state, count(*) as k from ' +
+    '(select n.* from old_rows o join new_rows n on n.id = o.id where o.state is distinct from n.state) as changed_n group by organization_id, platform, state ' +
+    'on conflict (organization_id, platform, state) do update set n = enrollment_token_counts.n + excluded.n; return null; end $$',
+];
+const POSTGRES_COUNTER_TRIGGERS = [
+  ...POSTGRES_COUNTER_FUNCTIONS,
+  'create trigger enrollment_tokens_count_insert after insert on enrollment_tokens referencing new table as new_rows for each statement execute function enrollment_tokens_count_insert()',
+  'create trigger enrollment_tokens_count_delete after delete on enrollment_tokens referencing old table as old_rows for each statement execute function enrollment_tokens_count_delete()',
+  'create trigger enrollment_tokens_count_update after update on enrollment_tokens referencing old table as old_rows new table as new_rows for each statement execute function enrollment_tokens_count_update()',
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const dialect = dialectOf(db);
-  const types = columnTypes(dialect);
+  const types = columnTypesOf(db);
 
   // Policies and Apple catalog entities share one table: they differ only in `kind` and in the
   // JSON they carry, and tokens reference them by id within an organization.
@@ -102,14 +144,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('n', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('enrollment_token_counts_pk', ['organization_id', 'platform', 'state'])
     .execute();
-  for (const statement of counterTriggerStatements(dialect, {
-    table: 'enrollment_tokens',
-    counterTable: 'enrollment_token_counts',
-    keyColumns: ['organization_id', 'platform', 'state'],
-    stateColumn: 'state',
-  })) {
-    await sql.raw(statement).execute(db);
-  }
+  for (const statement of dialect === 'sqlite' ? SQLITE_COUNTER_TRIGGERS : POSTGRES_COUNTER_TRIGGERS) await sql.raw(statement).execute(db);
 
   await db.schema
     .createTable('enrollment_token_tags')

@@ -3,11 +3,11 @@
  * token, claimed by workers under a lease, and kept with its outcome.
  */
 import type { Kysely } from 'kysely';
-import { columnTypes, dialectOf } from '../dialect.ts';
+import { columnTypesOf } from './column-types.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const types = columnTypes(dialectOf(db));
+  const types = columnTypesOf(db);
   await db.schema
     .createTable('email_outbox')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -1,10 +1,10 @@
 /** Enrolled devices, linked from the token that enrolled them, and the audit of every redemption attempt. */
 import type { Kysely } from 'kysely';
-import { columnTypes, dialectOf } from '../dialect.ts';
+import { columnTypesOf } from './column-types.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const types = columnTypes(dialectOf(db));
+  const types = columnTypesOf(db);
   await db.schema
     .createTable('devices')
     .addColumn('id', 'text', (c) => c.primaryKey())

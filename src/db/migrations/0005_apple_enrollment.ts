@@ -3,11 +3,11 @@
  * private key sealed with the secret key) and the one-time SCEP challenges handed out in profiles.
  */
 import type { Kysely } from 'kysely';
-import { columnTypes, dialectOf } from '../dialect.ts';
+import { columnTypesOf } from './column-types.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  const types = columnTypes(dialectOf(db));
+  const types = columnTypesOf(db);
   await db.schema
     .createTable('signing_identities')
     .addColumn('organization_id', 'text', (c) => c.primaryKey().references('organizations.id').onDelete('cascade'))

@@ -1,0 +1,81 @@
+/**
+ * Every migration's down undoes its up exactly: from the latest schema, undoing the migrations
+ * down to each point (and finally all of them) and applying them again gives the same tables,
+ * columns, indexes, constraints, triggers and trigger functions as the first time, on SQLite and
+ * on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { NO_MIGRATIONS, sql } from 'kysely';
+import type { Db } from '../../src/db/database.ts';
+import { dialectOf } from '../../src/db/dialect.ts';
+import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/db/migrate.ts';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+
+let ctx: TestContext;
+before(async () => {
+  ctx = await createTestContext();
+});
+after(async () => ctx.close());
+
+async function rows(db: Db, query: ReturnType<typeof sql>): Promise<unknown[]> {
+  return (await query.execute(db)).rows;
+}
+
+/** The schema as the database describes it, Kysely's own bookkeeping left out. */
+async function schemaOf(db: Db): Promise<Record<string, unknown>> {
+  if (dialectOf(db) === 'sqlite') {
+    const objects = (await rows(db, sql`select type, name, tbl_name as "table", sql from sqlite_master
+      where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name`)) as Array<{ type: string; name: string; sql: string | null }>;
+    const tables: Record<string, unknown> = {};
+    for (const { name } of objects.filter((o) => o.type === 'table')) {
+      tables[name] = {
+        // Column order, types, nullability, defaults and keys, not the stored CREATE text, which
+        // SQLite edits in place on ALTER TABLE … DROP COLUMN.
+        columns: await rows(db, sql`select name, type, "notnull", dflt_value, pk from pragma_table_info(${name}) order by cid`),
+        foreignKeys: await rows(db, sql`select "table", "from", "to", on_update, on_delete from pragma_foreign_key_list(${name}) order by id, seq`),
+        indexes: await rows(db, sql`select name, "unique", origin, partial from pragma_index_list(${name}) order by name`),
+      };
+    }
+    return { tables, indexesAndTriggers: objects.filter((o) => o.type !== 'table').map(({ type, name, sql: text }) => ({ type, name, sql: text })) };
+  }
+  const own = (column: string) => sql.raw(`${column} = current_schema()`);
+  return {
+    columns: await rows(db, sql`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
+      where ${own('table_schema')} and table_name not like 'kysely_%' order by table_name, ordinal_position`),
+    indexes: await rows(db, sql`select tablename, indexname, indexdef from pg_indexes where ${own('schemaname')} and tablename not like 'kysely_%' order by indexname`),
+    constraints: await rows(db, sql`select conrelid::regclass::text as "table", conname, pg_get_constraintdef(oid) as definition from pg_constraint
+      where connamespace = current_schema()::regnamespace and conrelid::regclass::text not like 'kysely_%' order by 1, 2`),
+    triggers: await rows(db, sql`select event_object_table, trigger_name, event_manipulation, action_timing, action_orientation, action_condition, action_statement
+      from information_schema.triggers where ${own('trigger_schema')} order by 1, 2, 3`),
+    functions: await rows(db, sql`select proname, prosrc from pg_proc where pronamespace = current_schema()::regnamespace order by proname`),
+  };
+}
+
+describe('migrations', () => {
+  it('down undoes up exactly, from every migration back to none', async () => {
+    const db = ctx.database.db;
+    const latest = await schemaOf(db);
+    assert.ok(Object.keys(latest).length > 0);
+    // Undo back to just after each migration, then everything; re-apply all each time.
+    const targets = [...MIGRATION_NAMES.slice(0, -1).reverse(), NO_MIGRATIONS] as const;
+    for (const target of targets) {
+      await migrateTo(db, target);
+      await migrateToLatest(db);
+      const label = typeof target === 'string' ? `after undoing to ${target}` : 'after undoing every migration';
+      assert.deepEqual(await schemaOf(db), latest, `the schema differs ${label} and migrating up again`);
+    }
+  });
+
+  it('leaves nothing behind when every migration is undone', async () => {
+    const db = ctx.database.db;
+    await migrateTo(db, NO_MIGRATIONS);
+    const left = await schemaOf(db);
+    await migrateToLatest(db);
+    if (dialectOf(db) === 'sqlite') {
+      assert.deepEqual(left, { tables: {}, indexesAndTriggers: [] });
+    } else {
+      for (const [kind, list] of Object.entries(left)) assert.deepEqual(list, [], `${kind} left after undoing every migration`);
+    }
+  });
+});
