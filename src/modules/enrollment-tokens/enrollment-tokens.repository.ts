@@ -1,21 +1,18 @@
 /**
  * SQL for enrollment tokens, one repository for every platform. Bulk writes are one statement per
  * table on PostgreSQL and multi-row chunks on SQLite (db/bulk-insert.ts), never a round trip per
- * address; list reads join the user so a page is one query plus its count, and single-token
- * reads take the user's columns in scalar subqueries (see selectOneToken).
+ * address; single-token reads take the user's columns in scalar subqueries (see selectOneToken).
+ * Lists are planned in enrollment-tokens.list.ts.
  */
-import { type ExpressionBuilder, type Insertable, type Kysely, type NotNull, type SelectQueryBuilder, sql } from 'kysely';
+import { type Insertable, type Kysely, type NotNull, sql } from 'kysely';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
-import { countRows, fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
-import type { Database, EnrollmentTokenTable, EnrollmentTokenTagTable, MdmUserTable } from '../../db/schema.ts';
-import { containsInsensitive } from '../../db/search.ts';
+import type { Database, EnrollmentTokenTable, EnrollmentTokenTagTable } from '../../db/schema.ts';
 import type { Language } from '../../http/schemas.ts';
-import { offsetOf, type PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Platform } from '../organizations/organizations.types.ts';
-import type { EmailStatus, StoredToken, TokenFilters, TokenState } from './enrollment-tokens.types.ts';
+import type { EmailStatus, StoredToken, TokenState } from './enrollment-tokens.types.ts';
 
 type Db = Kysely<Database>;
 export type NewTokenRow = Insertable<EnrollmentTokenTable>;
@@ -76,11 +73,12 @@ function selectOneToken(db: Db) {
     .$narrowType<{ userEmail: NotNull }>();
 }
 
-function baseQuery(db: Db, organizationId: string, platform: Platform) {
+/** Tokens of one organization and platform with their users' columns: what lists read. */
+export function baseQuery(db: Db, organizationId: string, platform: Platform) {
   return selectTokens(db).where('t.organizationId', '=', organizationId).where('t.platform', '=', platform);
 }
 
-type TokenRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+export type TokenRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
 // The single-token reads of the hot paths (create's answer, the enrollment page, redeem). Each
 // looks the token up by a unique key alone and checks the organization and platform on the row:
@@ -97,7 +95,7 @@ export function effectiveState(state: string, expireAt: string, now: string): To
   return state === 'PENDING' && expireAt <= now ? 'EXPIRED' : (state as TokenState);
 }
 
-function toStoredToken(row: TokenRow, now: string): StoredToken {
+export function toStoredToken(row: TokenRow, now: string): StoredToken {
   const expireAt = toIso(row.expireAt);
   return {
     id: row.id,
@@ -281,144 +279,6 @@ export async function findToken(db: Db, organizationId: string, platform: Platfo
   return row ? toStoredToken(row, now) : null;
 }
 
-/** The effective-state condition on `alias`'s state and expireAt (tokens `t`, or their tag rows `g`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function stateCondition(eb: ExpressionBuilder<any, any>, alias: 't' | 'g', state: TokenState, now: string) {
-  const stateColumn = `${alias}.state`;
-  const expireColumn = `${alias}.expireAt`;
-  if (state === 'PENDING') return eb.and([eb(stateColumn, '=', 'PENDING'), eb(expireColumn, '>', now)]);
-  if (state === 'EXPIRED') return eb.or([eb(stateColumn, '=', 'EXPIRED'), eb.and([eb(stateColumn, '=', 'PENDING'), eb(expireColumn, '<=', now)])]);
-  return eb(stateColumn, '=', state);
-}
-
-/**
- * The list filters, applied alike to the page query (which joins users for display) and to the
- * count query (which joins them only when searching by email), so both see the same rows.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function applyFilters<Q extends SelectQueryBuilder<any, any, any>>(query: Q, organizationId: string, filters: TokenFilters, now: string): Q {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let q = query as SelectQueryBuilder<Database & { t: EnrollmentTokenTable; u: MdmUserTable }, 't' | 'u', any>;
-  if (filters.mdmUserId) q = q.where('t.mdmUserId', '=', filters.mdmUserId.toLowerCase());
-  if (filters.policyId) q = q.where('t.policyId', '=', filters.policyId.toLowerCase());
-  if (filters.state) {
-    const state = filters.state;
-    q = q.where((eb) => stateCondition(eb, 't', state, now));
-  } else if (!filters.showDeleted) {
-    q = q.where('t.state', '!=', 'DELETED');
-  }
-  if (filters.tags && filters.tags.length > 0) {
-    // Driven from the tag index: a rare tag costs its few rows, not a walk over every token.
-    const tags = filters.tags;
-    q = q.where('t.id', 'in', (eb) =>
-      eb.selectFrom('enrollmentTokenTags as g').select('g.tokenId').where('g.organizationId', '=', organizationId).where('g.tag', 'in', tags),
-    );
-  }
-  if (filters.search) {
-    const term = filters.search;
-    q = q.where((eb) => eb.or([containsInsensitive('u.emailNormalized', term), containsInsensitive('t.displayName', term)]));
-  }
-  return q as unknown as Q;
-}
-
-/** Stored-state counts from the trigger-maintained table (all platforms when `platform` is null). */
-async function storedCounts(db: Db, organizationId: string, platform: Platform | null): Promise<Record<string, number>> {
-  let query = db.selectFrom('enrollmentTokenCounts').select(['state', (eb) => eb.fn.sum<number>('n').as('n')]).where('organizationId', '=', organizationId);
-  if (platform) query = query.where('platform', '=', platform);
-  const rows = await query.groupBy('state').execute();
-  return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
-}
-
-/** PENDING tokens already past expiry that the sweeper has not marked yet: they read as EXPIRED. */
-async function countUnsweptExpired(db: Db, organizationId: string, platform: Platform | null, now: string): Promise<number> {
-  let query = db
-    .selectFrom('enrollmentTokens')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organizationId', '=', organizationId)
-    .where('state', '=', 'PENDING')
-    .where('expireAt', '<=', now);
-  if (platform) query = query.where('platform', '=', platform);
-  return Number((await query.executeTakeFirstOrThrow()).n);
-}
-
-/**
- * totalDocs from the counters when the only filters are state and show-deleted (the common,
- * unbounded lists); null when other filters need the rows counted.
- */
-async function countFromCounters(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string): Promise<number | null> {
-  if (filters.mdmUserId || filters.policyId || filters.search || (filters.tags && filters.tags.length > 0)) return null;
-  const counts = await storedCounts(db, organizationId, platform);
-  const of = (state: string) => counts[state] ?? 0;
-  switch (filters.state) {
-    case undefined: {
-      const all = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      return filters.showDeleted ? all : all - of('DELETED');
-    }
-    case 'PENDING':
-      return of('PENDING') - (await countUnsweptExpired(db, organizationId, platform, now));
-    case 'EXPIRED':
-      return of('EXPIRED') + (await countUnsweptExpired(db, organizationId, platform, now));
-    default:
-      return of(filters.state);
-  }
-}
-
-/**
- * The tag rows a tag filter matches (with at most state or show-deleted besides), or null when
- * other filters need the tokens themselves. Tag rows carry their token's platform, creation,
- * state and expiry (migration 0007), so count and page come from the tag index alone.
- */
-function matchingTagRows(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string) {
-  const tags = filters.tags ?? [];
-  if (tags.length === 0 || filters.mdmUserId || filters.policyId || filters.search) return null;
-  let query = db.selectFrom('enrollmentTokenTags as g').where('g.organizationId', '=', organizationId).where('g.tag', 'in', tags).where('g.platform', '=', platform);
-  const state = filters.state;
-  if (state) query = query.where((eb) => stateCondition(eb, 'g', state, now));
-  else if (!filters.showDeleted) query = query.where('g.state', '!=', 'DELETED');
-  return query;
-}
-
-/** totalDocs of a tag filter from the tag index; null when matchingTagRows is. */
-async function countFromTags(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, now: string): Promise<number | null> {
-  const rows = matchingTagRows(db, organizationId, platform, filters, now);
-  if (!rows) return null;
-  // One row per token and tag: several tags must not count a token twice.
-  const single = filters.tags!.length === 1;
-  const row = await rows.select((eb) => (single ? eb.fn.countAll<number>() : eb.fn.count<number>('g.tokenId').distinct()).as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
- * The page of a one-tag list sorted by creation, its token ids read in order from the tag index
- * (organization, tag, platform, created, token): the page costs its own rows however many tokens
- * carry the tag. Null when the list is not of that shape (the general query answers it).
- */
-function pageFromTagIndex(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
-  if (filters.tags?.length !== 1 || page.sortField !== 'createdAt') return null;
-  const rows = matchingTagRows(db, organizationId, platform, filters, now);
-  if (!rows) return null;
-  const direction = page.sortDirection;
-  const ids = rows.select('g.tokenId').orderBy('g.createdAt', direction).orderBy('g.tokenId', direction).limit(page.limit).offset(offsetOf(page));
-  return baseQuery(db, organizationId, platform).where('t.id', 'in', ids).orderBy('t.createdAt', direction).orderBy('t.id', direction);
-}
-
-export async function listTokens(db: Db, organizationId: string, platform: Platform, filters: TokenFilters, page: PageRequest, now: string) {
-  const rowsQuery = applyFilters(baseQuery(db, organizationId, platform), organizationId, filters, now);
-  const count = async () => {
-    const fromIndexes = (await countFromCounters(db, organizationId, platform, filters, now)) ?? (await countFromTags(db, organizationId, platform, filters, now));
-    if (fromIndexes !== null) return fromIndexes;
-    // Count without the users join unless the search needs the email.
-    let countBase = db.selectFrom('enrollmentTokens as t').where('t.organizationId', '=', organizationId).where('t.platform', '=', platform);
-    if (filters.search) countBase = countBase.innerJoin('mdmUsers as u', 'u.id', 't.mdmUserId') as typeof countBase;
-    return countRows(applyFilters(countBase.select('t.id'), organizationId, filters, now));
-  };
-  const fromTagIndex = pageFromTagIndex(db, organizationId, platform, filters, page, now);
-  const { rows, total } = fromTagIndex
-    ? await Promise.all([fromTagIndex.execute(), count()]).then(([rows, total]) => ({ rows, total }))
-    : await fetchPage(rowsQuery, page, TOKEN_SORT_COLUMNS, { idColumn: 't.id', count });
-  return { items: rows.map((row) => toStoredToken(row, now)), total };
-}
-
 export interface TokenChanges {
   displayName: string;
   tags: string[];
@@ -463,6 +323,26 @@ export async function markDeleted(db: Db, organizationId: string, id: string, no
     .where('state', '!=', 'DELETED')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Stored-state counts from the trigger-maintained table (all platforms when `platform` is null). */
+export async function storedCounts(db: Db, organizationId: string, platform: Platform | null): Promise<Record<string, number>> {
+  let query = db.selectFrom('enrollmentTokenCounts').select(['state', (eb) => eb.fn.sum<number>('n').as('n')]).where('organizationId', '=', organizationId);
+  if (platform) query = query.where('platform', '=', platform);
+  const rows = await query.groupBy('state').execute();
+  return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+}
+
+/** PENDING tokens already past expiry that the sweeper has not marked yet: they read as EXPIRED. */
+export async function countUnsweptExpired(db: Db, organizationId: string, platform: Platform | null, now: string): Promise<number> {
+  let query = db
+    .selectFrom('enrollmentTokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organizationId', '=', organizationId)
+    .where('state', '=', 'PENDING')
+    .where('expireAt', '<=', now);
+  if (platform) query = query.where('platform', '=', platform);
+  return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
 /** PENDING tokens of the organization that have not expired: what `maxPendingTokens` limits. */

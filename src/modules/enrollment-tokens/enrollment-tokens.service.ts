@@ -20,6 +20,7 @@ import { findUserContact } from '../mdm-users/mdm-users.repository.ts';
 import { assertRecipientAllowed, isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import { createBulkTokens } from './bulk-create.ts';
 import { enrollmentLink } from './enrollment-link.ts';
+import { listTokens } from './enrollment-tokens.list.ts';
 import * as repository from './enrollment-tokens.repository.ts';
 import type { BulkResult, CommonTokenInput, StoredToken, TokenFilters } from './enrollment-tokens.types.ts';
 import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveReferences, rowFactory } from './token-writes.ts';
@@ -150,7 +151,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     },
 
     async list(organizationId: string, adapter: PlatformAdapter, filters: TokenFilters, page: PageRequest): Promise<Page<Record<string, unknown>>> {
-      const { items, total } = await repository.listTokens(db, organizationId, adapter.platform, filters, page, nowIso());
+      const { items, total } = await listTokens(db, organizationId, adapter.platform, filters, page, nowIso());
       return buildPage(await present(organizationId, adapter, items), total, page);
     },
 
