@@ -160,11 +160,6 @@ function openPostgres(config: PostgresConfig, onError: (error: Error) => void): 
   };
 }
 
-/**
- * `onError` hears about connections the server dropped while idle (PostgreSQL restarts, network
- * cuts); they are logged, never fatal. Queries in flight fail with their own error and later ones
- * reconnect.
- */
 /** Prepared statements kept per SQLite connection (by SQL text); LRU beyond this many. */
 const SQLITE_STATEMENT_CACHE_SIZE = 500;
 
@@ -217,6 +212,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * `onError` hears about connections the server dropped while idle (PostgreSQL restarts, network
+ * cuts); they are logged, never fatal. Queries in flight fail with their own error and later ones
+ * reconnect.
+ */
 export function openDatabase(config: DatabaseConfig, onError: (error: Error) => void = () => undefined): DatabaseHandle {
   if (config.kind === 'postgres') return openPostgres(config, onError);
   const connection = openSqlite(config.file);

@@ -7,7 +7,7 @@
  *    true into 1);
  *  - every problem is reported, each naming its field and the rule it breaks.
  *
- * Lenient fields are marked in their schema with `x-lenient` (see schemas/primitives.ts) and are
+ * Lenient fields are marked in their schema with `x-lenient` (see http/schemas.ts) and are
  * normalised before the check; the check then runs against the strict type, so ranges and the
  * like apply to the normalised value.
  */

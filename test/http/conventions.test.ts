@@ -1,4 +1,4 @@
-/** The HTTP conventions of product.md §3 that hold for every route. */
+/** The HTTP conventions that hold for every route: the envelope, error codes, content types, caching and request ids. */
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-/** The validation semantics of product.md §3, on the schema building blocks every module uses. */
+/** Validation as every route applies it (unknown fields refused, lenient booleans and integers, every problem named), on the schema building blocks every module uses. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
