@@ -3,7 +3,8 @@
  * The catalog below is the closed set of permissions that exist; a grant is an exact permission
  * or a prefix ending in `*` (`mdm.apple.*`, `*`). Pure functions: no HTTP, no database.
  */
-const PLATFORMS = ['apple', 'windows', 'android'] as const;
+import { PLATFORMS } from '../platforms/platform-names.ts';
+
 const CRUD = ['list', 'get', 'create', 'update', 'remove'] as const;
 
 function build(): string[] {

@@ -24,11 +24,10 @@
  * once a migration adds a column — on a rolling upgrade, every node still running the previous
  * version would fail its requests.
  */
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import { type DialectName, dialectOf } from './dialect.ts';
+import type { Db } from './database.ts';
 
-type Db = Kysely<Database>;
 
 /**
  * True when a statement reads or returns `*` (`select *`, `select "k".*`, `returning *`), so that

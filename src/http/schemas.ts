@@ -5,6 +5,7 @@
  */
 import { type TSchema, type TLiteral, type TUnion, Type, type StringOptions, type SchemaOptions } from '@sinclair/typebox';
 import { ID_PATTERN } from '../lib/ids.ts';
+import { LANGUAGES } from '../lib/languages.ts';
 
 export const ORGANIZATION_PARAM_PATTERN = '^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$';
 
@@ -46,8 +47,6 @@ export function StringEnum<T extends readonly string[]>(
   );
 }
 
-export const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt'] as const;
-export type Language = (typeof LANGUAGES)[number];
 export const LanguageSchema = (description: string) => StringEnum(LANGUAGES, { description });
 
 /**

@@ -1,5 +1,5 @@
 /** The platforms enrolld serves. Adding one means adding its folder and listing it here. */
-import type { Platform } from '../modules/organizations/organizations.types.ts';
+import type { Platform } from './platform-names.ts';
 import { androidAdapter } from './android/android.adapter.ts';
 import { appleAdapter } from './apple/apple.adapter.ts';
 import type { PlatformAdapter } from './platform.ts';

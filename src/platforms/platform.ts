@@ -6,8 +6,9 @@
  * and listing it in platforms/index.ts.
  */
 import type { TObject, TProperties } from '@sinclair/typebox';
+import type { ErrorCode } from '../errors.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
-import type { Platform } from '../modules/organizations/organizations.types.ts';
+import type { Platform } from './platform-names.ts';
 import type { StoredToken } from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../modules/enterprises/enterprises.types.ts';
 
@@ -45,6 +46,8 @@ export interface EnterpriseSettingsSpec {
   defaults(publicUrl: string): Record<string, unknown>;
   /** Why the enterprise cannot issue tokens yet, or null when it can. */
   notReadyReason(settings: Record<string, unknown>): string | null;
+  /** The error a token request gets while notReadyReason gives a reason. */
+  notReadyCode: ErrorCode;
 }
 
 /** What a platform's public enrollment page offers besides the common parts (see enrollment-pages). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { LANGUAGES } from '../../src/http/schemas.ts';
+import { LANGUAGES } from '../../src/lib/languages.ts';
 import { PAGE_STRINGS } from '../../src/modules/enrollment-pages/i18n/index.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization, type TestOrganization } from '../helpers/factories.ts';

@@ -1,14 +1,14 @@
 /** SQL for catalog items. Every query is scoped by organization and kind. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
-import type { CatalogItemTable, Database } from '../../db/schema.ts';
+import type { CatalogItemTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { CatalogItem, CatalogKindName } from './catalog.types.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 function toItem(row: Selectable<CatalogItemTable>): CatalogItem {
   return {

@@ -3,7 +3,7 @@
  * gets no invitation), its user, organization and branding, rendered in the requested language.
  */
 import type { Db } from '../../db/database.ts';
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
@@ -12,7 +12,8 @@ import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import { isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import type { OrganizationService } from '../organizations/organizations.service.ts';
-import type { Organization, Platform } from '../organizations/organizations.types.ts';
+import type { Organization } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import type { OutboxRow } from './outbox.repository.ts';
 import { headerSafe, renderInvitation } from './render-invitation.ts';
 import type { OutgoingMail } from './transport.ts';

@@ -3,15 +3,15 @@
  * (an expired lease means its worker died: the row is claimable again), and finished with their
  * outcome, mirrored onto the token's `emailDelivery`.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
 import { groupBy } from '../../lib/group-by.ts';
 import { type DialectName, lockForClaim } from '../../db/dialect.ts';
-import type { Database, EmailOutboxTable } from '../../db/schema.ts';
+import type { EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { toIso } from '../../lib/time.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 export interface OutboxRow {
   id: string;

@@ -5,7 +5,7 @@
  * provisioning QR code as an inline PNG.
  */
 import Mustache from 'mustache';
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';

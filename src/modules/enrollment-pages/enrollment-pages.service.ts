@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../db/database.ts';
 import { signCms } from '../../crypto/cms-sign.ts';
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 import { normalizeEnrollCode } from '../../lib/enroll-code.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
 import { nowIso } from '../../lib/time.ts';
@@ -18,7 +18,8 @@ import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.t
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import type { OrganizationService } from '../organizations/organizations.service.ts';
-import type { Organization, Platform } from '../organizations/organizations.types.ts';
+import type { Organization } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import type { ScepChallengeService } from '../scep-challenges/scep-challenges.service.ts';
 import type { SigningIdentityService } from '../signing-identities/signing-identities.service.ts';
 import { type Notice, renderEnrollmentPage, renderNotice } from './render-page.ts';

@@ -3,8 +3,8 @@
  * branding and the platform's actions, and the notices for links that cannot be used.
  */
 import Mustache from 'mustache';
-import type { Language } from '../../http/schemas.ts';
-import { LANGUAGES } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
+import { LANGUAGES } from '../../lib/languages.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
 import type { EnrollmentActions } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';

@@ -10,7 +10,7 @@
 import type { Db } from '../../db/database.ts';
 import { encodeJson } from '../../db/dialect.ts';
 import { ErrorCode } from '../../errors.ts';
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 import { isValidEmail, normalizeEmail } from '../../lib/email.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Organization } from '../organizations/organizations.types.ts';

@@ -16,7 +16,7 @@ import { countRows, fetchPage } from '../../db/paginate.ts';
 import type { Database, EnrollmentTokenTable, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import { offsetOf, type PageRequest } from '../../lib/pagination.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import { baseQuery, countUnsweptExpired, storedCounts, TOKEN_SORT_COLUMNS, toStoredToken } from './enrollment-tokens.repository.ts';
 import type { TokenFilters, TokenState } from './enrollment-tokens.types.ts';
 

@@ -4,17 +4,17 @@
  * address; single-token reads take the user's columns in scalar subqueries (see selectOneToken).
  * Lists are planned in enrollment-tokens.list.ts.
  */
-import { type Insertable, type Kysely, type NotNull, sql } from 'kysely';
+import { type Insertable, type NotNull, sql } from 'kysely';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
-import type { Database, EnrollmentTokenTable, EnrollmentTokenTagTable } from '../../db/schema.ts';
-import type { Language } from '../../http/schemas.ts';
+import type { EnrollmentTokenTable, EnrollmentTokenTagTable } from '../../db/schema.ts';
+import type { Language } from '../../lib/languages.ts';
 import { toIso } from '../../lib/time.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import type { EmailStatus, StoredToken, TokenState } from './enrollment-tokens.types.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 export type NewTokenRow = Insertable<EnrollmentTokenTable>;
 
 /** Each sort field has an index ending in it (see the 0002 migration). */

@@ -80,13 +80,10 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     return presentToken(organizationId, adapter, await find(organizationId, adapter, id));
   }
 
-  /** A new token hangs off its enterprise; Windows refuses when it cannot enroll (5145). */
+  /** A new token hangs off its enterprise, which may not be able to enroll yet (Windows: 5145). */
   function assertEnterpriseReady(enterprise: Enterprise, adapter: PlatformAdapter): void {
     const reason = adapter.enterprise.notReadyReason(enterprise.settings);
-    if (reason) {
-      const code = adapter.platform === 'windows' ? ErrorCode.WindowsEnterpriseNotConfigured : ErrorCode.FeatureNotAllowed;
-      throw new AppError(code, undefined, { reason });
-    }
+    if (reason) throw new AppError(adapter.enterprise.notReadyCode, undefined, { reason });
   }
 
   return {

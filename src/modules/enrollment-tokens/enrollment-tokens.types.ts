@@ -1,6 +1,6 @@
 /** Enrollment tokens as the service sees them, whatever the platform. */
-import type { Language } from '../../http/schemas.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Language } from '../../lib/languages.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 
 export const TOKEN_STATES = ['PENDING', 'DONE', 'EXPIRED', 'DELETED'] as const;
 export type TokenState = (typeof TOKEN_STATES)[number];

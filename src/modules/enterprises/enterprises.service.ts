@@ -12,7 +12,7 @@ import type { EnterpriseTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import { type Branding, DEFAULT_BRANDING, type Enterprise } from './enterprises.types.ts';
 
 export interface UpdateEnterpriseInput {

@@ -1,5 +1,5 @@
 /** An organization's enterprise on one platform: branding plus the platform's MDM settings. */
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 
 export interface Branding {
   primaryColor: string;

@@ -1,18 +1,18 @@
 /** SQL for MDM users. Every query is scoped by organization id. */
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
-import type { Database, MdmUserRow, MdmUserTable } from '../../db/schema.ts';
+import type { MdmUserRow, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 import { normalizeEmail } from '../../lib/email.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { MdmUser, MdmUserFilters } from './mdm-users.types.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 const SORT_COLUMNS = { createdAt: 'createdAt', updatedAt: 'updatedAt', email: 'emailNormalized', name: 'name' };
 

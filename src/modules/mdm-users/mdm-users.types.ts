@@ -1,5 +1,5 @@
 /** An MDM user: the person enrollment tokens are issued to, identified by email per organization. */
-import type { Language } from '../../http/schemas.ts';
+import type { Language } from '../../lib/languages.ts';
 
 export interface MdmUser {
   id: string;

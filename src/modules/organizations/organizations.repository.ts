@@ -1,16 +1,15 @@
 /** SQL for organizations. Functions take `db` (or a transaction) first. */
-import type { Kysely } from 'kysely';
 import { decodeJson, dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import { containsInsensitive } from '../../db/search.ts';
-import type { Database, OrganizationRow } from '../../db/schema.ts';
+import type { OrganizationRow } from '../../db/schema.ts';
 import { isId } from '../../lib/ids.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Organization, Plan } from './organizations.types.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 export const ORGANIZATION_SORT_COLUMNS = { createdAt: 'createdAt', updatedAt: 'updatedAt', name: 'name', slug: 'slug' };
 

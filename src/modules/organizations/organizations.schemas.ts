@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.ts';
 import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
 import { MAX_EMAIL_DOMAINS } from './email-domains.ts';
-import { MAX_PLAN_BULK_EMAILS, PLATFORMS } from './organizations.types.ts';
+import { MAX_PLAN_BULK_EMAILS } from './organizations.types.ts';
+import { PLATFORMS } from '../../platforms/platform-names.ts';
 
 /** Slugs: 3–64 of a-z, 0-9 and dashes, and never 24 hex characters (those are ids). */
 export const SLUG_PATTERN = '^(?![a-f0-9]{24}$)[a-z0-9-]{3,64}$';

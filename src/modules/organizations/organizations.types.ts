@@ -1,6 +1,5 @@
 /** An organization (tenant) and its plan, as the service and the API see them. */
-export const PLATFORMS = ['apple', 'windows', 'android'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+import { PLATFORMS, type Platform } from '../../platforms/platform-names.ts';
 
 export interface Plan {
   features: Platform[];

@@ -1,5 +1,5 @@
 /** SQL for devices and redemption attempts. */
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
@@ -7,10 +7,10 @@ import type { Database, DeviceTable, TokenRedemptionTable } from '../../db/schem
 import { newId } from '../../lib/ids.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import type { Device, DeviceIdentity, RedemptionAttempt, RedemptionOutcome } from './redemption.types.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 function toDevice(row: Selectable<DeviceTable>): Device {
   return {

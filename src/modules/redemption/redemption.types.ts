@@ -1,5 +1,5 @@
 /** Devices enrolled through a token, and the audit of redemption attempts. */
-import type { Platform } from '../organizations/organizations.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 
 export type DeviceIdentity = {
   serialNumber?: string;

@@ -1,13 +1,13 @@
 /** SQL for service accounts (API keys). Only token hashes are ever written. */
-import type { Kysely, NotNull } from 'kysely';
+import type { NotNull } from 'kysely';
 import { decodeJson, dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
-import type { Database, OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
+import type { OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
+import type { Db } from '../../db/database.ts';
 
-type Db = Kysely<Database>;
 
 export interface StoredServiceAccount {
   id: string;

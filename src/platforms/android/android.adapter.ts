@@ -17,6 +17,7 @@ import {
   serializeCommon,
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
+import { ErrorCode } from '../../errors.ts';
 
 export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
 
@@ -128,6 +129,7 @@ export const androidAdapter: PlatformAdapter = {
       dpcSignatureChecksum: CLOUD_DPC.signatureChecksum,
     }),
     notReadyReason: () => null,
+    notReadyCode: ErrorCode.FeatureNotAllowed,
   },
 
   readOptions(body) {

@@ -45,6 +45,7 @@ export const appleAdapter: PlatformAdapter = {
       scepUrl: `${publicUrl}/scep`,
     }),
     notReadyReason: () => null,
+    notReadyCode: ErrorCode.FeatureNotAllowed,
   },
 
   readOptions(body) {

@@ -16,6 +16,7 @@ import {
   serializeCommon,
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
+import { ErrorCode } from '../../errors.ts';
 
 const POLICY_NAMING = { kind: 'winPolicy', main: 'winPolicyId', assignments: 'winPolicyAssignments', assignmentId: 'winPolicyId' } as const;
 
@@ -88,6 +89,7 @@ export const windowsAdapter: PlatformAdapter = {
     ),
     defaults: (publicUrl) => ({ discoveryUrl: `${publicUrl}/EnrollmentServer/Discovery.svc` }),
     notReadyReason: (settings) => (settings.discoveryUrl ? null : 'the Windows enterprise has no discoveryUrl configured'),
+    notReadyCode: ErrorCode.WindowsEnterpriseNotConfigured,
   },
 
   readOptions(body) {

@@ -2,7 +2,7 @@
  * The words of an invitation in one language. `{{placeholders}}` are filled with plain text
  * (org, platform, name, date, contact); the layouts escape the result once.
  */
-import type { Platform } from '../../organizations/organizations.types.ts';
+import type { Platform } from '../../../platforms/platform-names.ts';
 
 export interface InvitationStrings {
   /** The device kind a platform's invitation talks about. */

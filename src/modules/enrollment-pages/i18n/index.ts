@@ -1,5 +1,5 @@
 /** Enrollment-page strings for every supported language. */
-import type { Language } from '../../../http/schemas.ts';
+import type { Language } from '../../../lib/languages.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
 import { es } from './es.ts';
