@@ -156,6 +156,9 @@ export function createServices(
   const catalog = createCatalogService({ db });
   const segments = createSegmentService({ db });
   const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
+  // Users and tokens need each other: deleting a user asks whether it has PENDING tokens, and
+  // creating tokens finds (or creates) users. The check is bound late, when it is first called.
+  const mdmUsers = createMdmUserService({ db, hasPendingTokens: (executor, mdmUserId) => enrollmentTokens.hasPendingTokens(executor, mdmUserId) });
   const enrollmentTokens = createEnrollmentTokenService({
     db,
     publicUrl: config.publicUrl,
@@ -165,6 +168,7 @@ export function createServices(
     catalog,
     segments,
     enterprises,
+    mdmUsers,
   });
   const signingIdentities = createSigningIdentityService({
     db,
@@ -189,7 +193,7 @@ export function createServices(
     redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken, metrics: metrics.tokens }),
     email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     serviceAccounts: createServiceAccountService({ db, changeNotices }),
-    mdmUsers: createMdmUserService({ db, hasPendingTokens: enrollmentTokens.hasPendingTokens }),
+    mdmUsers,
     catalog,
     segments,
     enterprises,

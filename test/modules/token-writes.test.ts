@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJson, encodeJson } from '../../src/db/dialect.ts';
 import { generateEnrollCode, normalizeEnrollCode } from '../../src/lib/enroll-code.ts';
-import { createMissingUsers } from '../../src/modules/enrollment-tokens/bulk-create.ts';
 import { insertWithUniqueCodes } from '../../src/modules/enrollment-tokens/token-writes.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization } from '../helpers/factories.ts';
@@ -84,14 +83,9 @@ describe('collisions and races', () => {
     const org = await createOrganization(ctx.app);
     const winner = await createMdmUser(ctx.app, org, { email: 'race@example.com' });
     const ids = new Map<string, string>();
-    const organization = { id: org.id, name: org.name, slug: org.slug, plan: { features: [], limits: { bulkMaxEmails: 10, maxPendingTokens: null } }, createdAt: '', updatedAt: '' } as never;
+    // The address was free when this request looked, and taken before it inserted.
     await ctx.database.db.transaction().execute((trx) =>
-      createMissingUsers(
-        trx,
-        { organization, emails: [], language: 'en', tags: [], now: new Date().toISOString(), makeRow: () => ({}) as never, assertQuota: async () => {}, recipientRefusal: () => null, mailDomain: 'example.com' },
-        [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }],
-        ids,
-      ),
+      ctx.services.mdmUsers.createByEmail(trx, org.id, [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }], 'en', new Date().toISOString(), ids),
     );
     assert.equal(ids.get('race@example.com'), winner.id);
     assert.match(ids.get('new@example.com')!, /^[0-9a-f]{24}$/);

@@ -11,14 +11,14 @@ import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
+import type { MdmUserService } from '../mdm-users/mdm-users.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import type { TokenMetrics } from '../metrics/metrics.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
-import { findUserContact } from '../mdm-users/mdm-users.repository.ts';
 import { assertRecipientAllowed, isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
-import { createBulkTokens } from './bulk-create.ts';
+import { classifyAddresses } from './bulk-addresses.ts';
 import { enrollmentLink } from './enrollment-link.ts';
 import { listTokens } from './enrollment-tokens.list.ts';
 import * as repository from './enrollment-tokens.repository.ts';
@@ -37,6 +37,8 @@ export interface TokenServiceDeps {
   catalog: CatalogService;
   segments: SegmentService;
   enterprises: EnterpriseService;
+  /** Who tokens are for: users by id, and by address (found or created) for bulk. */
+  mdmUsers: Pick<MdmUserService, 'contactOf' | 'idsByEmail'>;
 }
 
 type Body = Record<string, unknown>;
@@ -95,7 +97,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
       const created = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        const user = await findUserContact(trx, organization.id, String(body.mdmUserId));
+        const user = await deps.mdmUsers.contactOf(trx, organization.id, String(body.mdmUserId));
         if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
         if (commonInput(body).sendEmail) assertRecipientAllowed(organization, user.email, '/body/mdmUserId');
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
@@ -124,23 +126,20 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       }
       const options = adapter.readOptions(body);
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
-      const result = await db.transaction().execute(async (trx) => {
+      const common = commonInput(body);
+      const refusal = (email: string) => (common.sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null);
+      const result = await db.transaction().execute(async (trx): Promise<BulkResult> => {
         const now = nowIso();
         await resolveReferences(deps, trx, organization.id, adapter, body, options);
         assertEnterpriseReady(enterprise, adapter);
-        const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now });
-        return createBulkTokens(trx, {
-          organization,
-          emails,
-          language: commonInput(body).language ?? 'en',
-          tags: commonInput(body).tags ?? [],
-          now,
-          makeRow,
-          assertQuota: (adding) => assertPendingQuota(trx, organization, adding, now),
-          recipientRefusal: (email) =>
-            commonInput(body).sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null,
-          mailDomain,
-        });
+        const { accepted, failures } = classifyAddresses(emails, refusal);
+        await assertPendingQuota(trx, organization, accepted.length, now);
+        // Users are found by address, and created (in the token's language) where missing.
+        const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? 'en', now);
+        const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now });
+        const rows = accepted.map((address) => makeRow(userIds.get(address.normalized)!));
+        await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], mailDomain);
+        return { total: emails.length, success: accepted.length, fail: failures.length, failures };
       });
       invitationsQueued(commonInput(body).sendEmail ? result.success : 0);
       if (result.success > 0) deps.metrics.created.inc({ platform: adapter.platform }, result.success);

@@ -1,12 +1,13 @@
 /** MDM users of an organization. Emails are unique per organization, ignoring case (5048). */
 import type { Db } from '../../db/database.ts';
-import { withUniqueCheck } from '../../db/dialect.ts';
+import { encodeJson, withUniqueCheck } from '../../db/dialect.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
 import * as repository from './mdm-users.repository.ts';
-import type { CreateMdmUserInput, MdmUser, MdmUserFilters, UpdateMdmUserInput } from './mdm-users.types.ts';
+import type { CreateMdmUserInput, MdmUser, MdmUserFilters, UpdateMdmUserInput, UserAddress } from './mdm-users.types.ts';
 
 function alreadyExists(email: string): AppError {
   return new AppError(ErrorCode.MdmUserAlreadyExists, undefined, { email });
@@ -16,6 +17,36 @@ export interface MdmUserServiceDeps {
   db: Db;
   /** Whether the user still has tokens that could be redeemed (owned by the token service). */
   hasPendingTokens(executor: Db, mdmUserId: string): Promise<boolean>;
+}
+
+const EMPTY_TAGS = encodeJson([]);
+const EMPTY_METADATA = encodeJson({});
+
+/**
+ * Create users for addresses the organization had none for, adding their ids to `into`. A
+ * concurrent request may create some of the same users first: they are skipped, and only then
+ * (the insert count comes up short) the ids are read back.
+ */
+async function createByEmail(executor: Db, organizationId: string, missing: readonly UserAddress[], language: Language, now: string, into: Map<string, string>): Promise<void> {
+  if (missing.length === 0) return;
+  const rows = missing.map((user) => ({
+    id: newId(),
+    organizationId,
+    email: user.email,
+    emailNormalized: user.normalized,
+    name: null,
+    tags: EMPTY_TAGS,
+    language,
+    managedAppleId: null,
+    metadata: EMPTY_METADATA,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  if ((await repository.insertMdmUsers(executor, rows)) === rows.length) {
+    for (const row of rows) into.set(row.emailNormalized, row.id);
+  } else {
+    await repository.findUserIdsByEmail(executor, organizationId, rows.map((row) => row.emailNormalized), into);
+  }
 }
 
 export function createMdmUserService(deps: MdmUserServiceDeps) {
@@ -69,6 +100,23 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
       await withUniqueCheck(repository.updateMdmUser(db, next), () => alreadyExists(next.email));
       return next;
     },
+
+    /** Who a new token is for: the user's id, address and name, or null (read in `executor`'s transaction). */
+    contactOf: (executor: Db, organizationId: string, id: string) => repository.findUserContact(executor, organizationId, id),
+
+    /**
+     * The id of the user of each address (by normalized address), creating the users the
+     * organization does not have yet, in `language` — all in the caller's transaction, one
+     * statement per step whatever the count on PostgreSQL.
+     */
+    async idsByEmail(executor: Db, organizationId: string, addresses: readonly UserAddress[], language: Language, now: string): Promise<Map<string, string>> {
+      const ids = new Map<string, string>();
+      await repository.findUserIdsByEmail(executor, organizationId, addresses.map((address) => address.normalized), ids);
+      await createByEmail(executor, organizationId, addresses.filter((address) => !ids.has(address.normalized)), language, now, ids);
+      return ids;
+    },
+
+    createByEmail,
 
     /**
      * Delete a user who has no PENDING tokens (5055 otherwise). Their used, expired and revoked

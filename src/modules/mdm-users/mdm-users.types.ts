@@ -31,3 +31,9 @@ export interface MdmUserFilters {
   /** Exact email, compared case-insensitively. */
   email?: string;
 }
+
+/** An address as given (trimmed) and as compared (normalized: see lib/email.ts). */
+export interface UserAddress {
+  email: string;
+  normalized: string;
+}
