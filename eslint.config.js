@@ -14,6 +14,24 @@ export default tseslint.config(
     },
   },
   {
+    // Module boundaries: each table belongs to one module (modules/<domain>/), and only that
+    // module's files read its repository; other modules call its service or its public files.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+[^./]+/[^/]+\\.repository\\.ts$',
+              message: "Another module's repository: call that module's service (or its public files) instead.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers loosely; typing every envelope there would add noise, not safety.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'reliability/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -14,7 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp, createServices } from '../src/app.ts';
+import { buildApp } from '../src/app.ts';
+import { createServices } from '../src/services.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -72,7 +73,7 @@ async function oneRun(dir: string, run: number, sinkUrl: string) {
 
   const transport = createSmtpTransport(sinkUrl);
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log: silent },
+    { db: database.db, dialect: database.dialect, transport, email: services.email, log: silent },
     // The hourly budget is measured on its own (test/modules/email.test.ts); here it never binds.
     { maxAttempts: 3, retryBaseMs: 1000, leaseMs: 120_000, orgRateLimit: 10_000_000 },
   );

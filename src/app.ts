@@ -16,38 +16,26 @@ import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { CATALOG } from './modules/catalog/catalog.kinds.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
-import { createCatalogService } from './modules/catalog/catalog.service.ts';
 import { enrollmentTokenRoutes } from './modules/enrollment-tokens/enrollment-tokens.routes.ts';
-import { createEnrollmentTokenService } from './modules/enrollment-tokens/enrollment-tokens.service.ts';
 import { enterpriseRoutes } from './modules/enterprises/enterprises.routes.ts';
-import { createEnterpriseService } from './modules/enterprises/enterprises.service.ts';
-import { createEmailService, mailDomainOf } from './modules/email/email.service.ts';
 import { mdmUserRoutes } from './modules/mdm-users/mdm-users.routes.ts';
 import { redemptionRoutes } from './modules/redemption/redemption.routes.ts';
-import { createRedemptionService } from './modules/redemption/redemption.service.ts';
-import { createMdmUserService } from './modules/mdm-users/mdm-users.service.ts';
 import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
-import { createOrganizationService } from './modules/organizations/organizations.service.ts';
 import { serviceAccountRoutes } from './modules/service-accounts/service-accounts.routes.ts';
-import { createServiceAccountService } from './modules/service-accounts/service-accounts.service.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
-import { createSegmentService } from './modules/segments/segments.service.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
-import { lazySecretBox } from './crypto/secret-box.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
-import { createEnrollmentPageService } from './modules/enrollment-pages/enrollment-pages.service.ts';
 import { scepChallengeRoutes } from './modules/scep-challenges/scep-challenges.routes.ts';
-import { createScepChallengeService } from './modules/scep-challenges/scep-challenges.service.ts';
 import { signingIdentityRoutes } from './modules/signing-identities/signing-identities.routes.ts';
-import { createSigningIdentityService } from './modules/signing-identities/signing-identities.service.ts';
 import rateLimit from '@fastify/rate-limit';
 import { AppError, ErrorCode } from './errors.ts';
 import { errorBody } from './http/envelope.ts';
 import { logOptions } from './lib/log-options.ts';
 import { limitNameOf } from './http/rate-limits.ts';
-import { createMetrics, type Metrics, servedRegistry, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
+import { servedRegistry, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
+import { createServices, isMetricsEnabled, type Services } from './services.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -132,76 +120,6 @@ export interface AppDependencies {
   logStream?: NodeJS.WritableStream;
 }
 
-export interface ServiceHooks {
-  /** Called after a commit that queued invitations (the in-process worker wakes up). */
-  onInvitationsQueued?: () => void;
-}
-
-/** Whether this process's metrics are served anywhere (ENROLLD_METRICS_TOKEN or ENROLLD_METRICS_PORT). */
-export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metrics.token !== null || config.metrics.port !== null;
-
-/**
- * The services, counting their work in `metrics` (by default a registry of their own, or no-op
- * counters where the configuration serves no metrics; the server passes one registry to its app
- * and its worker so one scrape sees both).
- */
-export function createServices(
-  database: DatabaseHandle,
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics'>,
-  hooks: ServiceHooks = {},
-  metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
-) {
-  const { db, changeNotices } = database;
-  const organizations = createOrganizationService({ db, changeNotices });
-  const catalog = createCatalogService({ db });
-  const segments = createSegmentService({ db });
-  const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
-  // Users and tokens need each other: deleting a user asks whether it has PENDING tokens, and
-  // creating tokens finds (or creates) users. The check is bound late, when it is first called.
-  const mdmUsers = createMdmUserService({ db, hasPendingTokens: (executor, mdmUserId) => enrollmentTokens.hasPendingTokens(executor, mdmUserId) });
-  const enrollmentTokens = createEnrollmentTokenService({
-    db,
-    publicUrl: config.publicUrl,
-    mailDomain: mailDomainOf(config.mailFrom),
-    onInvitationsQueued: hooks.onInvitationsQueued,
-    metrics: metrics.tokens,
-    catalog,
-    segments,
-    enterprises,
-    mdmUsers,
-  });
-  const signingIdentities = createSigningIdentityService({
-    db,
-    secrets: lazySecretBox(config),
-    organizationName: async (organizationId) => (await organizations.find(organizationId))?.name ?? 'enrolld',
-  });
-  const scepChallenges = createScepChallengeService({ db });
-  return {
-    metrics,
-    organizations,
-    signingIdentities,
-    scepChallenges,
-    enrollmentPages: createEnrollmentPageService({
-      db,
-      publicUrl: config.publicUrl,
-      organizations,
-      enterprises,
-      signingIdentities,
-      scepChallenges,
-      adapters: PLATFORM_ADAPTERS,
-    }),
-    redemption: createRedemptionService({ db, presentToken: enrollmentTokens.presentToken, metrics: metrics.tokens }),
-    email: createEmailService({ db, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
-    serviceAccounts: createServiceAccountService({ db, changeNotices }),
-    mdmUsers,
-    catalog,
-    segments,
-    enterprises,
-    enrollmentTokens,
-  };
-}
-
-export type Services = ReturnType<typeof createServices>;
 
 export async function buildApp({ config, database, logStream, services: given }: AppDependencies): Promise<FastifyInstance> {
   const services = given ?? createServices(database, config);

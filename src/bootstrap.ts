@@ -2,7 +2,7 @@
  * First start on an empty database: create the organization `default` and an admin service
  * account, and hand back its token so the server can print it once.
  */
-import type { Services } from './app.ts';
+import type { Services } from './services.ts';
 import { AppError } from './errors.ts';
 
 export const BOOTSTRAP_SLUG = 'default';

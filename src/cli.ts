@@ -3,7 +3,7 @@
  * on stdout; failures print one line on stderr and exit non-zero.
  */
 import { Command, Option } from 'commander';
-import { createServices } from './app.ts';
+import { createServices } from './services.ts';
 import { CONFIG_VARIABLES, type Config, ConfigError, type ConfigSource, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';

@@ -4,14 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApp, createServices } from './app.ts';
+import { buildApp } from './app.ts';
+import { createServices } from './services.ts';
 import { bootstrapIfEmpty } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { logOptions } from './lib/log-options.ts';
 import { redactSecrets } from './lib/redact.ts';
-import { createProcessWorker } from './modules/email/run-worker.ts';
+import { createProcessWorker } from './worker.ts';
 import { servedRegistry } from './modules/metrics/metrics.ts';
 import { startMetricsListener } from './modules/metrics/metrics-listener.ts';
 

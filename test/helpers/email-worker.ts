@@ -1,5 +1,5 @@
 /** An email worker of a test's database sending to a test SMTP sink over the real SMTP transport. */
-import { createServices } from '../../src/app.ts';
+import { createServices } from '../../src/services.ts';
 import { createEmailWorker, type EmailWorkerOptions } from '../../src/modules/email/email-worker.ts';
 import { createSmtpTransport } from '../../src/modules/email/transport.ts';
 import type { TestContext } from './app.ts';
@@ -14,7 +14,7 @@ export function createTestWorker(ctx: TestContext, smtpUrl: string, options: Par
       db: ctx.database.db,
       dialect: ctx.database.dialect,
       transport,
-      composeMails: (rows) => services.email.composeMails(rows),
+      email: services.email,
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
       // Counted where the app's /metrics shows them, like the in-process worker of `enrolld serve`.
       metrics: ctx.services.metrics.email,

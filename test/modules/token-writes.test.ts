@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJson, encodeJson } from '../../src/db/dialect.ts';
 import { generateEnrollCode, normalizeEnrollCode } from '../../src/lib/enroll-code.ts';
+import { createInvitationQueue } from '../../src/modules/email/invitations.ts';
 import { insertWithUniqueCodes } from '../../src/modules/enrollment-tokens/token-writes.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization } from '../helpers/factories.ts';
@@ -14,6 +15,8 @@ before(async () => {
   ctx = await createTestContext();
 });
 after(async () => ctx.close());
+
+const invitations = createInvitationQueue({ mailDomain: 'example.com' });
 
 describe('enroll codes', () => {
   it('are 12 Crockford base32 characters, spread over the whole alphabet', () => {
@@ -51,7 +54,7 @@ describe('collisions and races', () => {
     const existing = await createToken(ctx.app, org, 'apple', user.id);
     const colliding = await rowLike(existing.id, '0000000000000000000000a1', existing.enrollCode);
     const fresh = await rowLike(existing.id, '0000000000000000000000a2', generateEnrollCode());
-    const stored = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x'], 'example.com'));
+    const stored = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [colliding, fresh], ['x'], invitations));
     const rows = await ctx.database.db.selectFrom('enrollmentTokens').select(['id', 'enrollCode']).where('id', 'in', [colliding.id, fresh.id]).execute();
     const byId = new Map(rows.map((r) => [r.id, r.enrollCode]));
     assert.equal(byId.size, 2);
@@ -71,7 +74,7 @@ describe('collisions and races', () => {
     const user = await createMdmUser(ctx.app, org);
     const existing = await createToken(ctx.app, org, 'apple', user.id);
     const lone = await rowLike(existing.id, '0000000000000000000000b1', existing.enrollCode);
-    const [stored] = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [lone], ['solo'], 'example.com'));
+    const [stored] = await ctx.database.db.transaction().execute((trx) => insertWithUniqueCodes(trx, org.id, [lone], ['solo'], invitations));
     const row = await ctx.database.db.selectFrom('enrollmentTokens').select('enrollCode').where('id', '=', lone.id).executeTakeFirstOrThrow();
     assert.notEqual(row.enrollCode, existing.enrollCode);
     assert.equal(stored!.enrollCode, row.enrollCode);

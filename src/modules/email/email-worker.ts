@@ -13,7 +13,7 @@ import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
 import type { DeliveryOutcome, EmailMetrics } from '../metrics/metrics.ts';
 import { claimDue, extendLeases, type Outcome, type OutboxRow, recordOutcomes, releaseLeases } from './outbox.repository.ts';
-import { takeSendingSlots } from './sending-budget.ts';
+import type { EmailService } from './email.service.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 export interface WorkerLog {
@@ -36,8 +36,11 @@ export interface EmailWorkerDeps {
   db: Db;
   dialect: DialectName;
   transport: MailTransport;
-  /** The mails of a batch of outbox rows by row id, or why one must not be sent (revoked…). */
-  composeMails(rows: readonly OutboxRow[]): Promise<Map<string, OutgoingMail | { skip: string }>>;
+  /**
+   * composeMails: the mails of a batch of outbox rows by row id, or why one must not be sent
+   * (revoked…); takeSendingSlots: which rows the sending budget holds back.
+   */
+  email: Pick<EmailService, 'composeMails' | 'takeSendingSlots'>;
   log: WorkerLog;
   /** Deliveries by outcome, send time, lateness of claims, budget deferrals (absent: not counted). */
   metrics?: EmailMetrics;
@@ -119,7 +122,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
     for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, now - Date.parse(row.nextAttemptAt)) / 1000);
     let mails: Batch['mails'];
     try {
-      mails = await deps.composeMails(rows);
+      mails = await deps.email.composeMails(rows);
     } catch (error) {
       // A batch that cannot be composed counts as a failed attempt for each row, so a poison row
       // ends FAILED after maxAttempts instead of circling forever.
@@ -130,7 +133,7 @@ export function createEmailWorker(deps: EmailWorkerDeps, options: EmailWorkerOpt
       const mail = mails.get(row.id);
       return mail !== undefined && !('skip' in mail);
     });
-    const deferred = await takeSendingSlots(deps.db, owner, toSend, options.orgRateLimit, new Date());
+    const deferred = await deps.email.takeSendingSlots(owner, toSend, options.orgRateLimit, new Date());
     if (deferred.size > 0) deps.metrics?.deferred.inc(deferred.size);
     return { claimed: rows.length, rows: deferred.size === 0 ? rows : rows.filter((row) => !deferred.has(row.id)), mails };
   }

@@ -7,7 +7,7 @@ import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
-import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import { isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
@@ -15,14 +15,16 @@ import type { OrganizationService } from '../organizations/organizations.service
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
 import type { OutboxRow } from './outbox.repository.ts';
+import { takeSendingSlots } from './sending-budget.ts';
 import { headerSafe, renderInvitation } from './render-invitation.ts';
 import type { OutgoingMail } from './transport.ts';
 
 export interface EmailServiceDeps {
   db: Db;
+  tokens: Pick<EnrollmentTokenService, 'findByIds'>;
   publicUrl: string;
   mailFrom: string;
-  organizations: Pick<OrganizationService, 'find'>;
+  organizations: Pick<OrganizationService, 'find' | 'lockRow'>;
   enterprises: Pick<EnterpriseService, 'getOrCreate'>;
   adapters: Readonly<Record<Platform, PlatformAdapter>>;
 }
@@ -37,11 +39,17 @@ export type ComposedMail = OutgoingMail | { skip: string };
 export function createEmailService(deps: EmailServiceDeps) {
   return {
     /**
+     * Take sending-budget slots for rows about to be sent (held by `owner`); answers the ids of
+     * the rows that must wait (see sending-budget.ts).
+     */
+    takeSendingSlots: (owner: string, rows: readonly OutboxRow[], limit: number, now: Date) => takeSendingSlots(deps.db, deps.organizations, owner, rows, limit, now),
+
+    /**
      * The mails for a batch of outbox rows, keyed by row id: the tokens in one query, each
      * organization and enterprise read once per batch.
      */
     async composeMails(rows: readonly OutboxRow[]): Promise<Map<string, ComposedMail>> {
-      const tokens = new Map((await findTokensByIds(deps.db, rows.map((row) => row.tokenId), nowIso())).map((t) => [t.id, t]));
+      const tokens = new Map((await deps.tokens.findByIds(rows.map((row) => row.tokenId), nowIso())).map((t) => [t.id, t]));
       const organizations = new Map<string, Promise<Organization | null>>();
       const enterprises = new Map<string, Promise<Enterprise>>();
       const composed = new Map<string, ComposedMail>();

@@ -10,7 +10,7 @@
 import type { Db } from '../../db/database.ts';
 import { groupBy } from '../../lib/group-by.ts';
 import { chunks, chunkSizeFor } from '../../db/bulk-insert.ts';
-import { lockOrganizationRow } from '../organizations/organizations.repository.ts';
+import type { OrganizationService } from '../organizations/organizations.service.ts';
 import type { OutboxRow } from './outbox.repository.ts';
 
 export const BUDGET_WINDOW_MS = 60 * 60 * 1000;
@@ -25,7 +25,14 @@ export function deferredReason(limit: number, resumesAt: string): string {
  * that must wait; the others may be sent. One transaction; organizations are locked in id order,
  * so two workers never wait on each other crosswise.
  */
-export async function takeSendingSlots(db: Db, owner: string, rows: readonly OutboxRow[], limit: number, now: Date): Promise<Set<string>> {
+export async function takeSendingSlots(
+  db: Db,
+  organizations: Pick<OrganizationService, 'lockRow'>,
+  owner: string,
+  rows: readonly OutboxRow[],
+  limit: number,
+  now: Date,
+): Promise<Set<string>> {
   const deferred = new Set<string>();
   if (rows.length === 0) return deferred;
   const byOrganization = groupBy(rows, (row) => row.organizationId);
@@ -34,7 +41,7 @@ export async function takeSendingSlots(db: Db, owner: string, rows: readonly Out
   await db.transaction().execute(async (trx) => {
     for (const organizationId of [...byOrganization.keys()].sort()) {
       const mine = byOrganization.get(organizationId)!;
-      await lockOrganizationRow(trx, organizationId);
+      await organizations.lockRow(trx, organizationId);
       const used = await slotsUsed(trx, organizationId, windowStart);
       const granted = mine.slice(0, Math.max(0, limit - used));
       const waiting = mine.slice(granted.length);

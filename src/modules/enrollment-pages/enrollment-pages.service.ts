@@ -13,7 +13,7 @@ import { nowIso } from '../../lib/time.ts';
 import { buildEnrollmentProfile } from '../../platforms/apple/enrollment-profile.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
-import { findTokenByPublicCode } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
@@ -26,6 +26,7 @@ import { type Notice, renderEnrollmentPage, renderNotice } from './render-page.t
 
 export interface EnrollmentPageDeps {
   db: Db;
+  tokens: Pick<EnrollmentTokenService, 'findByPublicCode'>;
   publicUrl: string;
   organizations: Pick<OrganizationService, 'find'>;
   enterprises: Pick<EnterpriseService, 'getOrCreate'>;
@@ -64,7 +65,7 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
   async function resolve(platform: string, rawCode: string, fallbackLanguage: Language): Promise<LiveToken | NoticeResult> {
     const adapter = deps.adapters[platform as Platform] as PlatformAdapter | undefined;
     const code = normalizeEnrollCode(rawCode);
-    const token = adapter && code ? await findTokenByPublicCode(deps.db, adapter.platform, code, nowIso()) : null;
+    const token = adapter && code ? await deps.tokens.findByPublicCode(adapter.platform, code, nowIso()) : null;
     // A revoked token reads like an unknown one: the link says nothing about what it was.
     if (!adapter || !token || token.state === 'DELETED') return notice('notFound', fallbackLanguage);
     if (token.state === 'EXPIRED') return notice('expired', token.language);

@@ -8,6 +8,7 @@ import { encodeJson } from '../../db/dialect.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
@@ -16,7 +17,7 @@ import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import type { TokenMetrics } from '../metrics/metrics.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
-import { enqueueInvitations, supersedeWaitingInvitations } from '../email/outbox.repository.ts';
+import type { InvitationQueue } from '../email/invitations.ts';
 import { assertRecipientAllowed, isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import { classifyAddresses } from './bulk-addresses.ts';
 import { enrollmentLink } from './enrollment-link.ts';
@@ -28,8 +29,8 @@ import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveRef
 export interface TokenServiceDeps {
   db: Db;
   publicUrl: string;
-  /** Domain of invitation Message-IDs. */
-  mailDomain: string;
+  /** Where invitations are queued (the email module's outbox), in the token's transaction. */
+  invitations: InvitationQueue;
   /** Called after a commit that queued invitations (wakes an in-process worker). */
   onInvitationsQueued?: () => void;
   /** Counted after each commit: tokens created and revoked, by platform. */
@@ -51,7 +52,7 @@ function commonInput(body: Body): CommonTokenInput {
 }
 
 export function createEnrollmentTokenService(deps: TokenServiceDeps) {
-  const { db, publicUrl, enterprises, mailDomain } = deps;
+  const { db, publicUrl, enterprises, invitations } = deps;
   const invitationsQueued = (count: number) => {
     if (count > 0) deps.onInvitationsQueued?.();
   };
@@ -104,7 +105,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         assertEnterpriseReady(enterprise, adapter);
         await assertPendingQuota(trx, organization, 1, now);
         const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
-        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], mailDomain);
+        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], invitations);
         // Answered from what was written in this transaction: no read-back after the commit.
         return { token: repository.insertedToken(stored!, user, now), references };
       });
@@ -138,7 +139,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? 'en', now);
         const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now });
         const rows = accepted.map((address) => makeRow(userIds.get(address.normalized)!));
-        await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], mailDomain);
+        await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations);
         return { total: emails.length, success: accepted.length, fail: failures.length, failures };
       });
       invitationsQueued(commonInput(body).sendEmail ? result.success : 0);
@@ -204,8 +205,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${token.state}, only PENDING tokens can be resent`);
         }
         assertRecipientAllowed(organization, token.mdmUser.email, '/params/tokenId');
-        await supersedeWaitingInvitations(trx, token.id);
-        await enqueueInvitations(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now, mailDomain);
+        await invitations.supersedeWaiting(trx, token.id);
+        await invitations.enqueue(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now);
         await repository.markInvitationQueued(trx, token.id, now);
       });
       invitationsQueued(1);
@@ -219,6 +220,21 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       if (await repository.markDeleted(db, organizationId, token.id, nowIso())) deps.metrics.revoked.inc({ platform: adapter.platform });
       return presentOne(organizationId, adapter, token.id);
     },
+
+    // Reads for the modules that act on tokens (redemption, enrollment pages, email, SCEP). `now`
+    // decides whether a PENDING token past expiry reads as EXPIRED; `executor` may be a transaction.
+
+    /** A token by id, in its organization and platform. */
+    findById: (executor: Db, organizationId: string, platform: Platform, id: string, now: string) => repository.findToken(executor, organizationId, platform, id, now),
+
+    /** A token by its (normalized) code, in its organization and platform. */
+    findByCode: (executor: Db, organizationId: string, platform: Platform, code: string, now: string) => repository.findTokenByCode(executor, organizationId, platform, code, now),
+
+    /** A token by its (normalized) code, whatever its organization: what a public /enroll link names. */
+    findByPublicCode: (platform: Platform, code: string, now: string) => repository.findTokenByPublicCode(db, platform, code, now),
+
+    /** Tokens by id, whatever their organization or platform (the email worker and SCEP know only ids). */
+    findByIds: (ids: readonly string[], now: string) => repository.findTokensByIds(db, ids, now),
 
     /** Whether a user still has tokens that could be redeemed (blocks deleting the user: 5055). */
     hasPendingTokens: (executor: Db, mdmUserId: string) => repository.hasPendingTokens(executor, mdmUserId, nowIso()),

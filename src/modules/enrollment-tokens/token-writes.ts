@@ -13,7 +13,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { CatalogItem } from '../catalog/catalog.types.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
-import { enqueueInvitations } from '../email/outbox.repository.ts';
+import type { InvitationQueue } from '../email/invitations.ts';
 import { countPendingTokens, insertTokens, type NewTokenRow } from './enrollment-tokens.repository.ts';
 import { type CommonTokenInput, DEFAULT_DURATION_SECONDS } from './enrollment-tokens.types.ts';
 
@@ -123,7 +123,7 @@ export async function insertWithUniqueCodes(
   organizationId: string,
   rows: NewTokenRow[],
   tags: readonly string[],
-  mailDomain: string,
+  invitations: Pick<InvitationQueue, 'enqueue'>,
 ): Promise<NewTokenRow[]> {
   const stored = new Map(rows.map((row) => [row.id, row]));
   let pending = rows;
@@ -134,6 +134,6 @@ export async function insertWithUniqueCodes(
     for (const row of pending) stored.set(row.id, row);
   }
   const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
-  if (invited.length > 0) await enqueueInvitations(trx, invited, rows[0]!.createdAt, mailDomain);
+  if (invited.length > 0) await invitations.enqueue(trx, invited, rows[0]!.createdAt as string);
   return [...stored.values()];
 }

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
 import type { DatabaseHandle, PoolStats } from '../../db/database.ts';
 import { nowIso } from '../../lib/time.ts';
-import { countUnsentByState, oldestDueAt } from '../email/outbox.repository.ts';
+import { oldestDueInvitation, unsentInvitations } from '../email/outbox-state.ts';
 
 export const METRIC_PREFIX = 'enrolld_';
 
@@ -199,7 +199,7 @@ function registerDatabaseGauges(registry: Registry, database: DatabaseHandle): v
     registers,
     async collect() {
       this.reset();
-      const counts = await countUnsentByState(database.db, nowIso()).catch(() => null);
+      const counts = await unsentInvitations(database.db, nowIso()).catch(() => null);
       if (counts) for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
@@ -210,7 +210,7 @@ function registerDatabaseGauges(registry: Registry, database: DatabaseHandle): v
     async collect() {
       this.reset();
       const now = nowIso();
-      const oldest = await oldestDueAt(database.db, now).catch(() => undefined);
+      const oldest = await oldestDueInvitation(database.db, now).catch(() => undefined);
       if (oldest !== undefined) this.set(oldest === null ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000));
     },
   });

@@ -1,29 +1,17 @@
 /** SQL for organizations. Functions take `db` (or a transaction) first. */
-import { decodeJson, dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
+import { dialectOf, encodeJson, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { OrganizationRow } from '../../db/schema.ts';
 import { isId } from '../../lib/ids.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
-import { toIso } from '../../lib/time.ts';
-import type { Organization, Plan } from './organizations.types.ts';
+import type { Organization } from './organizations.types.ts';
 import type { Db } from '../../db/database.ts';
+import { toOrganization } from './organization-row.ts';
 
 
 export const ORGANIZATION_SORT_COLUMNS = { createdAt: 'createdAt', updatedAt: 'updatedAt', name: 'name', slug: 'slug' };
-
-export function toOrganization(row: OrganizationRow): Organization {
-  return {
-    id: row.id,
-    name: row.name,
-    slug: row.slug,
-    plan: decodeJson<Plan>(row.plan),
-    emailDomains: row.emailDomains === null ? null : decodeJson<string[]>(row.emailDomains),
-    createdAt: toIso(row.createdAt),
-    updatedAt: toIso(row.updatedAt),
-  };
-}
 
 /** A stored null means any domain (SQL NULL, not the JSON text "null"). */
 function encodeEmailDomains(domains: string[] | null): string | null {

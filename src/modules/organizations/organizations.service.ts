@@ -104,6 +104,12 @@ export function createOrganizationService(deps: { db: Db; changeNotices: ChangeN
     },
 
     count: () => repository.countOrganizations(db),
+
+    /**
+     * Hold the organization's row until `trx` ends, so that decisions about the organization (its
+     * hourly sending budget) are taken one at a time across processes.
+     */
+    lockRow: (trx: Db, id: string) => repository.lockOrganizationRow(trx, id),
   };
 }
 

@@ -12,7 +12,7 @@ import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts'
 import { nowIso } from '../../lib/time.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { RefusalReason, TokenMetrics } from '../metrics/metrics.ts';
-import * as tokens from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import * as repository from './redemption.repository.ts';
 import { type Device, type DeviceIdentity, isSameDevice, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
@@ -41,8 +41,8 @@ export interface RedemptionServiceDeps {
   db: Db;
   /** Counted after the commit: redemptions won, and refusals by reason. */
   metrics: Pick<TokenMetrics, 'redeemed' | 'refused'>;
-  /** The token as the API answers it (owned by the token service). */
-  presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken): Promise<Record<string, unknown>>;
+  /** Token reads, and the token as the API answers it. */
+  tokens: Pick<EnrollmentTokenService, 'findByCode' | 'findById' | 'presentToken'>;
 }
 
 /** An attempt decided: its outcome, the device (won or repeated) and the token after it. */
@@ -86,7 +86,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
    */
   async function redeemPending(organizationId: string, adapter: PlatformAdapter, code: string | null, identity: DeviceIdentity, clientAddress: string | null): Promise<Settled | null> {
     const now = nowIso();
-    const token = code ? await tokens.findTokenByCode(db, organizationId, adapter.platform, code, now) : null;
+    const token = code ? await deps.tokens.findByCode(db, organizationId, adapter.platform, code, now) : null;
     if (token?.state !== 'PENDING') return null;
     const device = newDevice(organizationId, adapter, token.id, identity, now);
     if (!(await repository.claimAndRecordWin(db, { ...device, code: code!, clientAddress, identity }))) return null;
@@ -101,7 +101,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
   function settle(organizationId: string, adapter: PlatformAdapter, code: string | null, input: RedeemInput, clientAddress: string | null): Promise<Settled> {
     return db.transaction().execute(async (trx) => {
       const now = nowIso();
-      const token = code ? await tokens.findTokenByCode(trx, organizationId, adapter.platform, code, now) : null;
+      const token = code ? await deps.tokens.findByCode(trx, organizationId, adapter.platform, code, now) : null;
       let outcome: RedemptionOutcome;
       let device: Device | null = null;
       // The token as it stands after this attempt, answered without reading it back.
@@ -117,7 +117,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
           settledToken = { ...token, state: 'DONE', deviceId: candidate.id, updatedAt: now };
         } else {
           // Another attempt won between our read and our update: judge against its result.
-          settledToken = await tokens.findToken(trx, organizationId, adapter.platform, token.id, now);
+          settledToken = await deps.tokens.findById(trx, organizationId, adapter.platform, token.id, now);
           ({ outcome, device } = await settledOutcome(trx, settledToken!, input.device));
         }
       } else {
@@ -151,7 +151,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
       else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
       const failure = FAILURES[result.outcome];
       if (failure) throw failure();
-      return { token: await deps.presentToken(organizationId, adapter, result.token!), device: result.device! };
+      return { token: await deps.tokens.presentToken(organizationId, adapter, result.token!), device: result.device! };
     },
 
     async listDevices(organizationId: string, adapter: PlatformAdapter, page: PageRequest): Promise<Page<Device>> {
@@ -160,7 +160,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
     },
 
     async listAttempts(organizationId: string, adapter: PlatformAdapter, tokenId: string, page: PageRequest): Promise<Page<RedemptionAttempt>> {
-      const token = await tokens.findToken(db, organizationId, adapter.platform, tokenId, nowIso());
+      const token = await deps.tokens.findById(db, organizationId, adapter.platform, tokenId, nowIso());
       if (!token) throw AppError.notFound('enrollmentToken');
       const { items, total } = await repository.listAttempts(db, organizationId, token.id, page);
       return buildPage(items, total, page);

@@ -12,7 +12,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { hashSecret } from '../../lib/secrets.ts';
 import { nowIso } from '../../lib/time.ts';
-import { findTokensByIds } from '../enrollment-tokens/enrollment-tokens.repository.ts';
+import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 
 const MAX_LIVE_PER_TOKEN = 5;
@@ -32,7 +32,7 @@ function refusal(token: StoredToken): AppError | null {
   return null;
 }
 
-export function createScepChallengeService({ db }: { db: Db }) {
+export function createScepChallengeService({ db, tokens }: { db: Db; tokens: Pick<EnrollmentTokenService, 'findByIds'> }) {
   return {
     /** A new challenge for a token's profile; only its hash is kept. */
     async issue(token: StoredToken): Promise<string> {
@@ -66,7 +66,7 @@ export function createScepChallengeService({ db }: { db: Db }) {
       if (!row) throw AppError.notFound('scepChallenge');
       if (row.usedAt !== null) throw new AppError(ErrorCode.TokenAlreadyUsed, 'SCEP challenge already used');
       const now = nowIso();
-      const [token] = await findTokensByIds(db, [row.tokenId], now);
+      const [token] = await tokens.findByIds([row.tokenId], now);
       if (!token) throw AppError.notFound('scepChallenge');
       const refused = refusal(token);
       if (refused) throw refused;

@@ -12,7 +12,7 @@ import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { digestsEqual, displayPrefix, generateApiKey, hashSecret } from '../../lib/secrets.ts';
 import { nowIso } from '../../lib/time.ts';
-import { toOrganization } from '../organizations/organizations.repository.ts';
+import { toOrganization } from '../organizations/organization-row.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import * as repository from './service-accounts.repository.ts';
 

@@ -1,13 +1,14 @@
 /**
- * Builds a process's background work from its configuration: the email worker (transport,
- * lease and retry settings) and the expiry sweeper.
+ * A process's background work, built from its configuration: the email worker (transport, lease
+ * and retry settings) and the expiry sweeper. `enrolld worker` runs only this; `enrolld serve`
+ * runs it beside the API unless told not to.
  */
-import type { Services } from '../../app.ts';
-import type { Config } from '../../config.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
-import { createEmailWorker, type WorkerLog } from './email-worker.ts';
-import { createMailTransport } from './transport.ts';
-import { startExpirySweeper } from '../enrollment-tokens/expiry-sweeper.ts';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { createEmailWorker, type WorkerLog } from './modules/email/email-worker.ts';
+import { createMailTransport } from './modules/email/transport.ts';
+import { startExpirySweeper } from './modules/enrollment-tokens/expiry-sweeper.ts';
+import type { Services } from './services.ts';
 
 /** How often expired PENDING tokens are marked EXPIRED. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -15,7 +16,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email' | 'metrics'>, log: WorkerLog) {
   const transport = createMailTransport(config, (line) => log.info(line));
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, composeMails: (rows) => services.email.composeMails(rows), log, metrics: services.metrics.email },
+    { db: database.db, dialect: database.dialect, transport, email: services.email, log, metrics: services.metrics.email },
     {
       maxAttempts: config.email.maxAttempts,
       retryBaseMs: config.email.retryBaseSeconds * 1000,

@@ -1,0 +1,95 @@
+/**
+ * The services of one process, wired together once: each module's service gets the other
+ * modules' services it calls (never their repositories). The server shares them between its API
+ * and its in-process worker; the CLI, the worker process and the tests build their own.
+ */
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { createCatalogService } from './modules/catalog/catalog.service.ts';
+import { createEnrollmentTokenService } from './modules/enrollment-tokens/enrollment-tokens.service.ts';
+import { createEnterpriseService } from './modules/enterprises/enterprises.service.ts';
+import { createEmailService, mailDomainOf } from './modules/email/email.service.ts';
+import { createInvitationQueue } from './modules/email/invitations.ts';
+import { createRedemptionService } from './modules/redemption/redemption.service.ts';
+import { createMdmUserService } from './modules/mdm-users/mdm-users.service.ts';
+import { createOrganizationService } from './modules/organizations/organizations.service.ts';
+import { createServiceAccountService } from './modules/service-accounts/service-accounts.service.ts';
+import { createSegmentService } from './modules/segments/segments.service.ts';
+import { PLATFORM_ADAPTERS } from './platforms/index.ts';
+import { lazySecretBox } from './crypto/secret-box.ts';
+import { createEnrollmentPageService } from './modules/enrollment-pages/enrollment-pages.service.ts';
+import { createScepChallengeService } from './modules/scep-challenges/scep-challenges.service.ts';
+import { createSigningIdentityService } from './modules/signing-identities/signing-identities.service.ts';
+import { createMetrics, type Metrics } from './modules/metrics/metrics.ts';
+
+export interface ServiceHooks {
+  /** Called after a commit that queued invitations (the in-process worker wakes up). */
+  onInvitationsQueued?: () => void;
+}
+
+/** Whether this process's metrics are served anywhere (ENROLLD_METRICS_TOKEN or ENROLLD_METRICS_PORT). */
+export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metrics.token !== null || config.metrics.port !== null;
+
+/**
+ * The services, counting their work in `metrics` (by default a registry of their own, or no-op
+ * counters where the configuration serves no metrics; the server passes one registry to its app
+ * and its worker so one scrape sees both).
+ */
+export function createServices(
+  database: DatabaseHandle,
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics'>,
+  hooks: ServiceHooks = {},
+  metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
+) {
+  const { db, changeNotices } = database;
+  const organizations = createOrganizationService({ db, changeNotices });
+  const catalog = createCatalogService({ db });
+  const segments = createSegmentService({ db });
+  const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
+  // Users and tokens need each other: deleting a user asks whether it has PENDING tokens, and
+  // creating tokens finds (or creates) users. The check is bound late, when it is first called.
+  const mdmUsers = createMdmUserService({ db, hasPendingTokens: (executor, mdmUserId) => enrollmentTokens.hasPendingTokens(executor, mdmUserId) });
+  const enrollmentTokens = createEnrollmentTokenService({
+    db,
+    publicUrl: config.publicUrl,
+    invitations: createInvitationQueue({ mailDomain: mailDomainOf(config.mailFrom) }),
+    onInvitationsQueued: hooks.onInvitationsQueued,
+    metrics: metrics.tokens,
+    catalog,
+    segments,
+    enterprises,
+    mdmUsers,
+  });
+  const signingIdentities = createSigningIdentityService({
+    db,
+    secrets: lazySecretBox(config),
+    organizationName: async (organizationId) => (await organizations.find(organizationId))?.name ?? 'enrolld',
+  });
+  const scepChallenges = createScepChallengeService({ db, tokens: enrollmentTokens });
+  return {
+    metrics,
+    organizations,
+    signingIdentities,
+    scepChallenges,
+    enrollmentPages: createEnrollmentPageService({
+      db,
+      tokens: enrollmentTokens,
+      publicUrl: config.publicUrl,
+      organizations,
+      enterprises,
+      signingIdentities,
+      scepChallenges,
+      adapters: PLATFORM_ADAPTERS,
+    }),
+    redemption: createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens }),
+    email: createEmailService({ db, tokens: enrollmentTokens, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
+    serviceAccounts: createServiceAccountService({ db, changeNotices }),
+    mdmUsers,
+    catalog,
+    segments,
+    enterprises,
+    enrollmentTokens,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
