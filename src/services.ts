@@ -44,7 +44,7 @@ export function createServices(
   const { db, changeNotices } = database;
   const organizations = createOrganizationService({ db, changeNotices });
   const catalog = createCatalogService({ db });
-  const segments = createSegmentService({ db });
+  const segments = createSegmentService({ db, organizations });
   const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
   // Users and tokens need each other: deleting a user asks whether it has PENDING tokens, and
   // creating tokens finds (or creates) users. The check is bound late, when it is first called.

@@ -11,6 +11,7 @@ import type { EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Db } from '../../db/database.ts';
+import { recordInvitationAttempt, recordInvitationsSent } from '../enrollment-tokens/token-state.ts';
 
 
 export interface OutboxRow {
@@ -136,11 +137,7 @@ async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Pro
     // One token update per distinct attempt count (almost always just "1").
     const byAttempts = groupBy(recorded, (row) => Number(row.attempts), (row) => row.tokenId);
     for (const [attempts, tokenIds] of byAttempts) {
-      await trx
-        .updateTable('enrollmentTokens')
-        .set({ emailStatus: 'SENT', emailAttempts: attempts, emailLastError: null, emailDeferredReason: null, emailSentAt: at })
-        .where('id', 'in', tokenIds)
-        .execute();
+      await recordInvitationsSent(trx, tokenIds, attempts, at);
     }
   }
 }
@@ -162,11 +159,7 @@ async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<void
     .where('leaseOwner', '=', owner)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) return;
-  await trx
-    .updateTable('enrollmentTokens')
-    .set({ emailStatus: outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, emailAttempts: attempts, emailLastError: outcome.error, emailDeferredReason: null })
-    .where('id', '=', outcome.row.tokenId)
-    .execute();
+  await recordInvitationAttempt(trx, outcome.row.tokenId, outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, attempts, outcome.error);
 }
 
 /** Retire a token's deliveries still waiting for a (re)try: a resend replaces them. */

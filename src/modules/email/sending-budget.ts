@@ -12,6 +12,7 @@ import { groupBy } from '../../lib/group-by.ts';
 import { chunks, chunkSizeFor } from '../../db/bulk-insert.ts';
 import type { OrganizationService } from '../organizations/organizations.service.ts';
 import type { OutboxRow } from './outbox.repository.ts';
+import { recordInvitationsDeferred } from '../enrollment-tokens/token-state.ts';
 
 export const BUDGET_WINDOW_MS = 60 * 60 * 1000;
 
@@ -96,10 +97,6 @@ async function deferRows(
   for (const [freesAt, rows] of byTime) {
     const ids = rows.map((row) => row.id);
     await trx.updateTable('emailOutbox').set({ nextAttemptAt: freesAt, leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
-    await trx
-      .updateTable('enrollmentTokens')
-      .set({ emailDeferredReason: deferredReason(window.limit, freesAt) })
-      .where('id', 'in', rows.map((row) => row.tokenId))
-      .execute();
+    await recordInvitationsDeferred(trx, rows.map((row) => row.tokenId), deferredReason(window.limit, freesAt));
   }
 }

@@ -107,7 +107,7 @@ export function createOrganizationService(deps: { db: Db; changeNotices: ChangeN
 
     /**
      * Hold the organization's row until `trx` ends, so that decisions about the organization (its
-     * hourly sending budget) are taken one at a time across processes.
+     * hourly sending budget, its segment tree) are taken one at a time across processes.
      */
     lockRow: (trx: Db, id: string) => repository.lockOrganizationRow(trx, id),
   };

@@ -10,6 +10,7 @@ import { toIso } from '../../lib/time.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
 import type { Device, DeviceIdentity, RedemptionAttempt, RedemptionOutcome } from './redemption.types.ts';
 import type { Db } from '../../db/database.ts';
+import { claimQuery, claimToken } from '../enrollment-tokens/token-state.ts';
 
 
 function toDevice(row: Selectable<DeviceTable>): Device {
@@ -84,22 +85,6 @@ export async function listAttempts(db: Db, organizationId: string, tokenId: stri
   return { items: rows.map(toAttempt), total };
 }
 
-/**
- * The one conditional update that decides a redemption: only a PENDING, unexpired token becomes
- * DONE, so of any number of concurrent attempts exactly one changes the row.
- */
-const claim = prepareQuery((db, a: { tokenId: string; deviceId: string; now: string }) =>
-  db
-    .updateTable('enrollmentTokens')
-    .set({ state: 'DONE', deviceId: a.deviceId, updatedAt: a.now })
-    .where('id', '=', a.tokenId)
-    .where('state', '=', 'PENDING')
-    .where('expireAt', '>', a.now),
-);
-
-export async function claimToken(trx: Db, tokenId: string, deviceId: string, now: string): Promise<boolean> {
-  return (await claim.run(trx, { tokenId, deviceId, now })) === 1;
-}
 
 /** A parameter in a SELECT list, typed (it has no type of its own there). */
 type AnyBuilder = ExpressionBuilder<Database, keyof Database>;
@@ -110,21 +95,13 @@ const text = (eb: AnyBuilder, value: unknown) => typed(eb, value, 'text');
 export type WonRedemption = Device & { code: string; clientAddress: string | null; identity: string; attemptId: string };
 
 /**
- * PostgreSQL: the claim, the device row and the audit row in one statement (each insert reads
+ * PostgreSQL: the token's claim (its SQL is the token module's), the device row and the audit row in one statement (each insert reads
  * the row before it, so nothing is written unless the claim changed the token). One round trip
  * instead of a transaction's five; a single statement commits whole or not at all.
  */
 const claimAndRecord = prepareQuery((db, a: WonRedemption) =>
   db
-    .with('claimedToken', (qb) =>
-      qb
-        .updateTable('enrollmentTokens')
-        .set({ state: 'DONE', deviceId: a.id, updatedAt: a.createdAt })
-        .where('id', '=', a.tokenId)
-        .where('state', '=', 'PENDING')
-        .where('expireAt', '>', a.createdAt)
-        .returning('id'),
-    )
+    .with('claimedToken', (qb) => claimQuery(qb, { tokenId: a.tokenId!, deviceId: a.id, now: a.createdAt }).returning('id'))
     .with('enrolledDevice', (qb) =>
       qb
         .insertInto('devices')
@@ -177,7 +154,7 @@ export async function claimAndRecordWin(db: Db, won: Omit<WonRedemption, 'attemp
   const args: WonRedemption = { ...won, identity: encodeJson(won.identity), attemptId: newId() };
   if (dialectOf(db) === 'postgres') return (await claimAndRecord.first(db, args)) !== undefined;
   return db.transaction().execute(async (trx) => {
-    if (!(await claimToken(trx, args.tokenId!, args.id, args.createdAt))) return false;
+    if (!(await claimToken(trx, { tokenId: args.tokenId!, deviceId: args.id, now: args.createdAt }))) return false;
     await insertDevice(trx, args);
     await insertAttempt.run(trx, {
       id: args.attemptId,

@@ -16,6 +16,7 @@ import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tok
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import * as repository from './redemption.repository.ts';
 import { type Device, type DeviceIdentity, isSameDevice, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
+import { claimToken } from '../enrollment-tokens/token-state.ts';
 
 export interface RedeemInput {
   code: string;
@@ -110,7 +111,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         outcome = 'NOT_FOUND';
       } else if (token.state === 'PENDING') {
         const candidate = newDevice(organizationId, adapter, token.id, input.device, now);
-        if (await repository.claimToken(trx, token.id, candidate.id, now)) {
+        if (await claimToken(trx, { tokenId: token.id, deviceId: candidate.id, now })) {
           await repository.insertDevice(trx, candidate);
           outcome = 'REDEEMED';
           device = candidate;

@@ -4,13 +4,13 @@
  */
 import { type Kysely, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { dialectOf, lockForWrite } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import type { Database, SegmentTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import { AppError } from '../../errors.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
+import type { OrganizationService } from '../organizations/organizations.service.ts';
 
 /** How deep a segment tree may be (a top-level segment is level 1); no parent walk goes further. */
 export const MAX_SEGMENT_DEPTH = 64;
@@ -42,7 +42,7 @@ async function findSegment(db: Kysely<Database>, organizationId: string, id: num
   return row ? toSegment(row) : null;
 }
 
-export function createSegmentService(deps: { db: Db }) {
+export function createSegmentService(deps: { db: Db; organizations: Pick<OrganizationService, 'lockRow'> }) {
   const { db } = deps;
 
   async function get(organizationId: string, id: number, executor: Db = db): Promise<Segment> {
@@ -78,7 +78,7 @@ export function createSegmentService(deps: { db: Db }) {
    */
   async function inHierarchyTransaction<T>(organizationId: string, work: (trx: Db) => Promise<T>): Promise<T> {
     return db.transaction().execute(async (trx) => {
-      await lockForWrite(dialectOf(trx), trx.selectFrom('organizations').select('id').where('id', '=', organizationId)).execute();
+      await deps.organizations.lockRow(trx, organizationId);
       return work(trx);
     });
   }
