@@ -170,7 +170,7 @@ export const commonResponseFields = {
   ),
 };
 
-export function serializeCommon(token: StoredToken, enrollmentLink: string) {
+export function serializeCommon(token: StoredToken<unknown>, enrollmentLink: string) {
   return {
     id: token.id,
     mdmUser: { id: token.mdmUser.id, email: token.mdmUser.email },

@@ -5,7 +5,7 @@
  * references its options make, and its token serializer. Adding a platform means adding a folder
  * and listing it in platforms/index.ts.
  */
-import type { TObject, TProperties } from '@sinclair/typebox';
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
 import type { Platform } from './platform-names.ts';
@@ -20,13 +20,22 @@ export interface Reference {
   path: string;
 }
 
+/** A validated body of these fields, as the route's schema types it. */
+export type BodyOf<Fields extends TProperties> = Static<TObject<Fields>>;
+
+/**
+ * What readOptions reads: a platform's fields as a create body gives them, or as an update
+ * merged over the stored token gives them (where the update allows null to clear one).
+ */
+export type OptionsBody<Fields extends TProperties> = { [K in keyof BodyOf<Fields>]?: BodyOf<Fields>[K] | null };
+
 /** The platform-specific part of a token, split out of a validated body. */
-export interface PlatformOptions {
+export interface PlatformOptions<Options = Record<string, unknown>> {
   /** The main policy (indexed for the list filter), or null. */
   policyId: string | null;
   segmentId: number | null;
   /** Everything else the platform stores (assignments, profiles, applications, mode…). */
-  options: Record<string, unknown>;
+  options: Options;
   references: Reference[];
 }
 
@@ -62,7 +71,14 @@ export interface EnrollmentActions {
   manual?: { server: string; account: string };
 }
 
-export interface PlatformAdapter {
+/**
+ * One platform. Generic over its own body fields and stored options, so an adapter reads its
+ * fields and options with their types (a misspelt field does not compile); the token service and
+ * routes hold adapters as `PlatformAdapter` and pass bodies and stored tokens through.
+ * `Options` is what readOptions returns and what the token's `options` column holds (JSON the
+ * same adapter wrote), which serialize and optionsAsBody read back.
+ */
+export interface PlatformAdapter<Fields extends TProperties = TProperties, UpdateFields extends TProperties = TProperties, Options = Record<string, unknown>> {
   platform: Platform;
   /** Human name, e.g. "Apple". */
   label: string;
@@ -71,19 +87,22 @@ export interface PlatformAdapter {
   /** The list filter naming that policy: adm-policy, win-policy, emm-policy. */
   policyFilter: string;
   enterprise: EnterpriseSettingsSpec;
-  /** The option set of the seed page (without mdmUserId / userEmails). */
-  createFields: TProperties;
+  /**
+   * The platform's part of the seed page's option set: its policy fields, references and
+   * segmentId (the token routes add the fields every platform shares, and mdmUserId / userEmails).
+   */
+  createFields: Fields;
   /** What PUT may change besides displayName and tags: the policy fields and segmentId. */
-  updateFields: TProperties;
+  updateFields: UpdateFields;
   /** The token as answered. */
   tokenSchema: TObject;
   /** Split a validated (create, or merged update) body into stored options and references. */
-  readOptions(body: Record<string, unknown>): PlatformOptions;
+  readOptions(body: OptionsBody<Fields>): PlatformOptions<Options>;
   /** The platform fields of a stored token, in body form, so an update can merge over them. */
-  optionsAsBody(token: StoredToken): Record<string, unknown>;
+  optionsAsBody(token: StoredToken<Options>): OptionsBody<Fields>;
   /** Checks that need the referenced items themselves (Apple: attached profiles → 5086). */
-  checkReferences?(body: Record<string, unknown>, items: ReadonlyMap<string, CatalogItem>): void;
-  serialize(token: StoredToken, context: SerializeContext): Record<string, unknown>;
+  checkReferences?(body: OptionsBody<Fields>, items: ReadonlyMap<string, CatalogItem>): void;
+  serialize(token: StoredToken<Options>, context: SerializeContext): Record<string, unknown>;
   /**
    * A serialized token with the platform's own fields that carry the code set to null, for keys
    * without `…enrollmentToken.readSecret` (enrollCode and enrollmentLink are nulled for every
@@ -91,7 +110,7 @@ export interface PlatformAdapter {
    */
   concealSecrets?(token: Record<string, unknown>): Record<string, unknown>;
   /** What the invitation's inline QR code encodes, for platforms that enroll by scanning one. */
-  invitationQrPayload?(token: StoredToken, enterprise: Enterprise): Record<string, unknown>;
+  invitationQrPayload?(token: StoredToken<Options>, enterprise: Enterprise): Record<string, unknown>;
   /** What the token's public page at `pageUrl` offers the person enrolling. */
-  enrollmentActions(token: StoredToken, enterprise: Enterprise, pageUrl: string): EnrollmentActions;
+  enrollmentActions(token: StoredToken<Options>, enterprise: Enterprise, pageUrl: string): EnrollmentActions;
 }

@@ -14,8 +14,6 @@ import type { EnrollmentTokenService } from './enrollment-tokens.service.ts';
 import type { TokenState } from './enrollment-tokens.types.ts';
 import { secretViewFor } from './token-secrets.ts';
 
-type Body = Record<string, unknown>;
-
 export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: EnrollmentTokenService; adapter: PlatformAdapter }> = async (
   app,
   { tokens, adapter },
@@ -33,7 +31,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
       config: permission('create'),
       schema: { tags, summary: `Create an ${adapter.label} enrollment token for one user`, params: OrganizationParams, body: schemas.createBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(secrets(request).token(await tokens.create(organizationOf(request), adapter, request.body as Body))),
+    async (request) => ok(secrets(request).token(await tokens.create(organizationOf(request), adapter, request.body))),
   );
 
   app.post(
@@ -48,7 +46,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
         response: { 200: success(schemas.bulkResult, 'The outcome'), ...errors },
       },
     },
-    async (request) => ok(await tokens.createBulk(organizationOf(request), adapter, request.body as Body)),
+    async (request) => ok(await tokens.createBulk(organizationOf(request), adapter, request.body)),
   );
 
   app.get(
@@ -83,7 +81,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
       config: permission('update'),
       schema: { tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body as Body))),
+    async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body))),
   );
 
   app.post(
@@ -98,7 +96,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
         response: { 200: one, ...errors },
       },
     },
-    async (request) => ok(secrets(request).token(await tokens.resend(organizationOf(request), adapter, request.params.tokenId, (request.body ?? {}) as Body))),
+    async (request) => ok(secrets(request).token(await tokens.resend(organizationOf(request), adapter, request.params.tokenId, request.body ?? {}))),
   );
 
   app.delete(

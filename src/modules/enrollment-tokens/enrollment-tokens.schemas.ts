@@ -14,11 +14,12 @@ export const TOKEN_SORT_FIELDS = ['createdAt', 'expireAt', 'displayName'] as con
 
 export function tokenSchemas(adapter: PlatformAdapter) {
   const createBody = Type.Object(
-    { ...adapter.createFields, mdmUserId: EntityId('The MDM user the token is for (required)') },
+    { ...commonBodyFields, ...adapter.createFields, mdmUserId: EntityId('The MDM user the token is for (required)') },
     { additionalProperties: false },
   );
   const bulkBody = Type.Object(
     {
+      ...commonBodyFields,
       ...adapter.createFields,
       // The bounds sit in the schema so an oversized list is refused before any address is read;
       // the plan's own (lower) bulkMaxEmails is checked by the service (5017).

@@ -42,14 +42,18 @@ export interface TokenServiceDeps {
   mdmUsers: Pick<MdmUserService, 'contactOf' | 'idsByEmail'>;
 }
 
-type Body = Record<string, unknown>;
+/**
+ * Bodies as the token routes' schemas validate them: the fields every platform shares, typed,
+ * and the platform's own fields, which only its adapter reads (typed there by its own schema).
+ */
+type PlatformFields = Record<string, unknown>;
+export type CreateTokenBody = CommonTokenInput & { mdmUserId: string } & PlatformFields;
+export type BulkTokenBody = CommonTokenInput & { userEmails: string[] } & PlatformFields;
+export type UpdateTokenBody = { displayName?: string; tags?: string[] } & PlatformFields;
 
 /** Fields of every body that are not platform options. */
 const COMMON_KEYS = ['sendEmail', 'displayName', 'tags', 'duration', 'language', 'emailText', 'mdmUserId', 'userEmails'];
 
-function commonInput(body: Body): CommonTokenInput {
-  return body as unknown as CommonTokenInput;
-}
 
 export function createEnrollmentTokenService(deps: TokenServiceDeps) {
   const { db, publicUrl, enterprises, invitations } = deps;
@@ -90,7 +94,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
   }
 
   return {
-    async create(organization: Organization, adapter: PlatformAdapter, body: Body) {
+    async create(organization: Organization, adapter: PlatformAdapter, body: CreateTokenBody) {
       assertPlanAllows(organization, adapter);
       const options = adapter.readOptions(body);
       // Read before the write transaction opens (from the cache where there is one): an
@@ -98,26 +102,26 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
       const created = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        const user = await deps.mdmUsers.contactOf(trx, organization.id, String(body.mdmUserId));
+        const user = await deps.mdmUsers.contactOf(trx, organization.id, body.mdmUserId);
         if (!user) throw new AppError(ErrorCode.EntityNotFound, undefined, { entity: 'mdmUser', path: '/body/mdmUserId' });
-        if (commonInput(body).sendEmail) assertRecipientAllowed(organization, user.email, '/body/mdmUserId');
+        if (body.sendEmail) assertRecipientAllowed(organization, user.email, '/body/mdmUserId');
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
         assertEnterpriseReady(enterprise, adapter);
         await assertPendingQuota(trx, organization, 1, now);
-        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: commonInput(body), options, now })(user.id);
-        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], commonInput(body).tags ?? [], invitations);
+        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: body, options, now })(user.id);
+        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], body.tags ?? [], invitations);
         // Answered from what was written in this transaction: no read-back after the commit.
         return { token: repository.insertedToken(stored!, user, now), references };
       });
-      invitationsQueued(commonInput(body).sendEmail ? 1 : 0);
+      invitationsQueued(body.sendEmail ? 1 : 0);
       deps.metrics.created.inc({ platform: adapter.platform });
       const { token, references } = created;
       return adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) });
     },
 
-    async createBulk(organization: Organization, adapter: PlatformAdapter, body: Body): Promise<BulkResult> {
+    async createBulk(organization: Organization, adapter: PlatformAdapter, body: BulkTokenBody): Promise<BulkResult> {
       assertPlanAllows(organization, adapter);
-      const emails = body.userEmails as string[];
+      const emails = body.userEmails;
       const max = organization.plan.limits.bulkMaxEmails;
       if (emails.length > max) {
         throw new AppError(ErrorCode.LimitExceeded, `Limit Exceeded: ${emails.length} userEmails > bulkMaxEmails ${max}`, {
@@ -127,7 +131,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       }
       const options = adapter.readOptions(body);
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
-      const common = commonInput(body);
+      const common = body;
       const refusal = (email: string) => (common.sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null);
       const result = await db.transaction().execute(async (trx): Promise<BulkResult> => {
         const now = nowIso();
@@ -142,7 +146,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations);
         return { total: emails.length, success: accepted.length, fail: failures.length, failures };
       });
-      invitationsQueued(commonInput(body).sendEmail ? result.success : 0);
+      invitationsQueued(body.sendEmail ? result.success : 0);
       if (result.success > 0) deps.metrics.created.inc({ platform: adapter.platform }, result.success);
       return result;
     },
@@ -157,7 +161,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     presentToken,
 
     /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
-    async update(organizationId: string, adapter: PlatformAdapter, id: string, body: Body) {
+    async update(organizationId: string, adapter: PlatformAdapter, id: string, body: UpdateTokenBody) {
       await db.transaction().execute(async (trx) => {
         const now = nowIso();
         const current = await repository.findToken(trx, organizationId, adapter.platform, id, now);
@@ -169,13 +173,13 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const merged = { ...adapter.optionsAsBody(current), ...platformFields };
         const options = adapter.readOptions(merged);
         await resolveReferences(deps, trx, organizationId, adapter, platformFields, options);
-        const tags = (body.tags as string[] | undefined) ?? current.tags;
+        const tags = body.tags ?? current.tags;
         const changed = await repository.updatePendingToken(
           trx,
           organizationId,
           current.id,
           {
-            displayName: (body.displayName as string | undefined) ?? current.displayName,
+            displayName: body.displayName ?? current.displayName,
             tags,
             policyId: options.policyId,
             segmentId: options.segmentId,

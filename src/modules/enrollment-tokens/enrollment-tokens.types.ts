@@ -17,7 +17,8 @@ export interface EmailDelivery {
   deferredReason: string | null;
 }
 
-export interface StoredToken {
+/** `Options`: the platform's stored options (see PlatformAdapter); untyped JSON where the platform is not known. */
+export interface StoredToken<Options = Record<string, unknown>> {
   id: string;
   organizationId: string;
   platform: Platform;
@@ -29,7 +30,7 @@ export interface StoredToken {
   state: TokenState;
   policyId: string | null;
   segmentId: number | null;
-  options: Record<string, unknown>;
+  options: Options;
   sendEmail: boolean;
   emailText: string;
   language: Language;

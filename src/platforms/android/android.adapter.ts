@@ -1,13 +1,11 @@
 /** Android: emmPolicy naming, management modes, the provisioning QR payload, seed 004's options. */
 import { Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, StringEnum } from '../../http/schemas.ts';
-import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../../modules/enterprises/enterprises.types.ts';
 import {
   type Assignment,
   assignmentsBody,
   assignmentsResponse,
-  commonBodyFields,
   commonResponseFields,
   nullable,
   presentAssignments,
@@ -23,10 +21,11 @@ export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERL
 
 const POLICY_NAMING = { kind: 'emmPolicy', main: 'policyId', assignments: 'emmPolicyAssignments', assignmentId: 'emmPolicyId' } as const;
 
-interface AndroidOptions {
+// A type, not an interface: stored options are JSON objects (Record<string, unknown>).
+type AndroidOptions = {
   emmPolicyAssignments: Assignment[];
   managementMode: (typeof MANAGEMENT_MODES)[number];
-}
+};
 
 /** Google's Android Device Policy (CloudDPC): the documented QR-provisioning values. */
 export const CLOUD_DPC = {
@@ -82,26 +81,25 @@ const tokenSchema = Type.Object(
   { description: 'An Android enrollment token' },
 );
 
-export const androidAdapter: PlatformAdapter = {
+// Seed 004's option set has no segmentId (the other platforms' pages do).
+const createFields = {
+  policyId: Type.Optional(EntityId('The Android policy (emmPolicy) the device gets')),
+  emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
+  managementMode: StringEnum(MANAGEMENT_MODES, { description: 'How the device is managed (required)' }),
+};
+
+const updateFields = {
+  policyId: Type.Optional(nullable(EntityId('An Android policy'), 'The Android policy, or null to remove it')),
+  emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
+};
+
+export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateFields, AndroidOptions> = {
   platform: 'android',
   label: 'Android',
   policyKind: 'emmPolicy',
   policyFilter: 'emm-policy',
-  createFields: {
-    policyId: Type.Optional(EntityId('The Android policy (emmPolicy) the device gets')),
-    emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
-    displayName: commonBodyFields.displayName,
-    tags: commonBodyFields.tags,
-    managementMode: StringEnum(MANAGEMENT_MODES, { description: 'How the device is managed (required)' }),
-    sendEmail: commonBodyFields.sendEmail,
-    duration: commonBodyFields.duration,
-    language: commonBodyFields.language,
-    emailText: commonBodyFields.emailText,
-  },
-  updateFields: {
-    policyId: Type.Optional(nullable(EntityId('An Android policy'), 'The Android policy, or null to remove it')),
-    emmPolicyAssignments: Type.Optional(assignmentsBody('emmPolicyId', 'Android policy')),
-  },
+  createFields,
+  updateFields,
   tokenSchema,
 
   enterprise: {
@@ -134,13 +132,12 @@ export const androidAdapter: PlatformAdapter = {
 
   readOptions(body) {
     const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
-    const options: AndroidOptions = { emmPolicyAssignments: assignments, managementMode: body.managementMode as AndroidOptions['managementMode'] };
-    return { policyId, segmentId: null, options: { ...options }, references };
+    // Required on create, and kept by an update (which cannot change it): always present here.
+    return { policyId, segmentId: null, options: { emmPolicyAssignments: assignments, managementMode: body.managementMode! }, references };
   },
 
   optionsAsBody(token) {
-    const options = token.options as unknown as AndroidOptions;
-    return { ...policyFieldsAsBody(token.policyId, options.emmPolicyAssignments, POLICY_NAMING), managementMode: options.managementMode };
+    return { ...policyFieldsAsBody(token.policyId, token.options.emmPolicyAssignments, POLICY_NAMING), managementMode: token.options.managementMode };
   },
 
   invitationQrPayload: (token, enterprise) => provisioningPayload(enterprise, token.enrollCode),
@@ -153,8 +150,8 @@ export const androidAdapter: PlatformAdapter = {
 
   concealSecrets: (token) => ({ ...token, config: { qrCode: null, enrollmentToken: null } }),
 
-  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
-    const options = token.options as unknown as AndroidOptions;
+  serialize(token, { references, enterprise, enrollmentLink }) {
+    const options = token.options;
     return {
       ...serializeCommon(token, enrollmentLink),
       organizationId: token.organizationId,

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { CATALOG } from '../../modules/catalog/catalog.kinds.ts';
 import type { CatalogItem } from '../../modules/catalog/catalog.types.ts';
-import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import { type Assignment, policyFieldsAsBody, presentAssignments, readPolicyFields, serializeCommon } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
+import type { Static } from '@sinclair/typebox';
 import {
+  ApplicationAssignment,
   appleCreateFields,
   appleEnterpriseInput,
   appleEnterpriseOutput,
@@ -16,16 +17,20 @@ import {
 
 const POLICY_NAMING = { kind: 'admPolicy', main: 'policyId', assignments: 'admPolicyAssignments', assignmentId: 'admPolicyId' } as const;
 
-interface AppleOptions {
+/** An application assignment as stored: actionStatus is derived when answering, never stored. */
+type AppleApplication = Omit<Static<typeof ApplicationAssignment>, 'actionStatus'>;
+
+// A type, not an interface: stored options are JSON objects (Record<string, unknown>).
+type AppleOptions = {
   admPolicyAssignments: Assignment[];
   profiles: string[];
-  applications: Array<Record<string, unknown>>;
+  applications: AppleApplication[];
   admVppLocationId: string | null;
-}
+};
 
 const lower = (id: unknown) => (typeof id === 'string' ? id.toLowerCase() : null);
 
-export const appleAdapter: PlatformAdapter = {
+export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appleUpdateFields, AppleOptions> = {
   platform: 'apple',
   label: 'Apple',
   policyKind: 'admPolicy',
@@ -50,21 +55,20 @@ export const appleAdapter: PlatformAdapter = {
 
   readOptions(body) {
     const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
-    const profiles = ((body.profiles as string[] | undefined) ?? []).map((id) => id.toLowerCase());
-    const applications = ((body.applications as Array<Record<string, unknown>> | undefined) ?? []).map(
+    const profiles = (body.profiles ?? []).map((id) => id.toLowerCase());
+    const applications = (body.applications ?? []).map(
       // actionStatus is read-only: what a client sends is dropped, the answer derives it from action.
-      ({ actionStatus: _ignored, ...app }) => ({ ...app, admApplication: lower(app.admApplication) }),
+      ({ actionStatus: _ignored, ...app }): AppleApplication => ({ ...app, admApplication: app.admApplication.toLowerCase() }),
     );
     const admVppLocationId = lower(body.admVppLocationId);
     profiles.forEach((id, i) => references.push({ id, kind: 'admProfile', path: `/body/profiles/${i}` }));
-    applications.forEach((app, i) => references.push({ id: app.admApplication as string, kind: 'admApplication', path: `/body/applications/${i}/admApplication` }));
+    applications.forEach((app, i) => references.push({ id: app.admApplication, kind: 'admApplication', path: `/body/applications/${i}/admApplication` }));
     if (admVppLocationId) references.push({ id: admVppLocationId, kind: 'admVppLocation', path: '/body/admVppLocationId' });
-    const options: AppleOptions = { admPolicyAssignments: assignments, profiles, applications, admVppLocationId };
-    return { policyId, segmentId: (body.segmentId as number | null | undefined) ?? null, options: { ...options }, references };
+    return { policyId, segmentId: body.segmentId ?? null, options: { admPolicyAssignments: assignments, profiles, applications, admVppLocationId }, references };
   },
 
   optionsAsBody(token) {
-    const options = token.options as unknown as AppleOptions;
+    const options = token.options;
     return {
       ...policyFieldsAsBody(token.policyId, options.admPolicyAssignments, POLICY_NAMING),
       segmentId: token.segmentId,
@@ -77,13 +81,13 @@ export const appleAdapter: PlatformAdapter = {
   enrollmentActions: (_token, _enterprise, pageUrl) => ({ primaryHref: `${pageUrl}/profile` }),
 
   checkReferences(body, items) {
-    for (const id of (body.profiles as string[] | undefined) ?? []) {
+    for (const id of body.profiles ?? []) {
       if (items.get(id.toLowerCase())?.data.type === 'attached') throw new AppError(ErrorCode.AttachedProfileNotAllowed, undefined, { profile: id });
     }
   },
 
-  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
-    const options = token.options as unknown as AppleOptions;
+  serialize(token, { references, enterprise, enrollmentLink }) {
+    const options = token.options;
     const policy = token.policyId ? references.get(token.policyId) : undefined;
     const vpp = options.admVppLocationId ? references.get(options.admVppLocationId) : undefined;
     const present = (item: CatalogItem | undefined) => (item ? CATALOG[item.kind].present(item) : null);

@@ -1,7 +1,7 @@
 /** Apple's token option set (seed 001/000) and token response fields. */
 import { Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, FreeFormObject, LenientBoolean, MAX_REFERENCES, StringEnum, Timestamp } from '../../http/schemas.ts';
-import { assignmentsBody, assignmentsResponse, commonBodyFields, commonResponseFields, nullable, SegmentId } from '../common-fields.ts';
+import { assignmentsBody, assignmentsResponse, commonResponseFields, nullable, SegmentId } from '../common-fields.ts';
 
 const APP_ACTIONS = ['forceInstall', 'available', 'required'] as const;
 
@@ -41,7 +41,6 @@ export const ApplicationAssignment = Type.Object(
 );
 
 export const appleCreateFields = {
-  ...commonBodyFields,
   policyId: Type.Optional(EntityId('The Apple policy (admPolicy) the device gets')),
   admPolicyAssignments: Type.Optional(assignmentsBody('admPolicyId', 'Apple policy')),
   profiles: Type.Optional(

@@ -1,12 +1,10 @@
 /** Windows: winPolicy naming, the discovery URL the enrollment deep link needs, seed 002's options. */
 import { Type } from '@sinclair/typebox';
 import { BoundedString, EntityId } from '../../http/schemas.ts';
-import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import {
   type Assignment,
   assignmentsBody,
   assignmentsResponse,
-  commonBodyFields,
   commonResponseFields,
   nullable,
   presentAssignments,
@@ -20,9 +18,10 @@ import { ErrorCode } from '../../errors.ts';
 
 const POLICY_NAMING = { kind: 'winPolicy', main: 'winPolicyId', assignments: 'winPolicyAssignments', assignmentId: 'winPolicyId' } as const;
 
-interface WindowsOptions {
+// A type, not an interface: stored options are JSON objects (Record<string, unknown>).
+type WindowsOptions = {
   winPolicyAssignments: Assignment[];
-}
+};
 
 /**
  * The deep link that opens Windows' "Access work or school" MDM enrollment with everything filled
@@ -56,22 +55,25 @@ const tokenSchema = Type.Object(
   { description: 'A Windows enrollment token' },
 );
 
-export const windowsAdapter: PlatformAdapter = {
+const createFields = {
+  winPolicyId: Type.Optional(EntityId('The Windows policy (winPolicy) the device gets')),
+  winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
+  segmentId: Type.Optional(SegmentId),
+  };
+
+const updateFields = {
+  winPolicyId: Type.Optional(nullable(EntityId('A Windows policy'), 'The Windows policy, or null to remove it')),
+  winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
+  segmentId: Type.Optional(nullable(SegmentId, 'Segment id, or null to remove it')),
+  };
+
+export const windowsAdapter: PlatformAdapter<typeof createFields, typeof updateFields, WindowsOptions> = {
   platform: 'windows',
   label: 'Windows',
   policyKind: 'winPolicy',
   policyFilter: 'win-policy',
-  createFields: {
-    ...commonBodyFields,
-    winPolicyId: Type.Optional(EntityId('The Windows policy (winPolicy) the device gets')),
-    winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
-    segmentId: Type.Optional(SegmentId),
-  },
-  updateFields: {
-    winPolicyId: Type.Optional(nullable(EntityId('A Windows policy'), 'The Windows policy, or null to remove it')),
-    winPolicyAssignments: Type.Optional(assignmentsBody('winPolicyId', 'Windows policy')),
-    segmentId: Type.Optional(nullable(SegmentId, 'Segment id, or null to remove it')),
-  },
+  createFields,
+  updateFields,
   tokenSchema,
 
   enterprise: {
@@ -94,12 +96,11 @@ export const windowsAdapter: PlatformAdapter = {
 
   readOptions(body) {
     const { policyId, assignments, references } = readPolicyFields(body, POLICY_NAMING);
-    return { policyId, segmentId: (body.segmentId as number | null | undefined) ?? null, options: { winPolicyAssignments: assignments }, references };
+    return { policyId, segmentId: body.segmentId ?? null, options: { winPolicyAssignments: assignments }, references };
   },
 
   optionsAsBody(token) {
-    const options = token.options as unknown as WindowsOptions;
-    return { ...policyFieldsAsBody(token.policyId, options.winPolicyAssignments, POLICY_NAMING), segmentId: token.segmentId };
+    return { ...policyFieldsAsBody(token.policyId, token.options.winPolicyAssignments, POLICY_NAMING), segmentId: token.segmentId };
   },
 
   enrollmentActions(token, enterprise) {
@@ -108,8 +109,8 @@ export const windowsAdapter: PlatformAdapter = {
     return { primaryHref: windowsEnrollmentLink(token.mdmUser.email, discoveryUrl, token.enrollCode), manual: { server: discoveryUrl, account: token.mdmUser.email } };
   },
 
-  serialize(token: StoredToken, { references, enterprise, enrollmentLink }) {
-    const options = token.options as unknown as WindowsOptions;
+  serialize(token, { references, enterprise, enrollmentLink }) {
+    const options = token.options;
     return {
       ...serializeCommon(token, enrollmentLink),
       organizationId: token.organizationId,
