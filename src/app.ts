@@ -250,7 +250,7 @@ export async function buildApp({ config, database, logStream, services: given }:
   const appleEnterprise = '/v1/organizations/:organizationId/mdm/apple/enterprise';
   await app.register(signingIdentityRoutes, { prefix: `${appleEnterprise}/signing-certificate`, signingIdentities: services.signingIdentities });
   await app.register(scepChallengeRoutes, { prefix: `${appleEnterprise}/scep-challenges`, scepChallenges: services.scepChallenges, rateLimit: config.redeemRateLimit });
-  await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, rateLimit: config.enrollRateLimit });
+  await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, adapters: Object.values(PLATFORM_ADAPTERS), rateLimit: config.enrollRateLimit });
 
   return app;
 }

@@ -78,6 +78,31 @@ export interface EnrollmentActions {
  * `Options` is what readOptions returns and what the token's `options` column holds (JSON the
  * same adapter wrote), which serialize and optionsAsBody read back.
  */
+/** What a live enrollment link's files are made from. */
+export interface LiveEnrollment<Options = Record<string, unknown>> {
+  token: StoredToken<Options>;
+  enterprise: Enterprise;
+  organization: { id: string; slug: string; name: string };
+}
+
+/** What making a file may need from the rest of enrolld (the enrollment pages supply it). */
+export interface EnrollmentFileTools {
+  /** A fresh one-time SCEP challenge for the token (it stops verifying once the token is used). */
+  issueScepChallenge(token: StoredToken<unknown>): Promise<string>;
+  /** `payload` CMS-signed with the organization's signing identity (DER). */
+  signForOrganization(organizationId: string, payload: Buffer): Promise<Buffer>;
+}
+
+/** A file the public enrollment link offers besides its page: GET /enroll/<platform>/<code>/<name>. */
+export interface EnrollmentFile<Options = Record<string, unknown>> {
+  name: string;
+  /** OpenAPI: what the route serves, and the response's description. */
+  summary: string;
+  description: string;
+  contentType: string;
+  make(live: LiveEnrollment<Options>, tools: EnrollmentFileTools): Promise<{ body: Buffer | string; filename?: string }>;
+}
+
 export interface PlatformAdapter<Fields extends TProperties = TProperties, UpdateFields extends TProperties = TProperties, Options = Record<string, unknown>> {
   platform: Platform;
   /** Human name, e.g. "Apple". */
@@ -113,4 +138,6 @@ export interface PlatformAdapter<Fields extends TProperties = TProperties, Updat
   invitationQrPayload?(token: StoredToken<Options>, enterprise: Enterprise): Record<string, unknown>;
   /** What the token's public page at `pageUrl` offers the person enrolling. */
   enrollmentActions(token: StoredToken<Options>, enterprise: Enterprise, pageUrl: string): EnrollmentActions;
+  /** Files the link offers besides the page (Apple: the signed profile; Android: the QR code). */
+  enrollmentFiles?: ReadonlyArray<EnrollmentFile<Options>>;
 }

@@ -2,8 +2,9 @@
  * The public enrollment links — no API key, rate-limited per client address:
  *
  *   GET /enroll/:platform/:code            the page (HTML)
- *   GET /enroll/apple/:code/profile        the CMS-signed .mobileconfig
- *   GET /enroll/android/:code/qr.png|.svg  the provisioning QR code
+ *   GET /enroll/:platform/:code/<file>     a file the platform's adapter declares: Apple's
+ *                                          CMS-signed .mobileconfig (profile), Android's
+ *                                          provisioning QR code (qr.png, qr.svg)
  *
  * Responses are never cached and never leak the code through Referer; the pages may not run
  * scripts (Content-Security-Policy), so nothing injected could run even if escaping failed.
@@ -16,6 +17,7 @@ import { AppError, ErrorCode } from '../../errors.ts';
 import { perAddressLimit } from '../../http/rate-limits.ts';
 import type { EnrollmentPageService, FileResult, PageResult } from './enrollment-pages.service.ts';
 import { negotiateLanguage, renderNotice } from './render-page.ts';
+import type { PlatformAdapter } from '../../platforms/platform.ts';
 
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -50,11 +52,13 @@ const languageOf = (request: FastifyRequest) => negotiateLanguage(request.header
 
 export interface EnrollmentPageRouteOptions {
   pages: EnrollmentPageService;
+  /** Their files get routes of their own under the page's path. */
+  adapters: readonly PlatformAdapter[];
   /** Requests per minute per client address (ENROLLD_ENROLL_RATE_LIMIT). */
   rateLimit: number;
 }
 
-export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRouteOptions> = async (app, { pages, rateLimit }) => {
+export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRouteOptions> = async (app, { pages, adapters, rateLimit }) => {
   const config = { auth: { public: true } as const };
   // One budget per address for all the links (page, profile, QR), not one per route.
   app.addHook('onRequest', app.rateLimit(perAddressLimit(rateLimit)));
@@ -82,35 +86,17 @@ export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRoute
     async (request, reply) => send(reply, await pages.page(request.params.platform, request.params.code, languageOf(request))),
   );
 
-  app.get(
-    '/apple/:code/profile',
-    {
-      config,
-      schema: {
-        tags,
-        summary: 'The CMS-signed MDM enrollment profile (.mobileconfig) with a one-time SCEP challenge',
-        security: [],
-        params: CodeParams,
-        response: { 200: Binary('A DER CMS SignedData .mobileconfig', 'application/x-apple-aspen-config'), ...NOTICES },
-      },
-    },
-    async (request, reply) => send(reply, await pages.appleProfile(request.params.code, languageOf(request))),
-  );
-
-  for (const format of ['png', 'svg'] as const) {
-    app.get(
-      `/android/:code/qr.${format}`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `The Android provisioning QR code (${format.toUpperCase()}); it encodes the token's config.qrCode`,
-          security: [],
-          params: CodeParams,
-          response: { 200: Binary(`The QR code as ${format.toUpperCase()}`, format === 'png' ? 'image/png' : 'image/svg+xml'), ...NOTICES },
+  // Each platform's files (Apple: the signed profile; Android: the QR code), declared by its adapter.
+  for (const adapter of adapters) {
+    for (const file of adapter.enrollmentFiles ?? []) {
+      app.get(
+        `/${adapter.platform}/:code/${file.name}`,
+        {
+          config,
+          schema: { tags, summary: file.summary, security: [], params: CodeParams, response: { 200: Binary(file.description, file.contentType), ...NOTICES } },
         },
-      },
-      async (request, reply) => send(reply, await pages.androidQr(request.params.code, format, languageOf(request))),
-    );
+        async (request, reply) => send(reply, await pages.file(adapter.platform, file.name, request.params.code, languageOf(request))),
+      );
+    }
   }
 };

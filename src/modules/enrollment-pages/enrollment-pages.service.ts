@@ -1,6 +1,7 @@
 /**
  * What the public enrollment links resolve to: the token a code names (on its platform, in any
- * organization), and the page, the signed Apple profile or the Android QR code made from it.
+ * organization), and the page or a file the platform offers (the signed Apple profile, the
+ * Android QR code) made from it.
  * Links that cannot be used resolve to a notice that says only that: expired or used → 410,
  * revoked or unknown → 404. HTTP-free: the routes turn results into responses.
  */
@@ -8,10 +9,8 @@ import type { Db } from '../../db/database.ts';
 import { signCms } from '../../crypto/cms-sign.ts';
 import type { Language } from '../../lib/languages.ts';
 import { normalizeEnrollCode } from '../../lib/enroll-code.ts';
-import { loadQrCode } from '../../lib/qrcode.ts';
 import { nowIso } from '../../lib/time.ts';
-import { buildEnrollmentProfile } from '../../platforms/apple/enrollment-profile.ts';
-import type { PlatformAdapter } from '../../platforms/platform.ts';
+import type { EnrollmentFileTools, PlatformAdapter } from '../../platforms/platform.ts';
 import { enrollmentLink } from '../enrollment-tokens/enrollment-link.ts';
 import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
@@ -55,6 +54,10 @@ interface LiveToken {
 const NOTICE_STATUS: Record<Exclude<Notice, 'tooMany'>, 404 | 410> = { expired: 410, used: 410, notFound: 404 };
 
 export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
+  const tools: EnrollmentFileTools = {
+    issueScepChallenge: (token) => deps.scepChallenges.issue(token),
+    signForOrganization: async (organizationId, payload) => signCms(payload, await deps.signingIdentities.signer(organizationId)),
+  };
   const notice = (which: Exclude<Notice, 'tooMany'>, language: Language): NoticeResult => ({
     kind: 'notice',
     status: NOTICE_STATUS[which],
@@ -85,26 +88,14 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
       return { kind: 'page', html: await renderEnrollmentPage({ token, organizationName: organization.name, branding: enterprise.configuration, actions }) };
     },
 
-    /** The CMS-signed enrollment profile, with a fresh one-time SCEP challenge. */
-    async appleProfile(code: string, fallbackLanguage: Language): Promise<FileResult> {
-      const live = await resolve('apple', code, fallbackLanguage);
+    /** A file the platform's link offers (see PlatformAdapter.enrollmentFiles), made for the token. */
+    async file(platform: Platform, name: string, code: string, fallbackLanguage: Language): Promise<FileResult> {
+      const live = await resolve(platform, code, fallbackLanguage);
       if ('kind' in live) return live;
-      const { token, organization, enterprise } = live;
-      const challenge = await deps.scepChallenges.issue(token);
-      const xml = await buildEnrollmentProfile({ token, enterprise, organizationName: organization.name, challenge });
-      const signed = signCms(Buffer.from(xml, 'utf8'), await deps.signingIdentities.signer(organization.id));
-      return { kind: 'file', body: signed, contentType: 'application/x-apple-aspen-config', filename: `${organization.slug}-enrollment.mobileconfig` };
-    },
-
-    /** The Android provisioning QR code, as PNG or SVG. */
-    async androidQr(code: string, format: 'png' | 'svg', fallbackLanguage: Language): Promise<FileResult> {
-      const live = await resolve('android', code, fallbackLanguage);
-      if ('kind' in live) return live;
-      const payload = JSON.stringify(live.adapter.invitationQrPayload?.(live.token, live.enterprise));
-      const QRCode = await loadQrCode();
-      return format === 'png'
-        ? { kind: 'file', body: await QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }), contentType: 'image/png' }
-        : { kind: 'file', body: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }), contentType: 'image/svg+xml' };
+      const file = live.adapter.enrollmentFiles?.find((candidate) => candidate.name === name);
+      if (!file) return notice('notFound', fallbackLanguage);
+      const made = await file.make(live, tools);
+      return { kind: 'file', body: made.body, contentType: file.contentType, filename: made.filename };
     },
   };
 }

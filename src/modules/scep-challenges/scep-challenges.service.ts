@@ -35,7 +35,7 @@ function refusal(token: StoredToken): AppError | null {
 export function createScepChallengeService({ db, tokens }: { db: Db; tokens: Pick<EnrollmentTokenService, 'findByIds'> }) {
   return {
     /** A new challenge for a token's profile; only its hash is kept. */
-    async issue(token: StoredToken): Promise<string> {
+    async issue(token: StoredToken<unknown>): Promise<string> {
       const challenge = randomBytes(24).toString('base64url');
       await db.transaction().execute(async (trx) => {
         await trx

@@ -16,6 +16,7 @@ import {
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
 import { ErrorCode } from '../../errors.ts';
+import { loadQrCode } from '../../lib/qrcode.ts';
 
 export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
 
@@ -147,6 +148,23 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
     qrPayload: provisioningPayload(enterprise, token.enrollCode),
     workProfileHref: workProfileLink(token.enrollCode),
   }),
+
+  enrollmentFiles: (['png', 'svg'] as const).map((format) => ({
+    name: `qr.${format}`,
+    summary: `The Android provisioning QR code (${format.toUpperCase()}); it encodes the token's config.qrCode`,
+    description: `The QR code as ${format.toUpperCase()}`,
+    contentType: format === 'png' ? 'image/png' : 'image/svg+xml',
+    async make({ token, enterprise }) {
+      const payload = JSON.stringify(provisioningPayload(enterprise, token.enrollCode));
+      const QRCode = await loadQrCode();
+      return {
+        body:
+          format === 'png'
+            ? await QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 })
+            : await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      };
+    },
+  })),
 
   concealSecrets: (token) => ({ ...token, config: { qrCode: null, enrollmentToken: null } }),
 

@@ -14,6 +14,7 @@ import {
   appleTokenSchema,
   appleUpdateFields,
 } from './apple.schemas.ts';
+import { buildEnrollmentProfile } from './enrollment-profile.ts';
 
 const POLICY_NAMING = { kind: 'admPolicy', main: 'policyId', assignments: 'admPolicyAssignments', assignmentId: 'admPolicyId' } as const;
 
@@ -79,6 +80,20 @@ export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appl
   },
 
   enrollmentActions: (_token, _enterprise, pageUrl) => ({ primaryHref: `${pageUrl}/profile` }),
+
+  enrollmentFiles: [
+    {
+      name: 'profile',
+      summary: 'The CMS-signed MDM enrollment profile (.mobileconfig) with a one-time SCEP challenge',
+      description: 'A DER CMS SignedData .mobileconfig',
+      contentType: 'application/x-apple-aspen-config',
+      async make({ token, enterprise, organization }, tools) {
+        const challenge = await tools.issueScepChallenge(token);
+        const xml = await buildEnrollmentProfile({ token, enterprise, organizationName: organization.name, challenge });
+        return { body: await tools.signForOrganization(organization.id, Buffer.from(xml, 'utf8')), filename: `${organization.slug}-enrollment.mobileconfig` };
+      },
+    },
+  ],
 
   checkReferences(body, items) {
     for (const id of body.profiles ?? []) {
