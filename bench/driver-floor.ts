@@ -28,7 +28,7 @@ import { generateEnrollCode } from '../src/lib/enroll-code.ts';
 import { newId } from '../src/lib/ids.ts';
 import { hashSecret } from '../src/lib/secrets.ts';
 import { tokenSchemas } from '../src/modules/enrollment-tokens/enrollment-tokens.schemas.ts';
-import { RedeemBody } from '../src/modules/redemption/redemption.routes.ts';
+import { RedeemBody } from '../src/modules/redemption/redemption.schemas.ts';
 import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
 
 type Row = Record<string, unknown>;

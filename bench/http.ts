@@ -33,7 +33,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { validatorCompiler } from '../src/http/validation.ts';
 import { tokenSchemas } from '../src/modules/enrollment-tokens/enrollment-tokens.schemas.ts';
-import { RedeemBody } from '../src/modules/redemption/redemption.routes.ts';
+import { RedeemBody } from '../src/modules/redemption/redemption.schemas.ts';
 import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
 import { benchDatabase, databaseLabel, ON_POSTGRES, postgresEnv } from './bench-database.ts';
 import { startDriverFloor } from './driver-floor.ts';

@@ -17,7 +17,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { AppError, type FieldProblem } from '../errors.ts';
-import { isValidEmail } from '../lib/email.ts';
+import { isValidEmail } from '../lib/email-address.ts';
 
 FormatRegistry.Set('email', isValidEmail);
 FormatRegistry.Set('uri', (value) => {

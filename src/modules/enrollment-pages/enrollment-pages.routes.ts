@@ -11,13 +11,13 @@
  * Too many requests answer 429/1004: an HTML notice for a browser, the envelope otherwise.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { perAddressLimit } from '../../http/rate-limits.ts';
 import type { EnrollmentPageService, FileResult, PageResult } from './enrollment-pages.service.ts';
 import { negotiateLanguage, renderNotice } from './render-page.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
+import { Binary, CodeParams, Html, NOTICES, PageParams } from './enrollment-pages.schemas.ts';
 
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -26,16 +26,6 @@ const PAGE_SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
 };
-
-const Code = Type.String({ maxLength: 64, description: "The token's enrollCode, as in the invitation link" });
-const PageParams = Type.Object(
-  { platform: Type.String({ maxLength: 16, description: 'apple, windows or android' }), code: Code },
-  { additionalProperties: false },
-);
-const CodeParams = Type.Object({ code: Code }, { additionalProperties: false });
-const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String({ description: 'An HTML page' }) } } });
-const Binary = (description: string, contentType: string) => ({ description, content: { [contentType]: { schema: Type.String({ description }) } } });
-const NOTICES = { 404: Html('Unknown or revoked link: a notice page'), 410: Html('Expired or used link: a notice page') };
 
 function send(reply: FastifyReply, result: PageResult | FileResult) {
   reply.headers(PAGE_SECURITY_HEADERS);

@@ -5,7 +5,7 @@
  * reason; it never rejects the request.
  */
 import { ErrorCode } from '../../errors.ts';
-import { isValidEmail, normalizeEmail } from '../../lib/email.ts';
+import { isValidEmail, normalizeEmail } from '../../lib/email-address.ts';
 import type { UserAddress } from '../mdm-users/mdm-users.types.ts';
 import type { BulkFailure } from './enrollment-tokens.types.ts';
 

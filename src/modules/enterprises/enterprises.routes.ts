@@ -6,31 +6,7 @@ import { ok } from '../../http/envelope.ts';
 import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { EnterpriseService } from './enterprises.service.ts';
-
-const Nullable = (maxLength: number, description: string, format?: string) =>
-  Type.Optional(Type.Union([BoundedString(maxLength, format ? { format } : {}), Type.Null()], { description: `${description}, or null` }));
-
-const BrandingInput = Type.Object(
-  {
-    primaryColor: Type.Optional(
-      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'Brand colour as #rrggbb', errorMessage: 'must be a colour written #rrggbb' }),
-    ),
-    logo: Nullable(2048, 'Logo URL (https)', 'uri'),
-    contactEmail: Nullable(254, 'Help-desk email shown to users', 'email'),
-    contactPhone: Nullable(64, 'Help-desk phone shown to users'),
-  },
-  { additionalProperties: false, description: 'Branding of invitations and enrollment pages' },
-);
-
-const BrandingOutput = Type.Object(
-  {
-    primaryColor: Type.String({ description: 'Brand colour' }),
-    logo: Type.Union([Type.String(), Type.Null()], { description: 'Logo URL, or null' }),
-    contactEmail: Type.Union([Type.String(), Type.Null()], { description: 'Help-desk email, or null' }),
-    contactPhone: Type.Union([Type.String(), Type.Null()], { description: 'Help-desk phone, or null' }),
-  },
-  { description: 'Branding' },
-);
+import { BrandingInput, BrandingOutput } from './enterprises.schemas.ts';
 
 export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: EnterpriseService; adapter: PlatformAdapter }> = async (
   app,

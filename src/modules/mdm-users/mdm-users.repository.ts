@@ -7,7 +7,7 @@ import { prepareQuery } from '../../db/prepared.ts';
 import type { MdmUserRow, MdmUserTable } from '../../db/schema.ts';
 import { containsInsensitive } from '../../db/search.ts';
 import type { Language } from '../../lib/languages.ts';
-import { normalizeEmail } from '../../lib/email.ts';
+import { normalizeEmail } from '../../lib/email-address.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { MdmUser, MdmUserFilters } from './mdm-users.types.ts';

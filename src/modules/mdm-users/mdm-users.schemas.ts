@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.ts';
 import { BoundedString, EntityId, FreeFormObject, LanguageSchema, OrganizationParams, Tags, Timestamp } from '../../http/schemas.ts';
-import { MAX_EMAIL_LENGTH } from '../../lib/email.ts';
+import { MAX_EMAIL_LENGTH } from '../../lib/email-address.ts';
 
 const Email = Type.String({
   format: 'email',

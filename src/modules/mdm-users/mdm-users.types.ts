@@ -32,7 +32,7 @@ export interface MdmUserFilters {
   email?: string;
 }
 
-/** An address as given (trimmed) and as compared (normalized: see lib/email.ts). */
+/** An address as given (trimmed) and as compared (normalized: see lib/email-address.ts). */
 export interface UserAddress {
   email: string;
   normalized: string;

@@ -1,15 +1,11 @@
 /** Liveness, readiness and the API description: public, outside /v1. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { ok } from '../../http/envelope.ts';
-import { errorResponses, success } from '../../http/schemas.ts';
+import { errorResponses } from '../../http/schemas.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
+import { Health } from './operations.schemas.ts';
 
 const tags = ['Operations'];
-const Health = success(
-  Type.Object({ status: Type.String({ description: '"ok" when the check passed' }) }, { description: 'Check result' }),
-  'The check passed',
-);
 
 export const operationsRoutes: FastifyPluginAsyncTypebox<{ ping(): Promise<boolean> }> = async (app, { ping }) => {
   app.get(

@@ -8,62 +8,11 @@ import { organizationOf, principalOf } from '../../http/auth.ts';
 import { perKeyLimit } from '../../http/rate-limits.ts';
 import { ok } from '../../http/envelope.ts';
 import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
-import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
+import { EntityId, errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { RedemptionService } from './redemption.service.ts';
 import { secretViewFor } from '../enrollment-tokens/token-secrets.ts';
-import { SECRET_NOTE } from '../../platforms/common-fields.ts';
-
-const Identifier = (description: string) => Type.Optional(BoundedString(128, { minLength: 1, description }));
-
-const DeviceInput = Type.Object(
-  {
-    serialNumber: Identifier('Serial number'),
-    udid: Identifier('UDID (Apple) or hardware id'),
-    imei: Identifier('IMEI'),
-    model: Identifier('Model, e.g. "iPhone15,2"'),
-    osVersion: Identifier('Operating system version'),
-  },
-  { additionalProperties: false, description: 'The enrolled device; at least one of serialNumber, udid, imei identifies it' },
-);
-
-export const RedeemBody = Type.Object(
-  {
-    code: Type.String({ minLength: 1, maxLength: 64, description: "The token's enrollCode (any case; dashes and spaces ignored)" }),
-    device: DeviceInput,
-  },
-  { additionalProperties: false },
-);
-
-const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
-const DeviceSchema = Type.Object(
-  {
-    id: EntityId('Device id'),
-    organizationId: Type.String({ description: 'Organization id' }),
-    platform: Type.String({ description: 'apple, windows or android' }),
-    tokenId: Nullable('The token it enrolled with'),
-    serialNumber: Nullable('Serial number'),
-    udid: Nullable('UDID'),
-    imei: Nullable('IMEI'),
-    model: Nullable('Model'),
-    osVersion: Nullable('OS version'),
-    createdAt: Timestamp('When it enrolled'),
-  },
-  { description: 'An enrolled device' },
-);
-
-const AttemptSchema = Type.Object(
-  {
-    id: EntityId('Attempt id'),
-    tokenId: Nullable('The token the code named, or null'),
-    code: Type.Union([Type.String(), Type.Null()], { description: `The code presented (normalized). ${SECRET_NOTE}` }),
-    outcome: Type.String({ description: 'REDEEMED, REPEATED, ALREADY_USED, EXPIRED, REVOKED or NOT_FOUND' }),
-    clientAddress: Nullable('Address of the caller'),
-    device: Type.Record(Type.String(), Type.Unknown(), { description: 'The device identifiers presented' }),
-    createdAt: Timestamp('When it was attempted'),
-  },
-  { description: 'A redemption attempt' },
-);
+import { AttemptSchema, DeviceSchema, RedeemBody } from './redemption.schemas.ts';
 
 export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: RedemptionService; adapter: PlatformAdapter; rateLimit: number }> = async (
   app,

@@ -8,18 +8,9 @@ import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { perKeyLimit } from '../../http/rate-limits.ts';
-import { EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
+import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { ScepChallengeService } from './scep-challenges.service.ts';
-
-const VerifiedSchema = Type.Object(
-  {
-    tokenId: EntityId('The enrollment token the challenge was issued for'),
-    enrollCode: Type.String({ description: "That token's enrollCode" }),
-    mdmUser: Type.Object({ id: EntityId('MDM user id'), email: Type.String({ description: 'MDM user email' }) }, { description: 'Whose device enrolls' }),
-    verifiedAt: Timestamp('When it was verified (and consumed)'),
-  },
-  { description: 'A verified challenge' },
-);
+import { VerifiedSchema } from './scep-challenges.schemas.ts';
 
 export const scepChallengeRoutes: FastifyPluginAsyncTypebox<{ scepChallenges: ScepChallengeService; rateLimit: number }> = async (app, { scepChallenges, rateLimit }) => {
   app.post(

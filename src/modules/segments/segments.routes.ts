@@ -1,44 +1,17 @@
 /** /v1/organizations/:organizationId/segments — integer ids, as in Applivery. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
-import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
-import { BoundedString, errorResponses, LenientInteger, MAX_INTEGER_ID, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
+import { pageOf, pageRequestFrom } from '../../http/pagination.ts';
+import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { SegmentService } from './segments.service.ts';
+import { CreateBody, ListQuery, SegmentParams, SegmentSchema, UpdateBody } from './segments.schemas.ts';
 
 const tags = ['Segments'];
 const permission = (action: string) => ({ auth: { permission: `mdm.global.segment.${action}` } });
 const errors = errorResponses(400, 401, 403, 404);
 
-const ParentId = Type.Union([LenientInteger({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Parent segment id' }), Type.Null()], {
-  description: 'Parent segment id, or null for a top-level segment',
-  errorMessage: 'must be a segment id (a positive integer) or null',
-});
-const CreateBody = Type.Object(
-  { name: BoundedString(128, { minLength: 1, description: 'Name (1–128 characters)' }), parentId: Type.Optional(ParentId) },
-  { additionalProperties: false },
-);
-const UpdateBody = Type.Partial(CreateBody, { additionalProperties: false });
-const SegmentParams = Type.Object(
-  { ...OrganizationParams.properties, segmentId: Type.Integer({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Segment id' }) },
-  { additionalProperties: false },
-);
-const SegmentSchema = Type.Object(
-  {
-    id: Type.Integer({ description: 'Segment id' }),
-    organization: Type.String({ description: 'The organization it belongs to' }),
-    name: Type.String({ description: 'Name' }),
-    parentId: Type.Union([Type.Integer(), Type.Null()], { description: 'Parent segment id, or null' }),
-    createdAt: Timestamp('When it was created'),
-    updatedAt: Timestamp('When it was last changed'),
-  },
-  { description: 'A segment' },
-);
 const one = success(SegmentSchema, 'The segment');
-const ListQuery = listQuery(['createdAt', 'name', 'id'] as const, {
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Case-insensitive substring of the name' })),
-});
 
 export const segmentRoutes: FastifyPluginAsyncTypebox<{ segments: SegmentService }> = async (app, { segments }) => {
   app.post(

@@ -4,35 +4,11 @@
  * generated self-signed one. The private key is never answered.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
-import { errorResponses, OrganizationParams, StringEnum, success, Timestamp } from '../../http/schemas.ts';
+import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { SigningIdentityService } from './signing-identities.service.ts';
-
-/** Generous for a chain of a few certificates; refuses pasting something else entirely. */
-const MAX_PEM_LENGTH = 64 * 1024;
-
-const SigningIdentitySchema = Type.Object(
-  {
-    source: StringEnum(['generated', 'uploaded'] as const, { description: 'generated (self-signed by enrolld) or uploaded (your own)' }),
-    subject: Type.String({ description: 'Subject of the signing certificate' }),
-    fingerprint: Type.String({ description: 'SHA-256 fingerprint of the signing certificate' }),
-    notAfter: Timestamp('When the signing certificate expires'),
-    certificateChain: Type.String({ description: 'The PEM chain included in every profile, the signer first' }),
-    createdAt: Timestamp('When this identity was stored'),
-    updatedAt: Timestamp('When this identity was last replaced'),
-  },
-  { description: 'The identity enrollment profiles are signed with' },
-);
-
-const UploadBody = Type.Object(
-  {
-    certificateChain: Type.String({ minLength: 1, maxLength: MAX_PEM_LENGTH, description: 'PEM certificates: the signing certificate and its intermediates, any order' }),
-    privateKey: Type.String({ minLength: 1, maxLength: MAX_PEM_LENGTH, description: 'The unencrypted PEM private key (RSA, 2048 bits or more) of the signing certificate' }),
-  },
-  { additionalProperties: false },
-);
+import { SigningIdentitySchema, UploadBody } from './signing-identities.schemas.ts';
 
 export const signingIdentityRoutes: FastifyPluginAsyncTypebox<{ signingIdentities: SigningIdentityService }> = async (app, { signingIdentities }) => {
   const tags = ['Apple enterprise'];
