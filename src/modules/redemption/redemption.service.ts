@@ -80,29 +80,28 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
   }
 
   /**
-   * The common case: the code names a PENDING token and this device wins it. The token is read
-   * outside any transaction; the claim is conditional, so when anything changed since (another
+   * The common case: the code names a PENDING token (read outside any transaction) and this
+   * device wins it. The claim is conditional, so when anything changed since the read (another
    * device won, the token expired or was revoked) nothing is written and null sends the attempt
    * to `settle`.
    */
-  async function redeemPending(organizationId: string, adapter: PlatformAdapter, code: string | null, identity: DeviceIdentity, clientAddress: string | null): Promise<Settled | null> {
+  async function claimPending(organizationId: string, adapter: PlatformAdapter, token: StoredToken, code: string, identity: DeviceIdentity, clientAddress: string | null): Promise<Settled | null> {
     const now = nowIso();
-    const token = code ? await deps.tokens.findByCode(db, organizationId, adapter.platform, code, now) : null;
-    if (token?.state !== 'PENDING') return null;
     const device = newDevice(organizationId, adapter, token.id, identity, now);
-    if (!(await repository.claimAndRecordWin(db, { ...device, code: code!, clientAddress, identity }))) return null;
+    if (!(await repository.claimAndRecordWin(db, { ...device, code, clientAddress, identity }))) return null;
     return { outcome: 'REDEEMED', device, token: { ...token, state: 'DONE', deviceId: device.id, updatedAt: now } };
   }
 
   /**
    * Every other attempt, in one transaction: judged against the token as it stands, recorded
-   * whatever its outcome. A token still PENDING here (its state changed back and forth, or the
-   * first read raced a write) is claimed here too.
+   * whatever its outcome. `known` is the token as already read when that read is final: no
+   * token, or one that is DONE, EXPIRED or DELETED, states a token never leaves. Otherwise (a
+   * claim just lost) it is read again here, and one still PENDING is claimed here.
    */
-  function settle(organizationId: string, adapter: PlatformAdapter, code: string | null, input: RedeemInput, clientAddress: string | null): Promise<Settled> {
+  function settle(organizationId: string, adapter: PlatformAdapter, code: string | null, input: RedeemInput, clientAddress: string | null, known?: StoredToken | null): Promise<Settled> {
     return db.transaction().execute(async (trx) => {
       const now = nowIso();
-      const token = code ? await deps.tokens.findByCode(trx, organizationId, adapter.platform, code, now) : null;
+      const token = known !== undefined ? known : code ? await deps.tokens.findByCode(trx, organizationId, adapter.platform, code, now) : null;
       let outcome: RedemptionOutcome;
       let device: Device | null = null;
       // The token as it stands after this attempt, answered without reading it back.
@@ -146,7 +145,11 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         throw AppError.validation([{ path: '/body/device', message: '"device" needs at least one of serialNumber, udid, imei' }]);
       }
       const code = normalizeEnrollCode(input.code);
-      const result = (await redeemPending(organizationId, adapter, code, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress));
+      const token = code ? await deps.tokens.findByCode(db, organizationId, adapter.platform, code, nowIso()) : null;
+      const result =
+        token?.state === 'PENDING'
+          ? ((await claimPending(organizationId, adapter, token, code!, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress)))
+          : await settle(organizationId, adapter, code, input, clientAddress, token);
       const refusal = REFUSAL_REASONS[result.outcome];
       if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
       else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
