@@ -2,11 +2,13 @@
  * What differs between Apple, Windows and Android, behind one interface. The token service, the
  * repository and the routes are written once; each platform folder supplies its body fields
  * (exactly its seed page's option set), its policy naming, its enterprise settings, the
- * references its options make, and its token serializer. Adding a platform means adding a folder
- * and listing it in platforms/index.ts.
+ * references its options make, its token serializer, its enrollment page's actions and files, and
+ * its words in every language. Adding a platform means adding a folder, naming it in
+ * platform-names.ts and listing its adapter in platforms/index.ts.
  */
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors.ts';
+import type { Language } from '../lib/languages.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
 import type { Platform } from './platform-names.ts';
 import type { StoredToken } from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
@@ -72,12 +74,31 @@ export interface EnrollmentActions {
 }
 
 /**
- * One platform. Generic over its own body fields and stored options, so an adapter reads its
- * fields and options with their types (a misspelt field does not compile); the token service and
- * routes hold adapters as `PlatformAdapter` and pass bodies and stored tokens through.
- * `Options` is what readOptions returns and what the token's `options` column holds (JSON the
- * same adapter wrote), which serialize and optionsAsBody read back.
+ * A platform's words in one language: the device the invitation and page talk about, the
+ * invitation's steps, and the page's steps, main button and the blocks its EnrollmentActions
+ * fill (each block's texts are needed exactly when the actions offer it).
+ * `{{placeholders}}` (org, device, name, date, email, server, code, contact) are filled with
+ * plain text.
  */
+export interface PlatformTexts {
+  /** The device, as a phrase that fits "Enroll your {{device}}": "iPhone, iPad or Mac". */
+  device: string;
+  invitationSteps: string[];
+  /** The line above the invitation's QR code, for platforms with invitationQrPayload. */
+  invitationQrHint?: string;
+  page: {
+    /** The main button's label, for platforms whose actions have a primaryHref. */
+    action?: string;
+    steps: string[];
+    /** For actions with a qrPayload. */
+    qr?: { title: string; hint: string };
+    /** For actions with a workProfileHref. */
+    workProfile?: { title: string; hint: string; action: string };
+    /** For actions with manual enrollment details. */
+    manual?: { title: string; steps: string[]; serverLabel: string; accountLabel: string };
+  };
+}
+
 /** What a live enrollment link's files are made from. */
 export interface LiveEnrollment<Options = Record<string, unknown>> {
   token: StoredToken<Options>;
@@ -103,10 +124,19 @@ export interface EnrollmentFile<Options = Record<string, unknown>> {
   make(live: LiveEnrollment<Options>, tools: EnrollmentFileTools): Promise<{ body: Buffer | string; filename?: string }>;
 }
 
+/**
+ * One platform. Generic over its own body fields and stored options, so an adapter reads its
+ * fields and options with their types (a misspelt field does not compile); the token service and
+ * routes hold adapters as `PlatformAdapter` and pass bodies and stored tokens through.
+ * `Options` is what readOptions returns and what the token's `options` column holds (JSON the
+ * same adapter wrote), which serialize and optionsAsBody read back.
+ */
 export interface PlatformAdapter<Fields extends TProperties = TProperties, UpdateFields extends TProperties = TProperties, Options = Record<string, unknown>> {
   platform: Platform;
   /** Human name, e.g. "Apple". */
   label: string;
+  /** The invitation's and the enrollment page's words, in every language. */
+  texts: Readonly<Record<Language, PlatformTexts>>;
   /** The catalog kind of this platform's policies (admPolicy, winPolicy, emmPolicy). */
   policyKind: CatalogKindName;
   /** The list filter naming that policy: adm-policy, win-policy, emm-policy. */

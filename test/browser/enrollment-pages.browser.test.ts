@@ -16,6 +16,7 @@ import jsQR from 'jsqr';
 import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { PAGE_STRINGS } from '../../src/modules/enrollment-pages/i18n/index.ts';
+import { PLATFORM_ADAPTERS } from '../../src/platforms/index.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
@@ -67,20 +68,20 @@ describe('enrollment pages in a real browser', { skip: missing && `no ${CHROMIUM
         await page.getByText('Hello Grace Hopper,').waitFor();
         await page.getByText(token.enrollCode, { exact: true }).waitFor();
         const steps = await page.locator('ol').first().locator('li').allInnerTexts();
-        assert.deepEqual(steps, (PAGE_STRINGS.en as any)[platform].steps);
+        assert.deepEqual(steps, PLATFORM_ADAPTERS[platform].texts.en.page.steps);
 
         // Readable on a phone: nothing wider than the screen (a full-page shot would be wider).
         const full = PNG.sync.read(await page.screenshot({ path: path.join(SCREENSHOTS, `${platform}.png`), fullPage: true }));
         assert.equal(full.width, 390 * 2, 'no horizontal scrolling');
 
         if (platform === 'apple') {
-          const action = page.getByRole('link', { name: PAGE_STRINGS.en.apple.action });
+          const action = page.getByRole('link', { name: PLATFORM_ADAPTERS.apple.texts.en.page.action });
           assert.equal(await action.getAttribute('href'), `${origin}/enroll/apple/${token.enrollCode}/profile`);
           const [download] = await Promise.all([page.waitForEvent('download'), action.click()]);
           assert.equal(download.suggestedFilename(), `${org.slug}-enrollment.mobileconfig`);
         }
         if (platform === 'windows') {
-          const href = await page.getByRole('link', { name: PAGE_STRINGS.en.windows.action }).getAttribute('href');
+          const href = await page.getByRole('link', { name: PLATFORM_ADAPTERS.windows.texts.en.page.action }).getAttribute('href');
           assert.match(href!, /^ms-device-enrollment:\?mode=mdm&username=[^&]+&servername=[^&]+&accesstoken=/);
           await page.getByText('Settings → Accounts → Access work or school').waitFor();
         }
@@ -90,7 +91,7 @@ describe('enrollment pages in a real browser', { skip: missing && `no ${CHROMIUM
           const decoded = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
           assert.ok(decoded, 'the QR code on screen decodes');
           assert.deepEqual(JSON.parse(decoded.data), token.config.qrCode);
-          assert.equal(await page.getByRole('link', { name: PAGE_STRINGS.en.android.workProfileAction }).getAttribute('href'), `https://enterprise.google.com/android/enroll?et=${token.enrollCode}`);
+          assert.equal(await page.getByRole('link', { name: PLATFORM_ADAPTERS.android.texts.en.page.workProfile!.action }).getAttribute('href'), `https://enterprise.google.com/android/enroll?et=${token.enrollCode}`);
         }
       } finally {
         await context.close();

@@ -10,6 +10,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { LANGUAGES } from '../../src/lib/languages.ts';
 import { PAGE_STRINGS } from '../../src/modules/enrollment-pages/i18n/index.ts';
+import { PLATFORM_ADAPTERS } from '../../src/platforms/index.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization, type TestOrganization } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
@@ -73,7 +74,7 @@ describe('enrollment page', () => {
       assert.ok(text.includes('Device: Work laptop'));
       assert.ok(text.includes(token.enrollCode));
       assert.match(text, /This invitation expires on \w+ \d{1,2}, \d{4}/);
-      const steps = (PAGE_STRINGS.en as any)[platform].steps as string[];
+      const steps = PLATFORM_ADAPTERS[platform].texts.en.page.steps;
       for (const step of steps) assert.ok(text.includes(step), `step shown: ${step}`);
     });
   }
@@ -150,7 +151,7 @@ describe('enrollment page', () => {
       assert.match(html, new RegExp(`<html lang="${language}">`));
       const title = /<h1>([^<]*)<\/h1>/.exec(html)![1]!;
       titles.add(title);
-      assert.ok(visibleText(html).includes(PAGE_STRINGS[language].apple.action));
+      assert.ok(visibleText(html).includes(PLATFORM_ADAPTERS.apple.texts[language].page.action!));
     }
     assert.equal(titles.size, LANGUAGES.length, 'six different languages');
   });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type TProperties, Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, FreeFormObject, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { PLATFORM_NAMING, PLATFORMS, type Platform, type PolicyKindName } from '../../platforms/platform-names.ts';
 import type { CatalogItem, CatalogKind, CatalogKindName } from './catalog.types.ts';
 
 const Name = BoundedString(128, { minLength: 1, description: 'Name (1–128 characters)' });
@@ -37,7 +38,8 @@ function merge(body: Record<string, unknown>, previous: CatalogItem | undefined,
   };
 }
 
-function policyKind(kind: CatalogKindName, platform: string, platformLabel: string): CatalogKind {
+function policyKind(platform: Platform): CatalogKind {
+  const { policyKind: kind, label: platformLabel } = PLATFORM_NAMING[platform];
   return {
     kind,
     path: `mdm/${platform}/enterprise/policies`,
@@ -137,9 +139,7 @@ const admVppLocation: CatalogKind = {
 };
 
 export const CATALOG: Record<CatalogKindName, CatalogKind> = {
-  admPolicy: policyKind('admPolicy', 'apple', 'Apple'),
-  winPolicy: policyKind('winPolicy', 'windows', 'Windows'),
-  emmPolicy: policyKind('emmPolicy', 'android', 'Android'),
+  ...(Object.fromEntries(PLATFORMS.map((platform) => [PLATFORM_NAMING[platform].policyKind, policyKind(platform)])) as Record<PolicyKindName, CatalogKind>),
   admProfile,
   admApplication,
   admVppLocation,

@@ -3,9 +3,13 @@
  * tokens reference. They share storage and CRUD; each kind describes its own fields.
  */
 import type { TObject } from '@sinclair/typebox';
+import { POLICY_KINDS, type PolicyKindName } from '../../platforms/platform-names.ts';
 
-export const CATALOG_KINDS = ['admPolicy', 'winPolicy', 'emmPolicy', 'admProfile', 'admApplication', 'admVppLocation'] as const;
-export type CatalogKindName = (typeof CATALOG_KINDS)[number];
+/** Apple's catalog kinds besides its policies. */
+const APPLE_KINDS = ['admProfile', 'admApplication', 'admVppLocation'] as const;
+export type CatalogKindName = PolicyKindName | (typeof APPLE_KINDS)[number];
+/** Every platform's policies, then Apple's profiles, applications and VPP locations. */
+export const CATALOG_KINDS: readonly CatalogKindName[] = [...POLICY_KINDS, ...APPLE_KINDS];
 
 export interface CatalogItem<Data = Record<string, unknown>> {
   id: string;

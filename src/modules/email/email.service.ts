@@ -86,6 +86,7 @@ export function createEmailService(deps: EmailServiceDeps) {
           emailText: row.emailText ?? token.emailText,
           enrollmentLink: enrollmentLink(deps.publicUrl, token),
           qrPayload: deps.adapters[token.platform].invitationQrPayload?.(token, enterprise) ?? null,
+          texts: deps.adapters[token.platform].texts,
         });
         composed.set(row.id, {
           from: deps.mailFrom,

@@ -7,6 +7,7 @@
 import Mustache from 'mustache';
 import type { Language } from '../../lib/languages.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
+import type { PlatformTexts } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
 import { INVITATION_STRINGS } from './i18n/index.ts';
@@ -21,6 +22,8 @@ export interface InvitationInput {
   enrollmentLink: string;
   /** Android: the provisioning JSON the QR code encodes. */
   qrPayload: Record<string, unknown> | null;
+  /** The platform's words in every language (its adapter's texts). */
+  texts: Readonly<Record<Language, PlatformTexts>>;
 }
 
 export interface RenderedInvitation {
@@ -66,17 +69,17 @@ export function formatExpiry(expireAt: string, language: Language): string {
 
 export async function renderInvitation(input: InvitationInput): Promise<RenderedInvitation> {
   const strings = INVITATION_STRINGS[input.language];
-  const platform = input.token.platform;
+  const platformTexts = input.texts[input.language];
   const branding = input.enterprise.configuration;
   const values = {
     org: input.organizationName,
-    device: strings.device[platform],
+    device: platformTexts.device,
     name: input.token.mdmUser.name ?? '',
     date: formatExpiry(input.token.expireAt, input.language),
     contact: [branding.contactEmail, branding.contactPhone].filter(Boolean).join(' · '),
   };
   const subject = headerSafe(fill(strings.subject, values));
-  const steps = strings.steps[platform];
+  const steps = platformTexts.invitationSteps;
   const qr = input.qrPayload ? await (await loadQrCode()).toBuffer(JSON.stringify(input.qrPayload), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : null;
 
   const view = {
@@ -92,7 +95,7 @@ export async function renderInvitation(input: InvitationInput): Promise<Rendered
     button: strings.button,
     link: input.enrollmentLink,
     qrCid: qr ? QR_CID : null,
-    qrHint: strings.qrHint,
+    qrHint: platformTexts.invitationQrHint ?? '',
     display: input.token.displayName ? fill(strings.displayLabel, { displayName: input.token.displayName }) : null,
     codeLabel: strings.codeLabel,
     code: input.token.enrollCode,

@@ -85,7 +85,7 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
       if ('kind' in live) return live;
       const { token, organization, enterprise, adapter } = live;
       const actions = adapter.enrollmentActions(token, enterprise, enrollmentLink(deps.publicUrl, token));
-      return { kind: 'page', html: await renderEnrollmentPage({ token, organizationName: organization.name, branding: enterprise.configuration, actions }) };
+      return { kind: 'page', html: await renderEnrollmentPage({ token, organizationName: organization.name, branding: enterprise.configuration, actions, texts: adapter.texts }) };
     },
 
     /** A file the platform's link offers (see PlatformAdapter.enrollmentFiles), made for the token. */

@@ -6,7 +6,7 @@ import Mustache from 'mustache';
 import type { Language } from '../../lib/languages.ts';
 import { LANGUAGES } from '../../lib/languages.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
-import type { EnrollmentActions } from '../../platforms/platform.ts';
+import type { EnrollmentActions, PlatformTexts } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import { DEFAULT_BRANDING, type Branding } from '../enterprises/enterprises.types.ts';
 import { INVITATION_STRINGS } from '../email/i18n/index.ts';
@@ -21,6 +21,8 @@ export interface EnrollmentPageInput {
   organizationName: string;
   branding: Branding;
   actions: EnrollmentActions;
+  /** The platform's words in every language (its adapter's texts). */
+  texts: Readonly<Record<Language, PlatformTexts>>;
 }
 
 /** Only web images: a logo URL is admin-typed and must not become a javascript: or data: source. */
@@ -46,15 +48,16 @@ export function negotiateLanguage(header: string | undefined): Language {
   return (ranked.find((entry) => (LANGUAGES as readonly string[]).includes(entry.primary))?.primary as Language | undefined) ?? 'en';
 }
 
-export async function renderEnrollmentPage({ token, organizationName, branding, actions }: EnrollmentPageInput): Promise<string> {
+export async function renderEnrollmentPage({ token, organizationName, branding, actions, texts }: EnrollmentPageInput): Promise<string> {
   const language = token.language;
   const strings = PAGE_STRINGS[language];
   const invitation = INVITATION_STRINGS[language];
-  const platform = token.platform;
+  const platformTexts = texts[language];
+  const page = platformTexts.page;
   const contact = [branding.contactEmail, branding.contactPhone].filter(Boolean).join(' · ');
   const values = {
     org: organizationName,
-    device: invitation.device[platform],
+    device: platformTexts.device,
     name: token.mdmUser.name ?? '',
     date: formatExpiry(token.expireAt, language),
     contact,
@@ -65,7 +68,6 @@ export async function renderEnrollmentPage({ token, organizationName, branding, 
   const qrSvg = actions.qrPayload
     ? await (await loadQrCode()).toString(JSON.stringify(actions.qrPayload), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
     : null;
-  const platformStrings: { action?: string; steps: string[] } = strings[platform];
 
   return Mustache.render(ENROLLMENT_PAGE, {
     lang: language,
@@ -77,28 +79,30 @@ export async function renderEnrollmentPage({ token, organizationName, branding, 
     intro: fill(strings.intro, values),
     display: token.displayName ? fill(invitation.displayLabel, { displayName: token.displayName }) : null,
     primaryHref: actions.primaryHref,
-    primaryLabel: platformStrings.action ?? '',
-    qr: qrSvg ? { qrTitle: strings.android.qrTitle, qrHint: strings.android.qrHint, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString('base64')}` } : null,
-    workProfile: actions.workProfileHref
-      ? {
-          workProfileTitle: strings.android.workProfileTitle,
-          workProfileHint: strings.android.workProfileHint,
-          workProfileAction: strings.android.workProfileAction,
-          workProfileHref: actions.workProfileHref,
-        }
-      : null,
+    primaryLabel: page.action ?? '',
+    qr: qrSvg && page.qr ? { qrTitle: page.qr.title, qrHint: page.qr.hint, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString('base64')}` } : null,
+    workProfile:
+      actions.workProfileHref && page.workProfile
+        ? {
+            workProfileTitle: page.workProfile.title,
+            workProfileHint: page.workProfile.hint,
+            workProfileAction: page.workProfile.action,
+            workProfileHref: actions.workProfileHref,
+          }
+        : null,
     stepsTitle: strings.stepsTitle,
-    steps: platformStrings.steps,
-    manual: actions.manual
-      ? {
-          manualTitle: strings.windows.manualTitle,
-          accountLabel: strings.windows.accountLabel,
-          serverLabel: strings.windows.serverLabel,
-          account: actions.manual.account,
-          server: actions.manual.server,
-          manualSteps: strings.windows.manualSteps.map((step) => fill(step, values)),
-        }
-      : null,
+    steps: page.steps,
+    manual:
+      actions.manual && page.manual
+        ? {
+            manualTitle: page.manual.title,
+            accountLabel: page.manual.accountLabel,
+            serverLabel: page.manual.serverLabel,
+            account: actions.manual.account,
+            server: actions.manual.server,
+            manualSteps: page.manual.steps.map((step) => fill(step, values)),
+          }
+        : null,
     codeLabel: invitation.codeLabel,
     code: token.enrollCode,
     expires: fill(invitation.expires, values),

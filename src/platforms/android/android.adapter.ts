@@ -17,10 +17,12 @@ import {
 import type { PlatformAdapter } from '../platform.ts';
 import { ErrorCode } from '../../errors.ts';
 import { loadQrCode } from '../../lib/qrcode.ts';
+import { PLATFORM_NAMING } from '../platform-names.ts';
+import { ANDROID_TEXTS } from './android.texts.ts';
 
 export const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
 
-const POLICY_NAMING = { kind: 'emmPolicy', main: 'policyId', assignments: 'emmPolicyAssignments', assignmentId: 'emmPolicyId' } as const;
+const POLICY_NAMING = { kind: PLATFORM_NAMING.android.policyKind, main: 'policyId', assignments: 'emmPolicyAssignments', assignmentId: 'emmPolicyId' } as const;
 
 // A type, not an interface: stored options are JSON objects (Record<string, unknown>).
 type AndroidOptions = {
@@ -96,8 +98,9 @@ const updateFields = {
 
 export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateFields, AndroidOptions> = {
   platform: 'android',
-  label: 'Android',
-  policyKind: 'emmPolicy',
+  label: PLATFORM_NAMING.android.label,
+  texts: ANDROID_TEXTS,
+  policyKind: PLATFORM_NAMING.android.policyKind,
   policyFilter: 'emm-policy',
   createFields,
   updateFields,

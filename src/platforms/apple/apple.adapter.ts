@@ -15,8 +15,10 @@ import {
   appleUpdateFields,
 } from './apple.schemas.ts';
 import { buildEnrollmentProfile } from './enrollment-profile.ts';
+import { PLATFORM_NAMING } from '../platform-names.ts';
+import { APPLE_TEXTS } from './apple.texts.ts';
 
-const POLICY_NAMING = { kind: 'admPolicy', main: 'policyId', assignments: 'admPolicyAssignments', assignmentId: 'admPolicyId' } as const;
+const POLICY_NAMING = { kind: PLATFORM_NAMING.apple.policyKind, main: 'policyId', assignments: 'admPolicyAssignments', assignmentId: 'admPolicyId' } as const;
 
 /** An application assignment as stored: actionStatus is derived when answering, never stored. */
 type AppleApplication = Omit<Static<typeof ApplicationAssignment>, 'actionStatus'>;
@@ -33,8 +35,9 @@ const lower = (id: unknown) => (typeof id === 'string' ? id.toLowerCase() : null
 
 export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appleUpdateFields, AppleOptions> = {
   platform: 'apple',
-  label: 'Apple',
-  policyKind: 'admPolicy',
+  label: PLATFORM_NAMING.apple.label,
+  texts: APPLE_TEXTS,
+  policyKind: PLATFORM_NAMING.apple.policyKind,
   policyFilter: 'adm-policy',
   createFields: appleCreateFields,
   updateFields: appleUpdateFields,

@@ -15,8 +15,10 @@ import {
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
 import { ErrorCode } from '../../errors.ts';
+import { PLATFORM_NAMING } from '../platform-names.ts';
+import { WINDOWS_TEXTS } from './windows.texts.ts';
 
-const POLICY_NAMING = { kind: 'winPolicy', main: 'winPolicyId', assignments: 'winPolicyAssignments', assignmentId: 'winPolicyId' } as const;
+const POLICY_NAMING = { kind: PLATFORM_NAMING.windows.policyKind, main: 'winPolicyId', assignments: 'winPolicyAssignments', assignmentId: 'winPolicyId' } as const;
 
 // A type, not an interface: stored options are JSON objects (Record<string, unknown>).
 type WindowsOptions = {
@@ -69,8 +71,9 @@ const updateFields = {
 
 export const windowsAdapter: PlatformAdapter<typeof createFields, typeof updateFields, WindowsOptions> = {
   platform: 'windows',
-  label: 'Windows',
-  policyKind: 'winPolicy',
+  label: PLATFORM_NAMING.windows.label,
+  texts: WINDOWS_TEXTS,
+  policyKind: PLATFORM_NAMING.windows.policyKind,
   policyFilter: 'win-policy',
   createFields,
   updateFields,

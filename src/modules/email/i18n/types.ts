@@ -1,12 +1,9 @@
 /**
  * The words of an invitation in one language. `{{placeholders}}` are filled with plain text
- * (org, platform, name, date, contact); the layouts escape the result once.
+ * (org, device, name, date, contact); the layouts escape the result once. What differs per
+ * platform (the device, the steps) is in the platform's texts.
  */
-import type { Platform } from '../../../platforms/platform-names.ts';
-
 export interface InvitationStrings {
-  /** The device kind a platform's invitation talks about. */
-  device: Record<Platform, string>;
   subject: string;
   greeting: string;
   greetingNoName: string;
@@ -18,8 +15,6 @@ export interface InvitationStrings {
   expires: string;
   noteFrom: string;
   stepsTitle: string;
-  steps: Record<Platform, string[]>;
-  qrHint: string;
   linkFallback: string;
   help: string;
   ignore: string;

@@ -1,29 +1,13 @@
 /**
  * The words of the public enrollment pages in one language. `{{placeholders}}` are filled with
  * plain text (org, device, name, date, email, server, code, contact); the layout escapes once.
- * The invitation strings (greeting, expiry, code label, help) are shared from the email module.
+ * The invitation strings (greeting, expiry, code label, help) are shared from the email module;
+ * what differs per platform (the device, the steps, the buttons) is in the platform's texts.
  */
 export interface PageStrings {
   title: string;
   intro: string;
   stepsTitle: string;
-  apple: { action: string; steps: string[] };
-  android: {
-    qrTitle: string;
-    qrHint: string;
-    workProfileTitle: string;
-    workProfileHint: string;
-    workProfileAction: string;
-    steps: string[];
-  };
-  windows: {
-    action: string;
-    steps: string[];
-    manualTitle: string;
-    manualSteps: string[];
-    serverLabel: string;
-    accountLabel: string;
-  };
   /** Pages for links that cannot be used: title and explanation. */
   expired: { title: string; body: string };
   used: { title: string; body: string };
