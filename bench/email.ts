@@ -73,7 +73,7 @@ async function oneRun(dir: string, run: number, sinkUrl: string) {
 
   const transport = createSmtpTransport(sinkUrl);
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, email: services.email, log: silent },
+    { db: database.db, dialect: database.dialect, transport, email: services.email, log: silent, webhooks: services.webhookOutbox },
     // The hourly budget is measured on its own (test/modules/email.test.ts); here it never binds.
     { maxAttempts: 3, retryBaseMs: 1000, leaseMs: 120_000, orgRateLimit: 10_000_000 },
   );

@@ -23,6 +23,7 @@ import { redemptionRoutes } from './modules/redemption/redemption.routes.ts';
 import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
 import { serviceAccountRoutes } from './modules/service-accounts/service-accounts.routes.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
@@ -236,6 +237,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     prefix: '/v1/organizations/:organizationId/service-accounts',
     serviceAccounts: services.serviceAccounts,
   });
+  await app.register(webhookRoutes, { prefix: '/v1/organizations/:organizationId/webhooks', webhooks: services.webhooks });
   await app.register(mdmUserRoutes, { prefix: '/v1/organizations/:organizationId/mdm/users', mdmUsers: services.mdmUsers });
   await app.register(segmentRoutes, { prefix: '/v1/organizations/:organizationId/segments', segments: services.segments });
   for (const kind of Object.values(CATALOG)) {

@@ -53,6 +53,12 @@ export interface Config {
     /** Invitations per hour per organization; beyond it they wait (never dropped). */
     readonly orgRateLimit: number;
   };
+  readonly webhooks: {
+    /** Deliveries in flight at once per process. */
+    readonly concurrency: number;
+    /** Deliver to loopback, private and link-local addresses too (tests, on-premise receivers). */
+    readonly allowPrivate: boolean;
+  };
   /** Prometheus metrics at GET /metrics: off while both are null. */
   readonly metrics: {
     /** ENROLLD_METRICS_TOKEN: the bearer token a scraper must present. */
@@ -91,6 +97,8 @@ export const CONFIG_VARIABLES = {
   ENROLLD_EMAIL_RETRY_BASE_SECONDS: '--email-retry-base-seconds',
   ENROLLD_EMAIL_LEASE_SECONDS: '--email-lease-seconds',
   ENROLLD_EMAIL_ORG_RATE_LIMIT: '--email-org-rate-limit',
+  ENROLLD_WEBHOOK_CONCURRENCY: '--webhook-concurrency',
+  ENROLLD_WEBHOOK_ALLOW_PRIVATE: '--webhook-allow-private',
   ENROLLD_METRICS_TOKEN: '--metrics-token',
   ENROLLD_METRICS_PORT: '--metrics-port',
 } as const;
@@ -246,6 +254,10 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
       retryBaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_RETRY_BASE_SECONDS', 30, 0, 86_400),
       leaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_LEASE_SECONDS', 120, 1, 86_400),
       orgRateLimit: parseInteger(source, 'ENROLLD_EMAIL_ORG_RATE_LIMIT', 5000, 1, 10_000_000),
+    }),
+    webhooks: Object.freeze({
+      concurrency: parseInteger(source, 'ENROLLD_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      allowPrivate: parseBoolean(source, 'ENROLLD_WEBHOOK_ALLOW_PRIVATE', false),
     }),
     metrics: parseMetrics(source, port),
   });

@@ -46,9 +46,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   await waitForDatabase(database, (line) => process.stderr.write(`enrolld: ${line}\n`));
   await migrateToLatest(database.db);
 
-  // The worker is created after the services it uses; the services wake it through this hook.
-  let wakeWorker = () => {};
-  const services = createServices(database, config, { onInvitationsQueued: () => wakeWorker() });
+  // The workers are created after the services they use; the services wake them through these hooks.
+  let wakeEmailWorker = () => {};
+  let wakeWebhookWorker = () => {};
+  const services = createServices(database, config, { onInvitationsQueued: () => wakeEmailWorker(), onWebhooksQueued: () => wakeWebhookWorker() });
   const bootstrapped = await bootstrapIfEmpty(services);
   if (bootstrapped) {
     print('');
@@ -62,10 +63,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const app = await buildApp({ config, database, services });
   reportConnectionLoss = (error) => app.log.warn({ err: error }, 'database connection lost; the next query reconnects');
   if (options.worker) {
-    const emailWorker = createProcessWorker(config, database, services, app.log);
-    wakeWorker = () => emailWorker.worker.wake();
-    emailWorker.worker.start();
-    app.addHook('onClose', async () => emailWorker.stop());
+    const background = createProcessWorker(config, database, services, app.log);
+    wakeEmailWorker = () => background.worker.wake();
+    wakeWebhookWorker = () => background.webhooks.wake();
+    background.start();
+    app.addHook('onClose', async () => background.stop());
   }
   app.addHook('onClose', async () => database.close());
   if (config.metrics.port !== null) {
@@ -95,7 +97,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
 }
 
 /**
- * `enrolld worker`: the background work alone (email outbox), for as many processes as wanted.
+ * `enrolld worker`: the background work alone (email outbox, webhook deliveries, expiry sweep),
+ * for as many processes as wanted.
  * SIGINT/SIGTERM stop it gracefully: in-flight messages finish, unstarted claims are released.
  */
 export async function startWorker(config: Config): Promise<void> {
@@ -108,13 +111,13 @@ export async function startWorker(config: Config): Promise<void> {
   // The worker's own metrics (deliveries, send time, lag, outbox), on ENROLLD_METRICS_PORT.
   const metricsListener =
     config.metrics.port === null ? null : await startMetricsListener(servedRegistry(services.metrics), { host: config.host, port: config.metrics.port, token: config.metrics.token, log });
-  emailWorker.worker.start();
-  log.info(`email worker ${emailWorker.worker.owner} started`);
+  emailWorker.start();
+  log.info(`email worker ${emailWorker.worker.owner} and webhook worker ${emailWorker.webhooks.owner} started`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`email worker stopping (${signal})`);
+    log.info(`workers stopping (${signal})`);
     emailWorker
       .stop()
       .then(() => metricsListener?.close())

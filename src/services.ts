@@ -21,10 +21,14 @@ import { createEnrollmentPageService } from './modules/enrollment-pages/enrollme
 import { createScepChallengeService } from './modules/scep-challenges/scep-challenges.service.ts';
 import { createSigningIdentityService } from './modules/signing-identities/signing-identities.service.ts';
 import { createMetrics, type Metrics } from './modules/metrics/metrics.ts';
+import { createWebhookOutbox } from './modules/webhooks/webhook-outbox.ts';
+import { createWebhookService } from './modules/webhooks/webhooks.service.ts';
 
 export interface ServiceHooks {
   /** Called after a commit that queued invitations (the in-process worker wakes up). */
   onInvitationsQueued?: () => void;
+  /** Called after a commit that queued webhook deliveries (the in-process worker wakes up). */
+  onWebhooksQueued?: () => void;
 }
 
 /** Whether this process's metrics are served anywhere (ENROLLD_METRICS_TOKEN or ENROLLD_METRICS_PORT). */
@@ -37,11 +41,13 @@ export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metr
  */
 export function createServices(
   database: DatabaseHandle,
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics'>,
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics' | 'webhooks'>,
   hooks: ServiceHooks = {},
   metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
 ) {
   const { db, changeNotices } = database;
+  const secrets = lazySecretBox(config);
+  const webhookOutbox = createWebhookOutbox({ changeNotices, onQueued: () => hooks.onWebhooksQueued?.() });
   const organizations = createOrganizationService({ db, changeNotices });
   const catalog = createCatalogService({ db });
   const segments = createSegmentService({ db, organizations });
@@ -54,6 +60,8 @@ export function createServices(
     publicUrl: config.publicUrl,
     invitations: createInvitationQueue({ mailDomain: mailDomainOf(config.mailFrom) }),
     onInvitationsQueued: hooks.onInvitationsQueued,
+    webhooks: webhookOutbox,
+    adapters: PLATFORM_ADAPTERS,
     metrics: metrics.tokens,
     catalog,
     segments,
@@ -62,7 +70,7 @@ export function createServices(
   });
   const signingIdentities = createSigningIdentityService({
     db,
-    secrets: lazySecretBox(config),
+    secrets,
     organizationName: async (organizationId) => (await organizations.find(organizationId))?.name ?? 'enrolld',
   });
   const scepChallenges = createScepChallengeService({ db, tokens: enrollmentTokens });
@@ -81,8 +89,11 @@ export function createServices(
       scepChallenges,
       adapters: PLATFORM_ADAPTERS,
     }),
-    redemption: createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens }),
+    redemption: createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens, webhooks: webhookOutbox }),
     email: createEmailService({ db, tokens: enrollmentTokens, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
+    webhooks: createWebhookService({ db, secrets, allowPrivate: config.webhooks.allowPrivate, onQueued: () => hooks.onWebhooksQueued?.() }),
+    webhookOutbox,
+    secrets,
     serviceAccounts: createServiceAccountService({ db, changeNotices }),
     mdmUsers,
     catalog,

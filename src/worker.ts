@@ -1,22 +1,23 @@
 /**
  * A process's background work, built from its configuration: the email worker (transport, lease
- * and retry settings) and the expiry sweeper. `enrolld worker` runs only this; `enrolld serve`
- * runs it beside the API unless told not to.
+ * and retry settings), the webhook worker and the expiry sweeper. `enrolld worker` runs only
+ * this; `enrolld serve` runs it beside the API unless told not to.
  */
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { createEmailWorker, type WorkerLog } from './modules/email/email-worker.ts';
 import { createMailTransport } from './modules/email/transport.ts';
 import { startExpirySweeper } from './modules/enrollment-tokens/expiry-sweeper.ts';
+import { createWebhookWorker } from './modules/webhooks/webhook-worker.ts';
 import type { Services } from './services.ts';
 
 /** How often expired PENDING tokens are marked EXPIRED. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email' | 'metrics'>, log: WorkerLog) {
+export function createProcessWorker(config: Config, database: DatabaseHandle, services: Pick<Services, 'email' | 'metrics' | 'enrollmentTokens' | 'secrets' | 'webhookOutbox'>, log: WorkerLog) {
   const transport = createMailTransport(config, (line) => log.info(line));
   const worker = createEmailWorker(
-    { db: database.db, dialect: database.dialect, transport, email: services.email, log, metrics: services.metrics.email },
+    { db: database.db, dialect: database.dialect, transport, email: services.email, log, metrics: services.metrics.email, webhooks: services.webhookOutbox },
     {
       maxAttempts: config.email.maxAttempts,
       retryBaseMs: config.email.retryBaseSeconds * 1000,
@@ -24,12 +25,21 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
       orgRateLimit: config.email.orgRateLimit,
     },
   );
-  const sweeper = startExpirySweeper(database.db, SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`), services.metrics.tokens);
+  const webhooks = createWebhookWorker(
+    { db: database.db, dialect: database.dialect, secrets: services.secrets, log },
+    { concurrency: config.webhooks.concurrency, allowPrivate: config.webhooks.allowPrivate },
+  );
+  const sweeper = startExpirySweeper(() => services.enrollmentTokens.expireDue(), SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));
   return {
     worker,
+    webhooks,
+    start(): void {
+      worker.start();
+      webhooks.start();
+    },
     async stop() {
       await sweeper.stop();
-      await worker.stop();
+      await Promise.all([worker.stop(), webhooks.stop()]);
       transport.close();
     },
   };

@@ -22,6 +22,7 @@ describe('configuration', () => {
       redisUrl: null,
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
+      webhooks: { concurrency: 16, allowPrivate: false },
       metrics: { token: null, port: null },
     });
     assert.ok(Object.isFrozen(config));
@@ -57,6 +58,7 @@ describe('configuration', () => {
     assert.equal(loadConfig({ ENROLLD_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
     assert.equal(loadConfig({ ENROLLD_EMAIL_ORG_RATE_LIMIT: '300' }).email.orgRateLimit, 300);
+    assert.deepEqual(loadConfig({ ENROLLD_WEBHOOK_CONCURRENCY: '64', ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks, { concurrency: 64, allowPrivate: true });
   });
 
   it('names PostgreSQL statements unless ENROLLD_PG_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
@@ -108,6 +110,8 @@ describe('configuration', () => {
     [{ ENROLLD_EMAIL_MAX_ATTEMPTS: '0' }, /^ENROLLD_EMAIL_MAX_ATTEMPTS must be an integer from 1 to 100/],
     [{ ENROLLD_EMAIL_LEASE_SECONDS: 'soon' }, /^ENROLLD_EMAIL_LEASE_SECONDS must be an integer/],
     [{ ENROLLD_EMAIL_ORG_RATE_LIMIT: '0' }, /^ENROLLD_EMAIL_ORG_RATE_LIMIT must be an integer from 1 to 10000000/],
+    [{ ENROLLD_WEBHOOK_CONCURRENCY: '0' }, /^ENROLLD_WEBHOOK_CONCURRENCY must be an integer from 1 to 1000/],
+    [{ ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'maybe' }, /^ENROLLD_WEBHOOK_ALLOW_PRIVATE must be/],
     [{ ENROLLD_METRICS_TOKEN: 'short' }, /^ENROLLD_METRICS_TOKEN must be at least 24 characters long/],
     [{ ENROLLD_METRICS_TOKEN: 'm'.repeat(513) }, /^ENROLLD_METRICS_TOKEN must be at most 512 characters long/],
     [{ ENROLLD_METRICS_PORT: '0' }, /^ENROLLD_METRICS_PORT must be an integer from 1 to 65535 \(got "0"\)$/],

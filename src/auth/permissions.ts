@@ -20,6 +20,7 @@ function build(): string[] {
   }
   for (const action of CRUD) all.push(`mdm.global.mdmUser.${action}`, `mdm.global.segment.${action}`);
   for (const action of ['list', 'create', 'remove']) all.push(`base.organization.serviceAccount.${action}`);
+  for (const action of CRUD) all.push(`base.organization.webhook.${action}`);
   return all;
 }
 

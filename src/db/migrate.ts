@@ -15,6 +15,7 @@ import * as counterShards from './migrations/0006_counter_shards.ts';
 import * as tagFilterColumns from './migrations/0007_tag_filter_columns.ts';
 import * as sendingLimits from './migrations/0008_sending_limits.ts';
 import * as changeNotices from './migrations/0009_change_notices.ts';
+import * as webhooks from './migrations/0010_webhooks.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_tag_filter_columns': tagFilterColumns,
   '0008_sending_limits': sendingLimits,
   '0009_change_notices': changeNotices,
+  '0010_webhooks': webhooks,
 };
 
 /** Every migration's name, oldest first. */

@@ -65,6 +65,8 @@ export interface Database {
   tokenRedemptions: TokenRedemptionTable;
   signingIdentities: SigningIdentityTable;
   scepChallenges: ScepChallengeTable;
+  webhookEndpoints: WebhookEndpointTable;
+  webhookDeliveries: WebhookDeliveryTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -153,8 +155,20 @@ export interface EnrollmentTokenTagTable {
   expireAt: ColumnType<string | Date | null, string, string>;
 }
 
-export interface EmailOutboxTable {
+/** The columns of every queue table: one row per job, claimed under a lease (jobs/lease-queue.ts). */
+export interface QueueColumns {
   id: string;
+  /** PENDING while the job is to do or retry; a final status after. */
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Due from then. */
+  nextAttemptAt: Timestamp;
+  leaseOwner: string | null;
+  leaseUntil: Timestamp | null;
+  lastError: string | null;
+}
+
+export interface EmailOutboxTable extends QueueColumns {
   organizationId: string;
   tokenId: string;
   messageId: string;
@@ -162,11 +176,6 @@ export interface EmailOutboxTable {
   emailText: string | null;
   /** PENDING | SENT | FAILED */
   status: string;
-  attempts: ColumnType<number, number | undefined, number>;
-  nextAttemptAt: Timestamp;
-  leaseOwner: string | null;
-  leaseUntil: Timestamp | null;
-  lastError: string | null;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
   /** When the latest attempt took one of the organization's hourly sending slots. */
@@ -216,4 +225,37 @@ export interface ScepChallengeTable {
   tokenId: string;
   createdAt: Timestamp;
   usedAt: Timestamp | null;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  organizationId: string;
+  url: string;
+  description: string;
+  /** JSON array of event types; null: every type. */
+  eventTypes: Json | null;
+  secretSealed: string;
+  previousSecretSealed: string | null;
+  previousSecretUntil: Timestamp | null;
+  disabledAt: Timestamp | null;
+  disabledReason: string | null;
+  /** When the current run of failed deliveries began; null while deliveries succeed. */
+  failingSince: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** A queue table; `id` is the message's webhook-id. */
+export interface WebhookDeliveryTable extends QueueColumns {
+  organizationId: string;
+  endpointId: string;
+  eventType: string;
+  /** The exact JSON body, as signed. */
+  payload: string;
+  /** PENDING | DELIVERED | FAILED */
+  status: string;
+  lastResponseStatus: number | null;
+  lastResponseBody: string | null;
+  createdAt: Timestamp;
+  deliveredAt: Timestamp | null;
 }

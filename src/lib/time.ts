@@ -15,3 +15,8 @@ export function toIso(value: string | Date): string {
   if (value instanceof Date) return value.toISOString();
   return CANONICAL_ISO.test(value) ? value : new Date(value).toISOString();
 }
+
+/** toIso for a nullable column. */
+export function toIsoOrNull(value: string | Date | null): string | null {
+  return value === null ? null : toIso(value);
+}

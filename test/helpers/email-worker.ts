@@ -18,6 +18,7 @@ export function createTestWorker(ctx: TestContext, smtpUrl: string, options: Par
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
       // Counted where the app's /metrics shows them, like the in-process worker of `enrolld serve`.
       metrics: ctx.services.metrics.email,
+      webhooks: services.webhookOutbox,
     },
     { maxAttempts: 3, retryBaseMs: 0, leaseMs: 30_000, orgRateLimit: ctx.config.email.orgRateLimit, ...options },
   );

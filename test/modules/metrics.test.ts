@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sweepExpired } from '../../src/modules/enrollment-tokens/expiry-sweeper.ts';
 import { nowIso } from '../../src/lib/time.ts';
 import { createTestContext, ROOT_KEY, TEST_SECRET_KEY, type TestContext } from '../helpers/app.ts';
 import { createTestDatabase, ON_POSTGRES } from '../helpers/database.ts';
@@ -126,7 +125,7 @@ describe('GET /metrics with ENROLLD_METRICS_TOKEN', () => {
       const revokedId = (await call(ctx.app, 'GET', tokensUrl(org, 'android'), { token: org.adminToken, query: { limit: 1 } })).body.data.items[0].id;
       for (let i = 0; i < 2; i++) assert.equal((await call(ctx.app, 'DELETE', `${tokensUrl(org, 'android')}/${revokedId}`, { token: org.adminToken })).statusCode, 200);
       await ctx.database.db.updateTable('enrollmentTokens').set({ expireAt: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expiring.id).execute();
-      assert.equal(await sweepExpired(ctx.database.db, nowIso(), ctx.services.metrics.tokens), 1);
+      assert.equal(await ctx.services.enrollmentTokens.expireDue(nowIso()), 1);
 
       const end = await scrape(ctx);
       const moved = (name: string) => changes(start.series, end.series, name);

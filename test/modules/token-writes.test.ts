@@ -147,7 +147,6 @@ describe('token counters', () => {
 
 describe('expiry sweeper', () => {
   it('persists EXPIRED for PENDING tokens past expiry only, in batches, keeping reads and counters unchanged', async () => {
-    const { sweepExpired } = await import('../../src/modules/enrollment-tokens/expiry-sweeper.ts');
     const org = await createOrganization(ctx.app);
     await call(ctx.app, 'POST', `${tokensUrl(org, 'apple')}/bulk`, {
       token: org.adminToken,
@@ -159,7 +158,7 @@ describe('expiry sweeper', () => {
     const countsBefore = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'EXPIRED', limit: 1 } });
     assert.equal(countsBefore.body.data.totalDocs, 1203, 'read as EXPIRED before any sweep');
 
-    const swept = await sweepExpired(ctx.database.db);
+    const swept = await ctx.services.enrollmentTokens.expireDue();
     assert.ok(swept >= 1203);
     const stored = await ctx.database.db.selectFrom('enrollmentTokens').select('state').where('organizationId', '=', org.id).execute();
     assert.equal(stored.filter((t) => t.state === 'EXPIRED').length, 1203);
@@ -167,6 +166,6 @@ describe('expiry sweeper', () => {
     const countsAfter = await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'EXPIRED', limit: 1 } });
     assert.equal(countsAfter.body.data.totalDocs, 1203);
     assert.equal((await call(ctx.app, 'GET', tokensUrl(org, 'apple'), { token: org.adminToken, query: { state: 'PENDING' } })).body.data.totalDocs, 1);
-    assert.equal(await sweepExpired(ctx.database.db), 0, 'nothing left to sweep');
+    assert.equal(await ctx.services.enrollmentTokens.expireDue(), 0, 'nothing left to sweep');
   });
 });

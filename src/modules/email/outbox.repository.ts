@@ -1,17 +1,19 @@
 /**
- * SQL for the email outbox. Rows are written in the token's transaction, claimed under a lease
- * (an expired lease means its worker died: the row is claimable again), and finished with their
- * outcome, mirrored onto the token's `emailDelivery`.
+ * SQL for the email outbox, a queue table (jobs/lease-queue.ts): rows are written in the token's
+ * transaction, claimed under a lease, and finished with their outcome, mirrored onto the token's
+ * `emailDelivery`.
  */
 import type { Selectable } from 'kysely';
 import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
 import { groupBy } from '../../lib/group-by.ts';
-import { type DialectName, lockForClaim } from '../../db/dialect.ts';
+import type { DialectName } from '../../db/dialect.ts';
+import { leaseQueue } from '../../jobs/lease-queue.ts';
 import type { EmailOutboxTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Db } from '../../db/database.ts';
 import { recordInvitationAttempt, recordInvitationsSent } from '../enrollment-tokens/token-state.ts';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
 
 
 export interface OutboxRow {
@@ -79,21 +81,11 @@ export async function enqueueInvitations(trx: Db, invitations: readonly Invitati
   await insertRows(trx, 'emailOutbox', INVITATION_COLUMN_KINDS, rows);
 }
 
+const queue = leaseQueue('emailOutbox');
+
 /** Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are skipped. */
 export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<ClaimedRow[]> {
-  const due = lockForClaim(
-    dialect,
-    db
-      .selectFrom('emailOutbox')
-      .select('id')
-      .where('status', '=', 'PENDING')
-      .where('nextAttemptAt', '<=', now)
-      .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
-      .orderBy('nextAttemptAt')
-      .limit(limit),
-  );
-  const rows = await db.updateTable('emailOutbox').set({ leaseOwner: owner, leaseUntil }).where('id', 'in', due).returningAll().execute();
-  return rows.map(toClaimedRow);
+  return (await queue.claimDue(db, dialect, owner, limit, now, leaseUntil)).map(toClaimedRow);
 }
 
 export interface Outcome {
@@ -102,47 +94,92 @@ export interface Outcome {
   at: string;
   error: string | null;
   nextAttemptAt?: string;
+  /** The address it went (or was to go) to, when the mail was composed. */
+  recipient?: string;
+  language?: string;
 }
 
+/** Where invitation outcomes are told to webhooks, in the transaction that records them. */
+export type InvitationEvents = Pick<WebhookOutbox, 'wants' | 'emit'>;
+
 /**
- * Record attempts' outcomes on their outbox rows and tokens, in one transaction per batch. Only
- * rows `owner` still holds are touched: a worker that lost its lease must not overwrite the
- * outcome of the worker that took over.
+ * Record attempts' outcomes on their outbox rows and tokens, in one transaction per batch, with
+ * the `invitation.sent` and `invitation.failed` events of the outcomes recorded. Only rows
+ * `owner` still holds are touched: a worker that lost its lease must not overwrite the outcome of
+ * the worker that took over. Answers how many webhook deliveries were queued.
  */
-export async function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+export async function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[], events: InvitationEvents): Promise<number> {
+  if (outcomes.length === 0) return 0;
   const sent = outcomes.filter((outcome) => outcome.status === 'SENT');
   const others = outcomes.filter((outcome) => outcome.status !== 'SENT');
-  await db.transaction().execute(async (trx) => {
-    if (sent.length > 0) await recordSent(trx, owner, sent);
-    for (const outcome of others) await recordOne(trx, owner, outcome);
+  return db.transaction().execute(async (trx) => {
+    const told: Outcome[] = sent.length > 0 ? await recordSent(trx, owner, sent) : [];
+    for (const outcome of others) {
+      if ((await recordOne(trx, owner, outcome)) && outcome.status === 'FAILED') told.push(outcome);
+    }
+    return emitInvitationEvents(trx, told, events);
   });
+}
+
+/** The invitation events of recorded final outcomes, per organization that listens. */
+async function emitInvitationEvents(trx: Db, outcomes: readonly Outcome[], events: InvitationEvents): Promise<number> {
+  let queued = 0;
+  for (const [organizationId, ofOrganization] of groupBy(outcomes, (outcome) => outcome.row.organizationId)) {
+    if (!(await events.wants(trx, organizationId, 'invitation.sent', 'invitation.failed'))) continue;
+    queued += await events.emit(
+      trx,
+      organizationId,
+      ofOrganization.map((outcome) => ({
+        type: outcome.status === 'SENT' ? 'invitation.sent' : 'invitation.failed',
+        timestamp: outcome.at,
+        data: {
+          enrollmentTokenId: outcome.row.tokenId,
+          email: outcome.recipient ?? null,
+          language: outcome.language ?? null,
+          messageId: outcome.row.messageId,
+          emailDelivery: {
+            status: outcome.status,
+            attempts: outcome.row.attempts + 1,
+            sentAt: outcome.status === 'SENT' ? outcome.at : null,
+            lastError: outcome.error,
+          },
+        },
+      })),
+    );
+  }
+  return queued;
 }
 
 /**
  * Deliveries, the common case, in a few statements for the whole batch rather than two per
  * message (on PostgreSQL each statement is a round trip). `sentAt` is the last send of the
- * batch, within the batch's second or so of the real time of each message.
+ * batch, within the batch's second or so of the real time of each message. Answers the outcomes
+ * recorded (those of rows `owner` still held).
  */
-async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Promise<void> {
+async function recordSent(trx: Db, owner: string, sent: readonly Outcome[]): Promise<Outcome[]> {
   const at = sent.reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), sent[0]!.at);
-  for (const ids of chunks(sent.map((outcome) => outcome.row.id), chunkSizeFor(1))) {
+  const byId = new Map(sent.map((outcome) => [outcome.row.id, outcome]));
+  const recordedOutcomes: Outcome[] = [];
+  for (const ids of chunks([...byId.keys()], chunkSizeFor(1))) {
     const recorded = await trx
       .updateTable('emailOutbox')
       .set((eb) => ({ status: 'SENT', attempts: eb('attempts', '+', 1), lastError: null, sentAt: at, nextAttemptAt: at, leaseOwner: null, leaseUntil: null }))
       .where('leaseOwner', '=', owner)
       .where('id', 'in', ids)
-      .returning(['tokenId', 'attempts'])
+      .returning(['id', 'tokenId', 'attempts'])
       .execute();
+    for (const row of recorded) recordedOutcomes.push(byId.get(row.id)!);
     // One token update per distinct attempt count (almost always just "1").
     const byAttempts = groupBy(recorded, (row) => Number(row.attempts), (row) => row.tokenId);
     for (const [attempts, tokenIds] of byAttempts) {
       await recordInvitationsSent(trx, tokenIds, attempts, at);
     }
   }
+  return recordedOutcomes;
 }
 
-async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<void> {
+/** Answers whether the outcome was recorded (its row was still `owner`'s). */
+async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<boolean> {
   const attempts = outcome.row.attempts + 1;
   const updated = await trx
     .updateTable('emailOutbox')
@@ -158,8 +195,9 @@ async function recordOne(trx: Db, owner: string, outcome: Outcome): Promise<void
     .where('id', '=', outcome.row.id)
     .where('leaseOwner', '=', owner)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) return;
+  if (Number(updated.numUpdatedRows) !== 1) return false;
   await recordInvitationAttempt(trx, outcome.row.tokenId, outcome.status === 'PENDING' ? 'QUEUED' : outcome.status, attempts, outcome.error);
+  return true;
 }
 
 /** Retire a token's deliveries still waiting for a (re)try: a resend replaces them. */
@@ -173,58 +211,10 @@ export async function supersedeWaitingInvitations(trx: Db, tokenId: string): Pro
     .execute();
 }
 
-/**
- * Push the lease of rows this worker still holds further out: they are being sent or recorded,
- * and a slow SMTP server must not let another worker take them and send them a second time.
- */
-export async function extendLeases(db: Db, owner: string, ids: readonly string[], leaseUntil: string): Promise<void> {
-  for (const chunk of chunks(ids, chunkSizeFor(1))) {
-    await db.updateTable('emailOutbox').set({ leaseUntil }).where('leaseOwner', '=', owner).where('id', 'in', chunk).execute();
-  }
-}
+export const { extendLeases, releaseLeases } = queue;
 
-/** Give back rows a stopping worker claimed but did not send, so the next worker takes them at once. */
-export async function releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('emailOutbox').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', ids).execute();
-}
+/** Where the invitations still to deliver stand at `now` (see lease-queue.ts). */
+export const countUnsentByState = queue.countUnfinished;
 
-/**
- * Where the invitations still to deliver stand at `now`, for the metrics scrape: `sending` (under
- * a live lease), `due` (waiting for a worker) and `waiting` (a retry or the sending budget holds
- * them until later). One statement over the PENDING range of the (status, next_attempt_at) index;
- * SENT and FAILED rows, which only grow, are not counted.
- */
-export async function countUnsentByState(db: Db, now: string): Promise<Record<'sending' | 'due' | 'waiting', number>> {
-  const rows = await db
-    .selectFrom('emailOutbox')
-    .select((eb) => [
-      eb
-        .case()
-        .when(eb.and([eb('leaseUntil', 'is not', null), eb('leaseUntil', '>', now)]))
-        .then('sending')
-        .when('nextAttemptAt', '<=', now)
-        .then('due')
-        .else('waiting')
-        .end()
-        .as('state'),
-      eb.fn.countAll<number>().as('n'),
-    ])
-    .where('status', '=', 'PENDING')
-    .groupBy('state')
-    .execute();
-  const counts = { sending: 0, due: 0, waiting: 0 };
-  for (const row of rows) counts[row.state as keyof typeof counts] = Number(row.n);
-  return counts;
-}
-
-/** When the longest-waiting due invitation became due (null: none is due). One index lookup. */
-export async function oldestDueAt(db: Db, now: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('emailOutbox')
-    .select((eb) => eb.fn.min('nextAttemptAt').as('oldest'))
-    .where('status', '=', 'PENDING')
-    .where('nextAttemptAt', '<=', now)
-    .executeTakeFirst();
-  return row?.oldest ? toIso(row.oldest) : null;
-}
+/** When the longest-waiting due invitation became due (null: none is due). */
+export const oldestDueAt = queue.oldestDueAt;

@@ -10,7 +10,7 @@ import { decodeJson, dialectOf, encodeJson } from '../../db/dialect.ts';
 import { columnsOf, prepareQuery } from '../../db/prepared.ts';
 import type { EnrollmentTokenTable, EnrollmentTokenTagTable } from '../../db/schema.ts';
 import type { Language } from '../../lib/languages.ts';
-import { toIso } from '../../lib/time.ts';
+import { toIso, toIsoOrNull } from '../../lib/time.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
 import type { EmailStatus, StoredToken, TokenState } from './enrollment-tokens.types.ts';
 import type { Db } from '../../db/database.ts';
@@ -116,7 +116,7 @@ export function toStoredToken(row: TokenRow, now: string): StoredToken {
     emailDelivery: {
       status: row.emailStatus as EmailStatus,
       attempts: Number(row.emailAttempts),
-      sentAt: row.emailSentAt === null ? null : toIso(row.emailSentAt),
+      sentAt: toIsoOrNull(row.emailSentAt),
       lastError: row.emailLastError,
       deferredReason: row.emailDeferredReason ?? null,
     },

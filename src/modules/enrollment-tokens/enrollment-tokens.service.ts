@@ -14,10 +14,16 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { EnterpriseService } from '../enterprises/enterprises.service.ts';
 import type { MdmUserService } from '../mdm-users/mdm-users.service.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
+import type { CatalogItem } from '../catalog/catalog.types.ts';
 import type { TokenMetrics } from '../metrics/metrics.ts';
 import type { Organization } from '../organizations/organizations.types.ts';
 import type { SegmentService } from '../segments/segments.service.ts';
 import type { InvitationQueue } from '../email/invitations.ts';
+import type { WebhookEventType } from '../webhooks/webhook-events.ts';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
+import { groupBy } from '../../lib/group-by.ts';
+import { sweepExpiredBatch } from './expiry-sweeper.ts';
+import { concealSecrets } from './token-secrets.ts';
 import { assertRecipientAllowed, isRecipientAllowed, recipientRefusal } from '../organizations/email-domains.ts';
 import { classifyAddresses } from './bulk-addresses.ts';
 import { enrollmentLink } from './enrollment-link.ts';
@@ -33,13 +39,17 @@ export interface TokenServiceDeps {
   invitations: InvitationQueue;
   /** Called after a commit that queued invitations (wakes an in-process worker). */
   onInvitationsQueued?: () => void;
-  /** Counted after each commit: tokens created and revoked, by platform. */
-  metrics: Pick<TokenMetrics, 'created' | 'revoked'>;
+  /** Where token events are queued for webhooks, in the token's transaction. */
+  webhooks: Pick<WebhookOutbox, 'wants' | 'emit' | 'queued'>;
+  /** Every platform's adapter, for work that spans platforms (the expiry sweep). */
+  adapters: Readonly<Record<Platform, PlatformAdapter>>;
+  /** Counted after each commit: tokens created, revoked and expired, by platform. */
+  metrics: Pick<TokenMetrics, 'created' | 'revoked' | 'expired'>;
   catalog: CatalogService;
   segments: SegmentService;
   enterprises: EnterpriseService;
   /** Who tokens are for: users by id, and by address (found or created) for bulk. */
-  mdmUsers: Pick<MdmUserService, 'contactOf' | 'idsByEmail'>;
+  mdmUsers: Pick<MdmUserService, 'contactOf' | 'contactsOf' | 'idsByEmail'>;
 }
 
 /**
@@ -56,20 +66,48 @@ const COMMON_KEYS = ['sendEmail', 'displayName', 'tags', 'duration', 'language',
 
 
 export function createEnrollmentTokenService(deps: TokenServiceDeps) {
-  const { db, publicUrl, enterprises, invitations } = deps;
+  const { db, publicUrl, enterprises, invitations, webhooks } = deps;
   const invitationsQueued = (count: number) => {
     if (count > 0) deps.onInvitationsQueued?.();
   };
 
   const linkFor = (token: StoredToken) => enrollmentLink(publicUrl, token);
 
-  /** Serialize tokens with everything they reference, loaded in one query per kind of thing. */
-  async function present(organizationId: string, adapter: PlatformAdapter, tokens: StoredToken[]) {
+  /**
+   * Serialize tokens with everything they reference, loaded in one query per kind of thing.
+   * `executor`: the transaction to read in (absent: outside any, where the enterprise may come
+   * from the cache).
+   */
+  async function present(organizationId: string, adapter: PlatformAdapter, tokens: StoredToken[], executor?: Db) {
     if (tokens.length === 0) return [];
-    const enterprise = await enterprises.getOrCreate(organizationId, adapter.platform);
+    const enterprise = await enterprises.getOrCreate(organizationId, adapter.platform, executor);
     const ids = tokens.flatMap((token) => adapter.readOptions(adapter.optionsAsBody(token)).references.map((r) => r.id));
-    const references = await deps.catalog.findMany(organizationId, ids);
+    const references = await deps.catalog.findMany(organizationId, ids, executor);
     return tokens.map((token) => adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) }));
+  }
+
+  /**
+   * Queue `type` events for `tokens` in `trx`, each token as the API answers it without its
+   * secrets; nothing is built when no endpoint of the organization receives the type. `context`:
+   * the references and enterprise already in hand. Answers how many deliveries were queued.
+   */
+  async function emitTokenEvents(
+    trx: Db,
+    organizationId: string,
+    adapter: PlatformAdapter,
+    type: WebhookEventType,
+    tokens: StoredToken[],
+    context?: { references: ReadonlyMap<string, CatalogItem>; enterprise: Enterprise },
+  ): Promise<number> {
+    if (tokens.length === 0 || !(await webhooks.wants(trx, organizationId, type))) return 0;
+    const answers = context
+      ? tokens.map((token) => adapter.serialize(token, { ...context, enrollmentLink: linkFor(token) }))
+      : await present(organizationId, adapter, tokens, trx);
+    return webhooks.emit(
+      trx,
+      organizationId,
+      answers.map((answer) => ({ type, data: concealSecrets(adapter, answer) })),
+    );
   }
 
   async function find(organizationId: string, adapter: PlatformAdapter, id: string): Promise<StoredToken> {
@@ -78,9 +116,9 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     return token;
   }
 
-  /** A token already in hand, as the API answers it. */
-  async function presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken) {
-    return (await present(organizationId, adapter, [token]))[0]!;
+  /** A token already in hand, as the API answers it (`executor`: the transaction to read in). */
+  async function presentToken(organizationId: string, adapter: PlatformAdapter, token: StoredToken, executor?: Db) {
+    return (await present(organizationId, adapter, [token], executor))[0]!;
   }
 
   async function presentOne(organizationId: string, adapter: PlatformAdapter, id: string) {
@@ -111,9 +149,12 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: body, options, now })(user.id);
         const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], body.tags ?? [], invitations);
         // Answered from what was written in this transaction: no read-back after the commit.
-        return { token: repository.insertedToken(stored!, user, now), references };
+        const token = repository.insertedToken(stored!, user, now);
+        const events = await emitTokenEvents(trx, organization.id, adapter, 'enrollment_token.created', [token], { references, enterprise });
+        return { token, references, events };
       });
       invitationsQueued(body.sendEmail ? 1 : 0);
+      webhooks.queued(created.events);
       deps.metrics.created.inc({ platform: adapter.platform });
       const { token, references } = created;
       return adapter.serialize(token, { references, enterprise, enrollmentLink: linkFor(token) });
@@ -133,6 +174,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
       const common = body;
       const refusal = (email: string) => (common.sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null);
+      let queuedEvents = 0;
       const result = await db.transaction().execute(async (trx): Promise<BulkResult> => {
         const now = nowIso();
         await resolveReferences(deps, trx, organization.id, adapter, body, options);
@@ -143,10 +185,16 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? 'en', now);
         const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now });
         const rows = accepted.map((address) => makeRow(userIds.get(address.normalized)!));
-        await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations);
+        const stored = await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations);
+        if (await webhooks.wants(trx, organization.id, 'enrollment_token.created')) {
+          const contacts = await deps.mdmUsers.contactsOf(trx, organization.id, stored.map((row) => row.mdmUserId));
+          const tokens = stored.map((row) => repository.insertedToken(row, contacts.get(row.mdmUserId)!, now));
+          queuedEvents = await emitTokenEvents(trx, organization.id, adapter, 'enrollment_token.created', tokens);
+        }
         return { total: emails.length, success: accepted.length, fail: failures.length, failures };
       });
       invitationsQueued(body.sendEmail ? result.success : 0);
+      webhooks.queued(queuedEvents);
       if (result.success > 0) deps.metrics.created.inc({ platform: adapter.platform }, result.success);
       return result;
     },
@@ -162,7 +210,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
 
     /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
     async update(organizationId: string, adapter: PlatformAdapter, id: string, body: UpdateTokenBody) {
-      await db.transaction().execute(async (trx) => {
+      const queuedEvents = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         const current = await repository.findToken(trx, organizationId, adapter.platform, id, now);
         if (!current) throw AppError.notFound('enrollmentToken');
@@ -190,7 +238,11 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         );
         if (!changed) throw new AppError(ErrorCode.ErrorUpdatingEntity, 'Error updating entity: the token stopped being PENDING');
         if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, { id: current.id, platform: current.platform, state: 'PENDING', createdAt: current.createdAt, expireAt: current.expireAt, tags });
+        if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.updated'))) return 0;
+        const updated = await repository.findToken(trx, organizationId, adapter.platform, current.id, now);
+        return emitTokenEvents(trx, organizationId, adapter, 'enrollment_token.updated', [updated!]);
       });
+      webhooks.queued(queuedEvents);
       return presentOne(organizationId, adapter, id);
     },
 
@@ -220,9 +272,45 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     /** Revoke: the token becomes DELETED and its link stops working. Revoking twice is harmless. */
     async remove(organizationId: string, adapter: PlatformAdapter, id: string) {
       const token = await find(organizationId, adapter, id);
-      // Counted once: a second revoke of the same token changes nothing.
-      if (await repository.markDeleted(db, organizationId, token.id, nowIso())) deps.metrics.revoked.inc({ platform: adapter.platform });
+      const revoked = await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        if (!(await repository.markDeleted(trx, organizationId, token.id, now))) return null;
+        return { events: await emitTokenEvents(trx, organizationId, adapter, 'enrollment_token.revoked', [{ ...token, state: 'DELETED', updatedAt: now }]) };
+      });
+      // Counted and told once: a second revoke of the same token changes nothing.
+      if (revoked) {
+        deps.metrics.revoked.inc({ platform: adapter.platform });
+        webhooks.queued(revoked.events);
+      }
       return presentOne(organizationId, adapter, token.id);
+    },
+
+    /**
+     * Persist EXPIRED for PENDING tokens past expiry, in bounded batches (one transaction each,
+     * with the batch's `enrollment_token.expired` events). Reads never depend on it (a PENDING
+     * token past expiry already reads as EXPIRED), but it keeps the pending counters' correction
+     * small, lets state indexes answer directly, and is when webhooks hear of the expiry.
+     * Answers how many tokens changed.
+     */
+    async expireDue(now: string = nowIso()): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const batch = await db.transaction().execute(async (trx) => {
+          const swept = await sweepExpiredBatch(trx, now);
+          let events = 0;
+          for (const [key, ids] of groupBy(swept, (row) => `${row.organizationId} ${row.platform}`, (row) => row.id)) {
+            const [organizationId, platform] = key.split(' ') as [string, Platform];
+            if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.expired'))) continue;
+            const tokens = await repository.findTokensByIds(trx, ids, now);
+            events += await emitTokenEvents(trx, organizationId, deps.adapters[platform], 'enrollment_token.expired', tokens);
+          }
+          return { swept, events };
+        });
+        for (const [platform, rows] of groupBy(batch.swept, (row) => row.platform)) deps.metrics.expired.inc({ platform }, rows.length);
+        webhooks.queued(batch.events);
+        if (batch.swept.length === 0) return total;
+        total += batch.swept.length;
+      }
     },
 
     // Reads for the modules that act on tokens (redemption, enrollment pages, email, SCEP). `now`

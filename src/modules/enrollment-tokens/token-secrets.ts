@@ -23,12 +23,15 @@ export interface SecretView {
 
 const REVEALING: SecretView = { token: (token) => token, page: (page) => page, code: (code) => code };
 
+/** A serialized token of `adapter`'s platform with every field that carries its code set to null (also what webhook events carry). */
+export function concealSecrets<T extends Answer>(adapter: PlatformAdapter, token: T): T {
+  const common = { ...token, enrollCode: null, enrollmentLink: null };
+  return (adapter.concealSecrets ? adapter.concealSecrets(common) : common) as T;
+}
+
 /** How answers to `principal` present tokens of `adapter`'s platform. */
 export function secretViewFor(principal: Principal, adapter: PlatformAdapter): SecretView {
   if (hasPermission(principal, readSecretPermission(adapter))) return REVEALING;
-  const conceal = <T extends Answer>(token: T): T => {
-    const common = { ...token, enrollCode: null, enrollmentLink: null };
-    return (adapter.concealSecrets ? adapter.concealSecrets(common) : common) as T;
-  };
+  const conceal = <T extends Answer>(token: T): T => concealSecrets(adapter, token);
   return { token: conceal, page: (page) => ({ ...page, items: page.items.map(conceal) }), code: () => null };
 }

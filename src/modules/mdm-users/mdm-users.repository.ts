@@ -1,6 +1,6 @@
 /** SQL for MDM users. Every query is scoped by organization id. */
 import type { Insertable } from 'kysely';
-import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
+import { type BulkColumns, chunks, chunkSizeFor, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
@@ -54,6 +54,16 @@ const userContact = prepareQuery((db, a: { id: string }) => db.selectFrom('mdmUs
 export async function findUserContact(db: Db, organizationId: string, id: string): Promise<{ id: string; email: string; name: string | null } | null> {
   const row = await userContact.first(db, { id: id.toLowerCase() });
   return row && row.organizationId === organizationId ? { id: row.id, email: row.email, name: row.name } : null;
+}
+
+/** The contacts of users by id, in their organization (ids of other organizations are left out). */
+export async function findUserContacts(db: Db, organizationId: string, ids: readonly string[]): Promise<Map<string, { id: string; email: string; name: string | null }>> {
+  const contacts = new Map<string, { id: string; email: string; name: string | null }>();
+  for (const chunk of chunks([...new Set(ids)], chunkSizeFor(1))) {
+    const rows = await db.selectFrom('mdmUsers').select(['id', 'email', 'name']).where('organizationId', '=', organizationId).where('id', 'in', chunk).execute();
+    for (const row of rows) contacts.set(row.id, row);
+  }
+  return contacts;
 }
 
 export async function insertMdmUser(db: Db, user: MdmUser): Promise<void> {

@@ -104,6 +104,9 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
     /** Who a new token is for: the user's id, address and name, or null (read in `executor`'s transaction). */
     contactOf: (executor: Db, organizationId: string, id: string) => repository.findUserContact(executor, organizationId, id),
 
+    /** contactOf for many users at once, by id. */
+    contactsOf: (executor: Db, organizationId: string, ids: readonly string[]) => repository.findUserContacts(executor, organizationId, ids),
+
     /**
      * The id of the user of each address (by normalized address), creating the users the
      * organization does not have yet, in `language` — all in the caller's transaction, one

@@ -148,12 +148,13 @@ const claimAndRecord = prepareQuery((db, a: WonRedemption) =>
  * Claim the token for `device` and record the won attempt, all or nothing. False when the token
  * was no longer PENDING and unexpired (another attempt won, it expired, it was revoked): then
  * nothing was written and the caller settles the attempt. PostgreSQL does it in one statement;
- * SQLite, which cannot write inside WITH and has no round trips to save, in a transaction.
+ * SQLite, which cannot write inside WITH and has no round trips to save, in a transaction (the
+ * caller's, when `db` is one).
  */
 export async function claimAndRecordWin(db: Db, won: Omit<WonRedemption, 'attemptId' | 'identity'> & { identity: DeviceIdentity }): Promise<boolean> {
   const args: WonRedemption = { ...won, identity: encodeJson(won.identity), attemptId: newId() };
   if (dialectOf(db) === 'postgres') return (await claimAndRecord.first(db, args)) !== undefined;
-  return db.transaction().execute(async (trx) => {
+  const write = async (trx: Db) => {
     if (!(await claimToken(trx, { tokenId: args.tokenId!, deviceId: args.id, now: args.createdAt }))) return false;
     await insertDevice(trx, args);
     await insertAttempt.run(trx, {
@@ -168,6 +169,8 @@ export async function claimAndRecordWin(db: Db, won: Omit<WonRedemption, 'attemp
       createdAt: args.createdAt,
     });
     return true;
-  });
+  };
+  // Inside the caller's transaction when given one (the won attempt's webhook event shares it).
+  return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 

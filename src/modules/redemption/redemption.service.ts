@@ -17,6 +17,8 @@ import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.t
 import * as repository from './redemption.repository.ts';
 import { type Device, type DeviceIdentity, isSameDevice, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
 import { claimToken } from '../enrollment-tokens/token-state.ts';
+import { concealSecrets } from '../enrollment-tokens/token-secrets.ts';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
 
 export interface RedeemInput {
   code: string;
@@ -44,13 +46,16 @@ export interface RedemptionServiceDeps {
   metrics: Pick<TokenMetrics, 'redeemed' | 'refused'>;
   /** Token reads, and the token as the API answers it. */
   tokens: Pick<EnrollmentTokenService, 'findByCode' | 'findById' | 'presentToken'>;
+  /** Where redemption events are queued for webhooks, in the attempt's transaction. */
+  webhooks: Pick<WebhookOutbox, 'wants' | 'emit' | 'queued'>;
 }
 
-/** An attempt decided: its outcome, the device (won or repeated) and the token after it. */
+/** An attempt decided: its outcome, the device (won or repeated), the token after it, and the webhook deliveries it queued. */
 interface Settled {
   outcome: RedemptionOutcome;
   device: Device | null;
   token: StoredToken | null;
+  events: number;
 }
 
 function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: string, identity: DeviceIdentity, now: string): Device {
@@ -69,7 +74,20 @@ function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: st
 }
 
 export function createRedemptionService(deps: RedemptionServiceDeps) {
-  const { db } = deps;
+  const { db, webhooks } = deps;
+
+  /** Queue `enrollment_token.redeemed` for a won attempt, in `trx`: the token (without its secrets) and the device. */
+  async function emitRedeemed(trx: Db, organizationId: string, adapter: PlatformAdapter, token: StoredToken, device: Device): Promise<number> {
+    if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.redeemed'))) return 0;
+    const answer = await deps.tokens.presentToken(organizationId, adapter, token, trx);
+    return webhooks.emit(trx, organizationId, [{ type: 'enrollment_token.redeemed', data: { token: concealSecrets(adapter, answer), device } }]);
+  }
+
+  /** Queue `enrollment_token.redemption_refused` for a refused attempt, in `trx`. */
+  async function emitRefused(trx: Db, organizationId: string, adapter: PlatformAdapter, attempt: { tokenId: string | null; reason: RefusalReason; clientAddress: string | null; device: DeviceIdentity; createdAt: string }): Promise<number> {
+    if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.redemption_refused'))) return 0;
+    return webhooks.emit(trx, organizationId, [{ type: 'enrollment_token.redemption_refused', data: { platform: adapter.platform, ...attempt }, timestamp: attempt.createdAt }]);
+  }
 
   /** Decide the outcome for a token that is not (or no longer) PENDING. */
   async function settledOutcome(trx: Db, token: StoredToken, identity: DeviceIdentity): Promise<{ outcome: RedemptionOutcome; device: Device | null }> {
@@ -88,8 +106,16 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
   async function claimPending(organizationId: string, adapter: PlatformAdapter, token: StoredToken, code: string, identity: DeviceIdentity, clientAddress: string | null): Promise<Settled | null> {
     const now = nowIso();
     const device = newDevice(organizationId, adapter, token.id, identity, now);
-    if (!(await repository.claimAndRecordWin(db, { ...device, code, clientAddress, identity }))) return null;
-    return { outcome: 'REDEEMED', device, token: { ...token, state: 'DONE', deviceId: device.id, updatedAt: now } };
+    const won = { ...device, code, clientAddress, identity };
+    const settled: Settled = { outcome: 'REDEEMED', device, token: { ...token, state: 'DONE', deviceId: device.id, updatedAt: now }, events: 0 };
+    // Without an endpoint that hears of it, the win stays one statement on PostgreSQL.
+    if (!(await webhooks.wants(db, organizationId, 'enrollment_token.redeemed'))) {
+      return (await repository.claimAndRecordWin(db, won)) ? settled : null;
+    }
+    return db.transaction().execute(async (trx) => {
+      if (!(await repository.claimAndRecordWin(trx, won))) return null;
+      return { ...settled, events: await emitRedeemed(trx, organizationId, adapter, settled.token!, device) };
+    });
   }
 
   /**
@@ -133,7 +159,11 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         device: input.device,
         createdAt: now,
       });
-      return { outcome, device, token: settledToken };
+      const refusal = REFUSAL_REASONS[outcome];
+      let events = 0;
+      if (outcome === 'REDEEMED') events = await emitRedeemed(trx, organizationId, adapter, settledToken!, device!);
+      else if (refusal) events = await emitRefused(trx, organizationId, adapter, { tokenId: token?.id ?? null, reason: refusal, clientAddress, device: input.device, createdAt: now });
+      return { outcome, device, token: settledToken, events };
     });
   }
 
@@ -150,6 +180,7 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
         token?.state === 'PENDING'
           ? ((await claimPending(organizationId, adapter, token, code!, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress)))
           : await settle(organizationId, adapter, code, input, clientAddress, token);
+      webhooks.queued(result.events);
       const refusal = REFUSAL_REASONS[result.outcome];
       if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
       else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });

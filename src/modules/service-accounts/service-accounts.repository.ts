@@ -5,7 +5,7 @@ import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import type { OrganizationRow, ServiceAccountRow } from '../../db/schema.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
-import { toIso } from '../../lib/time.ts';
+import { toIso, toIsoOrNull } from '../../lib/time.ts';
 import type { Db } from '../../db/database.ts';
 
 
@@ -29,7 +29,7 @@ function toStored(row: ServiceAccountRow): StoredServiceAccount {
     grants: decodeJson<string[]>(row.permissions),
     tokenPrefix: row.tokenPrefix,
     createdAt: toIso(row.createdAt),
-    revokedAt: row.revokedAt === null ? null : toIso(row.revokedAt),
+    revokedAt: toIsoOrNull(row.revokedAt),
   };
 }
 

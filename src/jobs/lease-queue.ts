@@ -1,0 +1,105 @@
+/**
+ * The SQL every queue table shares. A queue table holds one row per job with the columns of
+ * QueueColumns (db/schema.ts): `status` (PENDING while the job is to do or retry; a final status
+ * after), `attempts`, `next_attempt_at` (due from then), `lease_owner` and `lease_until` (who
+ * holds the row, and until when: an expired lease means its runner died, and the row is
+ * claimable again), and `last_error`; an index on (status, next_attempt_at) serves the claim.
+ * What a kind adds (the email's token and Message-ID, the webhook's endpoint and body) is its own.
+ */
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { type DialectName, lockForClaim } from '../db/dialect.ts';
+import { chunks, chunkSizeFor } from '../db/bulk-insert.ts';
+import type { Database, QueueColumns } from '../db/schema.ts';
+import { toIso } from '../lib/time.ts';
+
+/** The tables that follow the queue-table contract above. */
+export type QueueTableName = { [T in keyof Database]: Database[T] extends QueueColumns ? T : never }[keyof Database];
+
+/**
+ * The queries below use only the contract's columns, which every queue table has under the same
+ * names and types; Kysely is told the table is `emailOutbox` only so that it types them.
+ */
+const asTable = (table: QueueTableName) => table as 'emailOutbox';
+
+/** Where a queue's unfinished jobs stand: claimed (`sending`), `due`, or `waiting` for a later attempt. */
+export type UnfinishedCounts = Record<'sending' | 'due' | 'waiting', number>;
+
+export function leaseQueue<T extends QueueTableName>(table: T) {
+  const name = asTable(table);
+  return {
+    /** Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are skipped. */
+    async claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<Array<Selectable<Database[T]>>> {
+      const due = lockForClaim(
+        dialect,
+        db
+          .selectFrom(name)
+          .select('id')
+          .where('status', '=', 'PENDING')
+          .where('nextAttemptAt', '<=', now)
+          .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
+          .orderBy('nextAttemptAt')
+          .limit(limit),
+      );
+      const rows = await db.updateTable(name).set({ leaseOwner: owner, leaseUntil }).where('id', 'in', due).returningAll().execute();
+      return rows as unknown as Array<Selectable<Database[T]>>;
+    },
+
+    /**
+     * Push the lease of rows `owner` still holds further out: they are being worked or recorded,
+     * and a slow destination must not let another runner take them and repeat them.
+     */
+    async extendLeases(db: Db, owner: string, ids: readonly string[], leaseUntil: string): Promise<void> {
+      for (const chunk of chunks(ids, chunkSizeFor(1))) {
+        await db.updateTable(name).set({ leaseUntil }).where('leaseOwner', '=', owner).where('id', 'in', chunk).execute();
+      }
+    },
+
+    /** Give back rows a stopping runner claimed but did not do, so the next runner takes them at once. */
+    async releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
+      for (const chunk of chunks(ids, chunkSizeFor(1))) {
+        await db.updateTable(name).set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', chunk).execute();
+      }
+    },
+
+    /**
+     * Where the unfinished jobs stand at `now`, for the metrics scrape: `sending` (under a live
+     * lease), `due` (waiting for a runner) and `waiting` (a retry holds them until later). One
+     * statement over the PENDING range of the (status, next_attempt_at) index; finished rows,
+     * which only grow, are not counted.
+     */
+    async countUnfinished(db: Db, now: string): Promise<UnfinishedCounts> {
+      const rows = await db
+        .selectFrom(name)
+        .select((eb) => [
+          eb
+            .case()
+            .when(eb.and([eb('leaseUntil', 'is not', null), eb('leaseUntil', '>', now)]))
+            .then('sending')
+            .when('nextAttemptAt', '<=', now)
+            .then('due')
+            .else('waiting')
+            .end()
+            .as('state'),
+          eb.fn.countAll<number>().as('n'),
+        ])
+        .where('status', '=', 'PENDING')
+        .groupBy('state')
+        .execute();
+      const counts = { sending: 0, due: 0, waiting: 0 };
+      for (const row of rows) counts[row.state as keyof typeof counts] = Number(row.n);
+      return counts;
+    },
+
+    /** When the longest-waiting due job became due (null: none is due). One index lookup. */
+    async oldestDueAt(db: Db, now: string): Promise<string | null> {
+      const row = await db
+        .selectFrom(name)
+        .select((eb) => eb.fn.min('nextAttemptAt').as('oldest'))
+        .where('status', '=', 'PENDING')
+        .where('nextAttemptAt', '<=', now)
+        .executeTakeFirst();
+      return row?.oldest ? toIso(row.oldest) : null;
+    },
+  };
+}

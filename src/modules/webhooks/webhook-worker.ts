@@ -1,0 +1,179 @@
+/**
+ * The webhook worker: a job runner (jobs/job-runner.ts) over webhook deliveries. Each delivery is
+ * one POST of the stored body, signed per the Standard Webhooks specification:
+ *   webhook-id         the message id, the same on every attempt
+ *   webhook-timestamp  Unix seconds of this attempt
+ *   webhook-signature  `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated, one per
+ *                      secret the endpoint verifies with (two while a rotated secret is still valid)
+ * A 2xx answer delivers it. Anything else — another status, a timeout (15 s for the whole
+ * exchange), a refused or unreachable destination — is retried on the specification's schedule
+ * (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first attempt's failure), then the delivery
+ * fails. Redirects are not followed (a 3xx is a failure). Only the first KB of a response body is
+ * kept. An endpoint whose every delivery failed for five days is disabled.
+ */
+import { Agent, request } from 'undici';
+import { Webhook } from 'standardwebhooks';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { Db } from '../../db/database.ts';
+import type { DialectName } from '../../db/dialect.ts';
+import { createJobRunner, describeError, type JobKind, type JobLog } from '../../jobs/job-runner.ts';
+import { ENROLLD_VERSION } from '../../lib/version.ts';
+import { assertPublicHost, guardedLookup } from './destination.ts';
+import { type DeliveryOutcome, type DeliveryRow, claimDue, extendLeases, findEndpointsByIds, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
+import { signingSecrets } from './webhook-secrets.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** The waits before the 2nd … 8th attempt (Standard Webhooks' schedule); the 1st is immediate. */
+export const RETRY_SCHEDULE_MS: readonly number[] = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR];
+export const DELIVERY_TIMEOUT_MS = 15 * SECOND;
+export const DISABLE_AFTER_MS = 5 * 24 * HOUR;
+/** Response bodies are kept to this many bytes. */
+export const MAX_RESPONSE_BYTES = 1024;
+
+export interface WebhookWorkerOptions {
+  /** Deliveries in flight at once (ENROLLD_WEBHOOK_CONCURRENCY). */
+  concurrency: number;
+  /** Deliver to loopback and private addresses too (ENROLLD_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  leaseMs?: number;
+  timeoutMs?: number;
+  retryScheduleMs?: readonly number[];
+  disableAfterMs?: number;
+  /** The clock the failure window is judged by (tests move it forward to cross it); attempts are scheduled by the real one. */
+  now?: () => Date;
+  pollMs?: number;
+}
+
+export interface WebhookWorkerDeps {
+  db: Db;
+  dialect: DialectName;
+  secrets: SecretBox;
+  log: JobLog;
+}
+
+/** An endpoint as a batch's deliveries need it: where, and the secrets to sign with. */
+interface Destination {
+  url: URL;
+  secrets: string[];
+  disabledReason: string | null;
+}
+
+/** Read at most `limit` bytes of a body, then let the rest go. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(parts).subarray(0, limit).toString('utf8');
+}
+
+/** The `webhook-signature` header for one message: a signature per secret. */
+export function signatureHeader(secrets: readonly string[], messageId: string, at: Date, payload: string): string {
+  return secrets.map((secret) => new Webhook(secret).sign(messageId, at, payload)).join(' ');
+}
+
+export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWorkerOptions) {
+  const schedule = options.retryScheduleMs ?? RETRY_SCHEDULE_MS;
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const disableAfterMs = options.disableAfterMs ?? DISABLE_AFTER_MS;
+  const now = options.now ?? (() => new Date());
+  const userAgent = `enrolld/${ENROLLD_VERSION}`;
+  // Connections resolve names through the guard unless private destinations are allowed.
+  const dispatcher = new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency });
+
+  async function claimBatch(owner: string, limit: number, at: Date, leaseUntil: Date) {
+    const rows = await claimDue(deps.db, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
+    const endpoints = await findEndpointsByIds(deps.db, [...new Set(rows.map((row) => row.endpointId))]);
+    const destinations = new Map<string, Destination>();
+    for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at));
+    return { claimed: rows.length, rows, prepared: destinations };
+  }
+
+  function destinationOf(endpoint: StoredEndpoint, at: Date): Destination {
+    return { url: new URL(endpoint.url), secrets: signingSecrets(deps.secrets, endpoint, at), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null };
+  }
+
+  function failed(row: DeliveryRow, error: string, responseStatus: number | null = null, responseBody: string | null = null, final = false): DeliveryOutcome {
+    const at = new Date();
+    const wait = final ? undefined : schedule[row.attempts];
+    deps.log.warn(`webhook ${row.id} attempt ${row.attempts + 1} failed${wait === undefined ? ' (final)' : ''}: ${error}`);
+    return {
+      row,
+      status: wait === undefined ? 'FAILED' : 'PENDING',
+      at: at.toISOString(),
+      error,
+      responseStatus,
+      responseBody,
+      nextAttemptAt: new Date(at.getTime() + (wait ?? 0)).toISOString(),
+    };
+  }
+
+  async function deliver(row: DeliveryRow, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
+    const destination = destinations.get(row.endpointId);
+    if (!destination) return failed(row, 'the endpoint no longer exists', null, null, true);
+    if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
+    try {
+      if (!options.allowPrivate) assertPublicHost(destination.url);
+      const sentAt = new Date();
+      const response = await request(destination.url, {
+        method: 'POST',
+        dispatcher,
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': userAgent,
+          'webhook-id': row.id,
+          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+          'webhook-signature': signatureHeader(destination.secrets, row.id, sentAt, row.payload),
+        },
+        body: row.payload,
+      });
+      const responseBody = await readCapped(response.body, MAX_RESPONSE_BYTES);
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        const at = new Date().toISOString();
+        return { row, status: 'DELIVERED', at, error: null, responseStatus: response.statusCode, responseBody, nextAttemptAt: at };
+      }
+      return failed(row, `the endpoint answered ${response.statusCode}`, response.statusCode, responseBody);
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return failed(row, timedOut ? `no answer within ${timeoutMs / 1000} s` : describeError(causeOf(error)));
+    }
+  }
+
+  const kind: JobKind<DeliveryRow, Map<string, Destination>, DeliveryOutcome> = {
+    name: 'webhook',
+    concurrency: options.concurrency,
+    batchSize: options.concurrency * 10,
+    leaseMs: options.leaseMs ?? 4 * timeoutMs,
+    claimBatch,
+    perform: deliver,
+    record: (owner, outcomes) => recordDeliveryOutcomes(deps.db, owner, outcomes, disableAfterMs, now().toISOString()),
+    extendLeases: (owner, ids, leaseUntil) => extendLeases(deps.db, owner, ids, leaseUntil.toISOString()),
+    releaseLeases: (owner, ids) => releaseLeases(deps.db, owner, ids),
+  };
+  const runner = createJobRunner(kind, { log: deps.log, pollMs: options.pollMs });
+  return {
+    ...runner,
+    async stop(): Promise<void> {
+      await runner.stop();
+      await dispatcher.close();
+    },
+  };
+}
+
+/** undici wraps connection errors ("fetch failed"-style); the cause says what happened. */
+function causeOf(error: unknown): unknown {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error ? cause : error;
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>;

@@ -1,0 +1,276 @@
+/**
+ * SQL for webhook endpoints and their deliveries. Deliveries are a queue table
+ * (jobs/lease-queue.ts): written in the transaction of the change they tell about, claimed under
+ * a lease, finished with their outcome.
+ */
+import type { Selectable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
+import { decodeJson, type DialectName, encodeJson } from '../../db/dialect.ts';
+import { fetchPage } from '../../db/paginate.ts';
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../../db/schema.ts';
+import type { PageRequest } from '../../lib/pagination.ts';
+import { toIso, toIsoOrNull } from '../../lib/time.ts';
+import { leaseQueue } from '../../jobs/lease-queue.ts';
+
+export interface StoredEndpoint {
+  id: string;
+  organizationId: string;
+  url: string;
+  description: string;
+  /** null: every event type. */
+  eventTypes: string[] | null;
+  secretSealed: string;
+  previousSecretSealed: string | null;
+  previousSecretUntil: string | null;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  failingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toEndpoint(row: Selectable<WebhookEndpointTable>): StoredEndpoint {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes === null ? null : decodeJson<string[]>(row.eventTypes),
+    secretSealed: row.secretSealed,
+    previousSecretSealed: row.previousSecretSealed,
+    previousSecretUntil: toIsoOrNull(row.previousSecretUntil),
+    disabledAt: toIsoOrNull(row.disabledAt),
+    disabledReason: row.disabledReason,
+    failingSince: toIsoOrNull(row.failingSince),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+export async function insertEndpoint(db: Db, endpoint: StoredEndpoint): Promise<void> {
+  await db
+    .insertInto('webhookEndpoints')
+    .values({ ...endpoint, eventTypes: endpoint.eventTypes === null ? null : encodeJson(endpoint.eventTypes) })
+    .execute();
+}
+
+/** Write the endpoint's changed fields (the id and organization never change). */
+export async function updateEndpoint(db: Db, endpoint: StoredEndpoint): Promise<void> {
+  const { id, organizationId, createdAt: _createdAt, eventTypes, ...fields } = endpoint;
+  await db
+    .updateTable('webhookEndpoints')
+    .set({ ...fields, eventTypes: eventTypes === null ? null : encodeJson(eventTypes) })
+    .where('id', '=', id)
+    .where('organizationId', '=', organizationId)
+    .execute();
+}
+
+export async function findEndpoint(db: Db, organizationId: string, id: string): Promise<StoredEndpoint | null> {
+  const row = await db.selectFrom('webhookEndpoints').selectAll().where('organizationId', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return row ? toEndpoint(row) : null;
+}
+
+export async function findEndpointsByIds(db: Db, ids: readonly string[]): Promise<StoredEndpoint[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('webhookEndpoints').selectAll().where('id', 'in', ids).execute();
+  return rows.map(toEndpoint);
+}
+
+export async function listEndpoints(db: Db, organizationId: string, page: PageRequest) {
+  const query = db.selectFrom('webhookEndpoints').selectAll().where('organizationId', '=', organizationId);
+  const { rows, total } = await fetchPage(query, page, { createdAt: 'createdAt', url: 'url' });
+  return { items: rows.map(toEndpoint), total };
+}
+
+export async function deleteEndpoint(db: Db, organizationId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('webhookEndpoints').where('organizationId', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** What event fan-out needs of an organization's enabled endpoints: which types each receives. */
+export interface Subscription {
+  endpointId: string;
+  eventTypes: string[] | null;
+}
+
+export async function enabledSubscriptions(db: Db, organizationId: string): Promise<Subscription[]> {
+  const rows = await db
+    .selectFrom('webhookEndpoints')
+    .select(['id', 'eventTypes'])
+    .where('organizationId', '=', organizationId)
+    .where('disabledAt', 'is', null)
+    .execute();
+  return rows.map((row) => ({ endpointId: row.id, eventTypes: row.eventTypes === null ? null : decodeJson<string[]>(row.eventTypes) }));
+}
+
+// ---- deliveries -------------------------------------------------------------------------------
+
+export interface DeliveryRow {
+  id: string;
+  organizationId: string;
+  endpointId: string;
+  eventType: string;
+  payload: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface StoredDelivery extends DeliveryRow {
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  nextAttemptAt: string;
+  leased: boolean;
+  lastError: string | null;
+  lastResponseStatus: number | null;
+  lastResponseBody: string | null;
+  deliveredAt: string | null;
+}
+
+function toDelivery(row: Selectable<WebhookDeliveryTable>, now: string): StoredDelivery {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    endpointId: row.endpointId,
+    eventType: row.eventType,
+    payload: row.payload,
+    status: row.status as StoredDelivery['status'],
+    attempts: Number(row.attempts),
+    nextAttemptAt: toIso(row.nextAttemptAt),
+    leased: row.leaseUntil !== null && toIso(row.leaseUntil) > now,
+    lastError: row.lastError,
+    lastResponseStatus: row.lastResponseStatus === null ? null : Number(row.lastResponseStatus),
+    lastResponseBody: row.lastResponseBody,
+    createdAt: toIso(row.createdAt),
+    deliveredAt: toIsoOrNull(row.deliveredAt),
+  };
+}
+
+/** How each delivery column a new message sets is stored. */
+const DELIVERY_COLUMN_KINDS = {
+  id: 'text', organizationId: 'text', endpointId: 'text', eventType: 'text', payload: 'text', status: 'text',
+  attempts: 'integer', nextAttemptAt: 'timestamp', createdAt: 'timestamp',
+} as const satisfies BulkColumns<'webhookDeliveries'>;
+
+export interface NewDelivery {
+  id: string;
+  organizationId: string;
+  endpointId: string;
+  eventType: string;
+  payload: string;
+  createdAt: string;
+}
+
+/** Queue deliveries (in the caller's transaction), each due now: batched like every bulk write (db/bulk-insert.ts). */
+export async function insertDeliveries(trx: Db, deliveries: readonly NewDelivery[]): Promise<void> {
+  await insertRows(
+    trx,
+    'webhookDeliveries',
+    DELIVERY_COLUMN_KINDS,
+    deliveries.map((delivery) => ({ ...delivery, status: 'PENDING', attempts: 0, nextAttemptAt: delivery.createdAt })),
+  );
+}
+
+export async function listDeliveries(db: Db, organizationId: string, endpointId: string, page: PageRequest, filters: { status?: string }, now: string) {
+  let query = db.selectFrom('webhookDeliveries').selectAll().where('organizationId', '=', organizationId).where('endpointId', '=', endpointId);
+  if (filters.status) query = query.where('status', '=', filters.status);
+  const { rows, total } = await fetchPage(query, page, { createdAt: 'createdAt' });
+  return { items: rows.map((row) => toDelivery(row, now)), total };
+}
+
+export async function findDelivery(db: Db, organizationId: string, endpointId: string, id: string, now: string): Promise<StoredDelivery | null> {
+  const row = await db
+    .selectFrom('webhookDeliveries')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('endpointId', '=', endpointId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toDelivery(row, now) : null;
+}
+
+/** Make a delivery due now (a manual retry); not while a worker holds it. */
+export async function scheduleNow(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('webhookDeliveries')
+    .set({ status: 'PENDING', nextAttemptAt: now, leaseOwner: null, leaseUntil: null })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+const queue = leaseQueue('webhookDeliveries');
+
+export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<DeliveryRow[]> {
+  const rows = await queue.claimDue(db, dialect, owner, limit, now, leaseUntil);
+  return rows.map((row) => ({
+    id: row.id,
+    organizationId: row.organizationId,
+    endpointId: row.endpointId,
+    eventType: row.eventType,
+    payload: row.payload,
+    attempts: Number(row.attempts),
+    createdAt: toIso(row.createdAt),
+  }));
+}
+
+export const { extendLeases, releaseLeases, countUnfinished, oldestDueAt } = queue;
+
+export interface DeliveryOutcome {
+  row: DeliveryRow;
+  status: 'DELIVERED' | 'PENDING' | 'FAILED';
+  at: string;
+  error: string | null;
+  responseStatus: number | null;
+  responseBody: string | null;
+  nextAttemptAt: string;
+}
+
+/**
+ * Record attempts' outcomes, only on rows `owner` still holds (a runner that lost its lease must
+ * not overwrite the outcome of the one that took over), and keep each endpoint's run of failures:
+ * a success ends it; a failure starts it when none is running; an endpoint whose run is older
+ * than `disableAfterMs` is disabled with `reason`. One transaction per batch.
+ */
+export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: readonly DeliveryOutcome[], disableAfterMs: number, now: string): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    const delivered = outcomes.filter((outcome) => outcome.status === 'DELIVERED');
+    for (const outcome of outcomes) {
+      await trx
+        .updateTable('webhookDeliveries')
+        .set({
+          status: outcome.status,
+          attempts: outcome.row.attempts + 1,
+          lastError: outcome.error,
+          lastResponseStatus: outcome.responseStatus,
+          lastResponseBody: outcome.responseBody,
+          nextAttemptAt: outcome.nextAttemptAt,
+          deliveredAt: outcome.status === 'DELIVERED' ? outcome.at : null,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where('id', '=', outcome.row.id)
+        .where('leaseOwner', '=', owner)
+        .execute();
+    }
+    const succeeded = [...new Set(delivered.map((outcome) => outcome.row.endpointId))];
+    const failed = [...new Set(outcomes.filter((outcome) => outcome.status !== 'DELIVERED').map((outcome) => outcome.row.endpointId))].filter(
+      (id) => !succeeded.includes(id),
+    );
+    for (const ids of chunks(succeeded, chunkSizeFor(1))) {
+      await trx.updateTable('webhookEndpoints').set({ failingSince: null }).where('id', 'in', ids).where('failingSince', 'is not', null).execute();
+    }
+    for (const ids of chunks(failed, chunkSizeFor(1))) {
+      await trx.updateTable('webhookEndpoints').set({ failingSince: now }).where('id', 'in', ids).where('failingSince', 'is', null).execute();
+      const cutoff = new Date(Date.parse(now) - disableAfterMs).toISOString();
+      await trx
+        .updateTable('webhookEndpoints')
+        .set({ disabledAt: now, disabledReason: `every delivery failed for ${Math.round(disableAfterMs / 86_400_000)} days`, updatedAt: now })
+        .where('id', 'in', ids)
+        .where('disabledAt', 'is', null)
+        .where('failingSince', '<=', cutoff)
+        .execute();
+    }
+  });
+}
