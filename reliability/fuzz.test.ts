@@ -14,7 +14,14 @@ import { call } from '../test/helpers/http.ts';
 import { createToken, PLATFORMS } from '../test/helpers/tokens.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
-const TABLES = ['organizations', 'service_accounts', 'mdm_users', 'catalog_items', 'segments', 'enterprises', 'enrollment_tokens', 'enrollment_token_tags', 'email_outbox', 'devices', 'signing_identities', 'scep_challenges'];
+/**
+ * Tables a refused request must leave alone. Not token_redemptions and webhook_deliveries: a
+ * refused redemption is audited, and told to webhooks (enrollment_token.redemption_refused), by design.
+ */
+const TABLES = [
+  'organizations', 'service_accounts', 'mdm_users', 'catalog_items', 'segments', 'enterprises', 'enrollment_tokens', 'enrollment_token_tags', 'email_outbox',
+  'devices', 'signing_identities', 'scep_challenges', 'webhook_endpoints',
+];
 
 /** JSON-ish values of every shape, including the awkward ones (huge numbers, unicode, nesting). */
 const anyJson = fc.jsonValue({ maxDepth: 3 });
@@ -32,6 +39,7 @@ function validBodies(org: TestOrganization, userId: string): Record<string, Reco
     '/mdm/users': { email: 'fuzz@example.com', name: 'Fuzz' },
     '/segments': { name: 'Fuzz' },
     '/service-accounts': { name: 'fuzz', role: 'viewer' },
+    '/webhooks': { url: 'https://hooks.example.com/fuzz', description: 'fuzz', eventTypes: ['enrollment_token.created'], enabled: true },
     '/enrollment-tokens': { mdmUserId: userId, sendEmail: false, displayName: 'x', tags: ['a'], duration: 3600, language: 'en' },
     '/enrollment-tokens/bulk': { sendEmail: false, userEmails: ['a@example.com'] },
     '/enrollment-tokens/redeem': { code: 'ABCDEFGHJKMN', device: { serialNumber: 'S' } },
@@ -94,7 +102,7 @@ describe('fuzzing every route', () => {
             .replace(':organizationId', org.id)
             .replace(':platform', mutateParam ? encodeURIComponent(param) : platform)
             .replace(':tokenId', mutateParam ? encodeURIComponent(param) : tokenIds[platform]!)
-            .replace(/:(mdmUserId|segmentId|serviceAccountId|id|code)\b/, mutateParam ? encodeURIComponent(param) || 'x' : 'ZZZZZZZZZZZZ');
+            .replace(/:(mdmUserId|segmentId|serviceAccountId|webhookId|deliveryId|id|code)\b/g, mutateParam ? encodeURIComponent(param) || 'x' : 'ZZZZZZZZZZZZ');
           const beforeCounts = await rowCounts();
           const response = await call(ctx.app, route.method, url, {
             token: org.adminToken,

@@ -28,6 +28,8 @@ interface Fixtures {
   userId: string;
   segmentId: number;
   serviceAccountId: string;
+  webhookId: string;
+  deliveryId: string;
   tokens: Record<string, { id: string; enrollCode: string }>;
   catalog: Record<string, string>;
 }
@@ -38,11 +40,14 @@ async function fixtures(ctx: TestContext): Promise<Fixtures> {
   const segment = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/segments`, { token: org.adminToken, body: { name: 'S' } });
   assert.equal(segment.statusCode, 200, JSON.stringify(segment.body));
   const key = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/service-accounts`, { token: org.adminToken, body: { name: 'k', role: 'viewer' } });
+  const webhook = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/webhooks`, { token: org.adminToken, body: { url: 'https://hooks.example.com/enrolld' } });
+  assert.equal(webhook.statusCode, 200, JSON.stringify(webhook.body));
+  const ping = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/webhooks/${webhook.body.data.id}/test`, { token: org.adminToken });
   const tokens: Fixtures['tokens'] = {};
   for (const platform of PLATFORMS) tokens[platform] = await createToken(ctx.app, org, platform, user.id);
   const catalog: Record<string, string> = {};
   for (const [path, body] of Object.entries(CATALOG_BODIES)) catalog[path] = (await createCatalogItem(ctx.app, org, path.replace(/^mdm\//, ''), body)).id;
-  return { org, userId: user.id, segmentId: segment.body.data.id, serviceAccountId: key.body.data.id, tokens, catalog };
+  return { org, userId: user.id, segmentId: segment.body.data.id, serviceAccountId: key.body.data.id, webhookId: webhook.body.data.id, deliveryId: ping.body.data.id, tokens, catalog };
 }
 
 /** The route's URL with `f`'s ids filled in (`ownerOrg` in the organization slot). */
@@ -54,6 +59,8 @@ function fill(url: string, ownerOrg: string, f: Fixtures): string {
     .replace(':mdmUserId', f.userId)
     .replace(':segmentId', String(f.segmentId))
     .replace(':serviceAccountId', f.serviceAccountId)
+    .replace(':webhookId', f.webhookId)
+    .replace(':deliveryId', f.deliveryId)
     .replace(':tokenId', platform ? f.tokens[platform]!.id : 'missing')
     .replace(':id', catalogPath ? f.catalog[catalogPath]! : 'missing');
 }
@@ -71,6 +78,9 @@ function bodyFor(method: string, url: string, f: Fixtures): unknown {
   if (/\/enrollment-tokens\/:tokenId$/.test(url)) return { displayName: 'isolation' };
   if (url.endsWith('/mdm/users')) return { email: `iso-${Math.random().toString(36).slice(2)}@example.com` };
   if (url.endsWith('/service-accounts')) return { name: 'iso', role: 'viewer' };
+  if (url.endsWith('/webhooks')) return { url: 'https://hooks.example.com/iso' };
+  if (url.endsWith('/webhooks/:webhookId')) return { description: 'iso' };
+  if (/\/webhooks\/:webhookId\/.+/.test(url)) return {};
   if (url.endsWith('/segments')) return { name: 'iso' };
   const catalogPath = Object.keys(CATALOG_BODIES).find((path) => url.endsWith(`/${path}`) || url.includes(`/${path}/:id`));
   if (catalogPath) return method === 'POST' ? CATALOG_BODIES[catalogPath] : { name: 'iso' };
@@ -89,6 +99,8 @@ describe('tenant isolation on every organization route', () => {
     parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/mdm/users`, { token: f.org.adminToken, query: { limit: 100 } })).body.data);
     parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/segments`, { token: f.org.adminToken })).body.data);
     parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/service-accounts`, { token: f.org.adminToken })).body.data);
+    parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/webhooks`, { token: f.org.adminToken })).body.data);
+    parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/webhooks/${f.webhookId}/deliveries`, { token: f.org.adminToken })).body.data);
     for (const path of Object.keys(CATALOG_BODIES)) parts.push((await call(ctx.app, 'GET', `/v1/organizations/${f.org.id}/${path}`, { token: f.org.adminToken })).body.data);
     return JSON.stringify(parts);
   };
@@ -111,7 +123,7 @@ describe('tenant isolation on every organization route', () => {
       if (foreignKey.statusCode !== 403 || foreignKey.body?.error?.code !== 4003) leaks.push(`${route.method} ${route.url} with another org's key: ${foreignKey.statusCode}`);
 
       // 2. A's key and A's organization, but B's ids (only routes that take an id).
-      if (/:(tokenId|mdmUserId|segmentId|serviceAccountId|id)\b/.test(route.url)) {
+      if (/:(tokenId|mdmUserId|segmentId|serviceAccountId|webhookId|id)\b/.test(route.url)) {
         const foreignIds = await call(ctx.app, route.method, fill(route.url, a.org.id, b), { token: a.org.adminToken, body: bodyFor(route.method, route.url, a) });
         if (foreignIds.statusCode !== 404) leaks.push(`${route.method} ${route.url} with another org's ids: ${foreignIds.statusCode} ${JSON.stringify(foreignIds.body).slice(0, 120)}`);
         if (route.method === 'GET') {

@@ -58,6 +58,8 @@ export interface Config {
     readonly concurrency: number;
     /** Deliver to loopback, private and link-local addresses too (tests, on-premise receivers). */
     readonly allowPrivate: boolean;
+    /** How long a worker holds claimed deliveries (renewed while it works); a crashed worker's are retaken after it. */
+    readonly leaseSeconds: number;
   };
   /** Prometheus metrics at GET /metrics: off while both are null. */
   readonly metrics: {
@@ -99,6 +101,7 @@ export const CONFIG_VARIABLES = {
   ENROLLD_EMAIL_ORG_RATE_LIMIT: '--email-org-rate-limit',
   ENROLLD_WEBHOOK_CONCURRENCY: '--webhook-concurrency',
   ENROLLD_WEBHOOK_ALLOW_PRIVATE: '--webhook-allow-private',
+  ENROLLD_WEBHOOK_LEASE_SECONDS: '--webhook-lease-seconds',
   ENROLLD_METRICS_TOKEN: '--metrics-token',
   ENROLLD_METRICS_PORT: '--metrics-port',
 } as const;
@@ -258,6 +261,7 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
     webhooks: Object.freeze({
       concurrency: parseInteger(source, 'ENROLLD_WEBHOOK_CONCURRENCY', 16, 1, 1000),
       allowPrivate: parseBoolean(source, 'ENROLLD_WEBHOOK_ALLOW_PRIVATE', false),
+      leaseSeconds: parseInteger(source, 'ENROLLD_WEBHOOK_LEASE_SECONDS', 60, 1, 86_400),
     }),
     metrics: parseMetrics(source, port),
   });

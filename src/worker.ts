@@ -27,7 +27,7 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
   );
   const webhooks = createWebhookWorker(
     { db: database.db, dialect: database.dialect, secrets: services.secrets, log },
-    { concurrency: config.webhooks.concurrency, allowPrivate: config.webhooks.allowPrivate },
+    { concurrency: config.webhooks.concurrency, allowPrivate: config.webhooks.allowPrivate, leaseMs: config.webhooks.leaseSeconds * 1000 },
   );
   const sweeper = startExpirySweeper(() => services.enrollmentTokens.expireDue(), SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));
   return {

@@ -22,7 +22,7 @@ describe('configuration', () => {
       redisUrl: null,
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
-      webhooks: { concurrency: 16, allowPrivate: false },
+      webhooks: { concurrency: 16, allowPrivate: false, leaseSeconds: 60 },
       metrics: { token: null, port: null },
     });
     assert.ok(Object.isFrozen(config));
@@ -58,7 +58,11 @@ describe('configuration', () => {
     assert.equal(loadConfig({ ENROLLD_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.com:465');
     assert.equal(loadConfig({ ENROLLD_EMAIL_ORG_RATE_LIMIT: '300' }).email.orgRateLimit, 300);
-    assert.deepEqual(loadConfig({ ENROLLD_WEBHOOK_CONCURRENCY: '64', ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks, { concurrency: 64, allowPrivate: true });
+    assert.deepEqual(loadConfig({ ENROLLD_WEBHOOK_CONCURRENCY: '64', ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true', ENROLLD_WEBHOOK_LEASE_SECONDS: '5' }).webhooks, {
+      concurrency: 64,
+      allowPrivate: true,
+      leaseSeconds: 5,
+    });
   });
 
   it('names PostgreSQL statements unless ENROLLD_PG_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
