@@ -24,6 +24,7 @@ import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
 import { serviceAccountRoutes } from './modules/service-accounts/service-accounts.routes.ts';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { openApiWebhooks } from './modules/webhooks/webhook-docs.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
@@ -196,6 +197,7 @@ export async function buildApp({ config, database, logStream, services: given }:
           },
         },
         security: [{ bearer: [] }],
+        webhooks: openApiWebhooks(),
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     },

@@ -4,6 +4,7 @@
  * secret rotation, refused destinations, the delivery log, and the shared security suite.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
@@ -383,4 +384,20 @@ describe('webhook routes', () => {
   securitySuite(() => ctx.app, { method: 'POST', url: async (org) => `${webhooksUrl(org)}/${await withEndpoint(org)}/rotate-secret`, permission: 'base.organization.webhook.update' });
   securitySuite(() => ctx.app, { method: 'POST', url: async (org) => `${webhooksUrl(org)}/${await withEndpoint(org)}/test`, permission: 'base.organization.webhook.update' });
   securitySuite(() => ctx.app, { method: 'GET', url: async (org) => `${webhooksUrl(org)}/${await withEndpoint(org)}/deliveries`, permission: 'base.organization.webhook.get' });
+});
+
+describe('webhook documentation', () => {
+  it('/openapi.json describes every event type (OpenAPI 3.1 webhooks) and README lists each with an example', async () => {
+    const { WEBHOOK_EVENT_TYPES } = await import('../../src/modules/webhooks/webhook-events.ts');
+    const document = (await call(ctx.app, 'GET', '/openapi.json')).body;
+    assert.deepEqual(Object.keys(document.webhooks).sort(), [...WEBHOOK_EVENT_TYPES, 'ping'].sort());
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const body = document.webhooks[type].post.requestBody.content['application/json'];
+      assert.equal(body.example.type, type);
+      assert.deepEqual(document.webhooks[type].post.parameters.map((p: any) => p.name), ['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    }
+    assert.ok(document.paths['/v1/organizations/{organizationId}/webhooks/{webhookId}/deliveries']);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const type of WEBHOOK_EVENT_TYPES) assert.match(readme, new RegExp(`"type": "${type.replace('.', '\\.')}"`), `README shows a ${type} body`);
+  });
 });
