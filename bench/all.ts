@@ -27,6 +27,7 @@ const steps: Step[] = [
   { script: 'http.ts', args: ['--seconds', quick ? '2' : '5'], postgres: true },
   { script: 'bulk.ts', args: ['--runs', quick ? '2' : '5'], postgres: true },
   { script: 'email.ts', args: ['--runs', quick ? '1' : '3'], postgres: true },
+  { script: 'webhooks.ts', args: quick ? ['--runs', '1', '--count', '2000'] : ['--runs', '3'], postgres: true },
   { script: 'list.ts', args: quick ? ['--sizes', '10000,100000', '--repeat', '5'] : ['--sizes', '10000,1000000'], postgres: false },
   { script: 'process.ts', args: ['--runs', quick ? '2' : '5'], postgres: false },
 ];
@@ -91,6 +92,10 @@ ${table}
   driver directly — on PostgreSQL one \`INSERT … SELECT FROM unnest(…)\` per table.
 - **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is
   nodemailer sending the same pre-rendered messages over the same pool.
+- **webhook delivery**: 10,000 queued deliveries (a bulk's created events) to a node:http
+  receiver in another process; the ceiling is undici posting the same bodies, signed beforehand,
+  over 16 connections (one uncounted warm-up run first). "bulk with a subscribed webhook" is the
+  10,000-address bulk that wrote those events against the same bulk without an endpoint.
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
 - **process**: \`enrolld serve\` started on an already migrated SQLite database: time from spawn to
   the first \`/healthz\` 200 and resident memory 2 s later, against a bare Fastify server answering

@@ -57,8 +57,10 @@ export interface WebhookWorkerDeps {
 /** An endpoint as a batch's deliveries need it: where, and the secrets to sign with. */
 interface Destination {
   url: URL;
-  secrets: string[];
+  /** One signer per secret (made once per batch: each decodes its key). */
+  signers: Webhook[];
   disabledReason: string | null;
+  failing: boolean;
 }
 
 /** Read at most `limit` bytes of a body, then let the rest go. */
@@ -76,9 +78,9 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, lim
   return Buffer.concat(parts).subarray(0, limit).toString('utf8');
 }
 
-/** The `webhook-signature` header for one message: a signature per secret. */
-export function signatureHeader(secrets: readonly string[], messageId: string, at: Date, payload: string): string {
-  return secrets.map((secret) => new Webhook(secret).sign(messageId, at, payload)).join(' ');
+/** The `webhook-signature` header for one message: a signature per secret (or per signer made from one). */
+export function signatureHeader(secrets: ReadonlyArray<string | Webhook>, messageId: string, at: Date, payload: string): string {
+  return secrets.map((secret) => (typeof secret === 'string' ? new Webhook(secret) : secret).sign(messageId, at, payload)).join(' ');
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWorkerOptions) {
@@ -99,10 +101,12 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   }
 
   function destinationOf(endpoint: StoredEndpoint, at: Date): Destination {
-    return { url: new URL(endpoint.url), secrets: signingSecrets(deps.secrets, endpoint, at), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null };
+    return { url: new URL(endpoint.url), signers: signingSecrets(deps.secrets, endpoint, at).map((secret) => new Webhook(secret)), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
   }
 
-  function failed(row: DeliveryRow, error: string, responseStatus: number | null = null, responseBody: string | null = null, final = false): DeliveryOutcome {
+  type Attempt = Omit<DeliveryOutcome, 'endpointWasFailing'>;
+
+  function failed(row: DeliveryRow, error: string, responseStatus: number | null = null, responseBody: string | null = null, final = false): Attempt {
     const at = new Date();
     const wait = final ? undefined : schedule[row.attempts];
     deps.log.warn(`webhook ${row.id} attempt ${row.attempts + 1} failed${wait === undefined ? ' (final)' : ''}: ${error}`);
@@ -119,6 +123,11 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
 
   async function deliver(row: DeliveryRow, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
     const destination = destinations.get(row.endpointId);
+    return { ...(await attempt(row, destination)), endpointWasFailing: destination?.failing ?? false };
+  }
+
+  /** POST one delivery to its destination; answers the outcome and never throws. */
+  async function attempt(row: DeliveryRow, destination: Destination | undefined): Promise<Attempt> {
     if (!destination) return failed(row, 'the endpoint no longer exists', null, null, true);
     if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
     try {
@@ -133,7 +142,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
           'user-agent': userAgent,
           'webhook-id': row.id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': signatureHeader(destination.secrets, row.id, sentAt, row.payload),
+          'webhook-signature': signatureHeader(destination.signers, row.id, sentAt, row.payload),
         },
         body: row.payload,
       });
@@ -152,7 +161,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   const kind: JobKind<DeliveryRow, Map<string, Destination>, DeliveryOutcome> = {
     name: 'webhook',
     concurrency: options.concurrency,
-    batchSize: options.concurrency * 10,
+    // Large batches: at thousands of deliveries a second, each claim and record statement is
+    // spread over more rows (bench:webhooks: 10 → 40 per lane cut their time by a third).
+    batchSize: options.concurrency * 40,
     leaseMs: options.leaseMs ?? 4 * timeoutMs,
     claimBatch,
     perform: deliver,

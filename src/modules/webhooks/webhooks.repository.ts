@@ -12,6 +12,7 @@ import type { WebhookDeliveryTable, WebhookEndpointTable } from '../../db/schema
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso, toIsoOrNull } from '../../lib/time.ts';
 import { leaseQueue } from '../../jobs/lease-queue.ts';
+import { groupBy } from '../../lib/group-by.ts';
 
 export interface StoredEndpoint {
   id: string;
@@ -224,6 +225,38 @@ export interface DeliveryOutcome {
   responseStatus: number | null;
   responseBody: string | null;
   nextAttemptAt: string;
+  /** Whether the endpoint was in a run of failures when the delivery was claimed. */
+  endpointWasFailing: boolean;
+}
+
+/**
+ * Deliveries, the common case, in one statement per chunk of rows that got the same answer
+ * (almost always one: the receiver's usual status and body) rather than one per message.
+ * `deliveredAt` is the group's last, within the batch's second or so of each delivery.
+ */
+async function recordDelivered(trx: Db, owner: string, delivered: readonly DeliveryOutcome[]): Promise<void> {
+  const byAnswer = groupBy(delivered, (outcome) => `${outcome.responseStatus} ${outcome.responseBody ?? ''}`);
+  for (const group of byAnswer.values()) {
+    const at = group.reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), group[0]!.at);
+    for (const ids of chunks(group.map((outcome) => outcome.row.id), chunkSizeFor(1))) {
+      await trx
+        .updateTable('webhookDeliveries')
+        .set((eb) => ({
+          status: 'DELIVERED',
+          attempts: eb('attempts', '+', 1),
+          lastError: null,
+          lastResponseStatus: group[0]!.responseStatus,
+          lastResponseBody: group[0]!.responseBody,
+          nextAttemptAt: at,
+          deliveredAt: at,
+          leaseOwner: null,
+          leaseUntil: null,
+        }))
+        .where('leaseOwner', '=', owner)
+        .where('id', 'in', ids)
+        .execute();
+    }
+  }
 }
 
 /**
@@ -236,7 +269,9 @@ export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: re
   if (outcomes.length === 0) return;
   await db.transaction().execute(async (trx) => {
     const delivered = outcomes.filter((outcome) => outcome.status === 'DELIVERED');
+    await recordDelivered(trx, owner, delivered);
     for (const outcome of outcomes) {
+      if (outcome.status === 'DELIVERED') continue;
       await trx
         .updateTable('webhookDeliveries')
         .set({
@@ -246,7 +281,7 @@ export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: re
           lastResponseStatus: outcome.responseStatus,
           lastResponseBody: outcome.responseBody,
           nextAttemptAt: outcome.nextAttemptAt,
-          deliveredAt: outcome.status === 'DELIVERED' ? outcome.at : null,
+          deliveredAt: null,
           leaseOwner: null,
           leaseUntil: null,
         })
@@ -254,7 +289,9 @@ export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: re
         .where('leaseOwner', '=', owner)
         .execute();
     }
-    const succeeded = [...new Set(delivered.map((outcome) => outcome.row.endpointId))];
+    // Only endpoints seen failing at claim time have a run to end: in the common case (every
+    // delivery succeeds, nothing was failing) no endpoint is written at all.
+    const succeeded = [...new Set(delivered.filter((outcome) => outcome.endpointWasFailing).map((outcome) => outcome.row.endpointId))];
     const failed = [...new Set(outcomes.filter((outcome) => outcome.status !== 'DELIVERED').map((outcome) => outcome.row.endpointId))].filter(
       (id) => !succeeded.includes(id),
     );

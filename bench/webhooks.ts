@@ -1,0 +1,147 @@
+/**
+ * bench:webhooks — 10,000 queued webhook deliveries (the `enrollment_token.created` events of a
+ * 10,000-address bulk) delivered by the webhook worker to a local receiver (node:http in a child
+ * process, answering 204), against the ceiling: undici posting the same bodies, already signed,
+ * directly with the same concurrency, in the same run. Figures are deliveries per second; the
+ * ratio is enrolld's rate over the ceiling's (target ≥ 0.8). It also reports what the endpoint
+ * costs the bulk that writes those events: the bulk's time with the endpoint subscribed against
+ * the same bulk in an organization without one.
+ *
+ * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema per run).
+ *
+ * Usage: npm run bench:webhooks [-- --count 10000 --runs 3 --concurrency 16]
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { signingSecrets } from '../src/modules/webhooks/webhook-secrets.ts';
+import { createWebhookWorker, signatureHeader } from '../src/modules/webhooks/webhook-worker.ts';
+import { createServices } from '../src/services.ts';
+import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
+import { emitJson, type Figure, formatTable } from './report.ts';
+
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '16' }, json: { type: 'boolean', default: false } },
+});
+const COUNT = Number(values.count);
+const RUNS = Number(values.runs);
+const CONCURRENCY = Number(values.concurrency);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The receiver runs in its own process so it does not share the sender's event loop. */
+async function startReceiver(): Promise<{ url: string; stop(): void }> {
+  const child = fork(path.resolve(import.meta.dirname, 'webhook-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve((message as { port: number }).port)));
+  return { url: `http://127.0.0.1:${port}/hooks`, stop: () => child.kill() };
+}
+
+const log = { info: () => {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const addresses = (prefix: string) => Array.from({ length: COUNT }, (_, i) => `${prefix}${i}@bench.example.com`);
+
+async function oneRun(dir: string, run: number, receiverUrl: string) {
+  const target = await benchDatabase(dir, `webhooks-${run}`);
+  const config = loadConfig({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true', ...postgresEnv() });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const services = createServices(database, config);
+  const app = await buildApp({ config, database, services });
+  const bulk = async (organizationId: string, token: string, prefix: string) => {
+    const started = performance.now();
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v1/organizations/${organizationId}/mdm/apple/enterprise/enrollment-tokens/bulk`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { sendEmail: false, userEmails: addresses(prefix) },
+    });
+    if (response.json().data?.success !== COUNT) throw new Error(response.body);
+    return performance.now() - started;
+  };
+
+  // The same bulk without and with a subscribed endpoint.
+  const quiet = await services.organizations.create({ name: 'Quiet', slug: `quiet-${run}` });
+  const quietKey = await services.serviceAccounts.create(quiet.id, { name: 'b', role: 'admin' }, { kind: 'root' });
+  const bulkWithoutMs = await bulk(quiet.id, quietKey.token, 'q');
+  const org = await services.organizations.create({ name: 'Hooked', slug: `hooked-${run}` });
+  const key = await services.serviceAccounts.create(org.id, { name: 'b', role: 'admin' }, { kind: 'root' });
+  await services.webhooks.create(org.id, { url: receiverUrl, eventTypes: ['enrollment_token.created'] });
+  const bulkWithMs = await bulk(org.id, key.token, 'h');
+
+  // The ceiling: sign every queued body (not timed), then time undici posting them.
+  const rows = await database.db.selectFrom('webhookDeliveries').select(['id', 'payload', 'endpointId']).execute();
+  if (rows.length !== COUNT) throw new Error(`${rows.length} deliveries queued`);
+  const endpoint = await database.db.selectFrom('webhookEndpoints').selectAll().executeTakeFirstOrThrow();
+  const secrets = signingSecrets(services.secrets, { ...endpoint, previousSecretUntil: null }, new Date());
+  const now = new Date();
+  const signed = rows.map((row) => ({
+    body: row.payload,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'enrolld/bench',
+      'webhook-id': row.id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': signatureHeader(secrets, row.id, now, row.payload),
+    },
+  }));
+  const agent = new Agent({ connections: CONCURRENCY });
+  const queue = [...signed];
+  const directStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const response = await request(receiverUrl, { method: 'POST', dispatcher: agent, headers: next.headers, body: next.body });
+        await response.body.dump();
+        if (response.statusCode !== 204) throw new Error(`receiver answered ${response.statusCode}`);
+      }
+    }),
+  );
+  const directMs = performance.now() - directStarted;
+  await agent.close();
+
+  const worker = createWebhookWorker({ db: database.db, dialect: database.dialect, secrets: services.secrets, log }, { concurrency: CONCURRENCY, allowPrivate: true });
+  const started = performance.now();
+  let delivered = 0;
+  for (let handled = await worker.drain(); handled > 0; handled = await worker.drain()) delivered += handled;
+  const enrolldMs = performance.now() - started;
+  await worker.stop();
+  if (delivered !== COUNT) throw new Error(`delivered ${delivered}`);
+  const done = await database.db.selectFrom('webhookDeliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'DELIVERED').executeTakeFirstOrThrow();
+  if (Number(done.n) !== COUNT) throw new Error(`only ${done.n} DELIVERED`);
+  await app.close();
+  await database.close();
+  await target.drop();
+  return { enrolldRate: (COUNT / enrolldMs) * 1000, directRate: (COUNT / directMs) * 1000, bulkWithMs, bulkWithoutMs };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-bench-webhooks-'));
+const receiver = await startReceiver();
+try {
+  // One run first that is not counted: both paths start cold (JIT, connections), and which one
+  // runs first would otherwise decide the ratio.
+  await oneRun(dir, -1, receiver.url);
+  const results = [];
+  for (let run = 0; run < RUNS; run++) results.push(await oneRun(dir, run, receiver.url));
+  const enrolld = median(results.map((r) => r.enrolldRate));
+  const direct = median(results.map((r) => r.directRate));
+  const bulkWith = median(results.map((r) => r.bulkWithMs));
+  const bulkWithout = median(results.map((r) => r.bulkWithoutMs));
+  const figures: Figure[] = [
+    { figure: `webhook delivery ${COUNT} (deliveries/s, median of ${RUNS})`, enrolld, ceiling: direct, target: '≥ 0.8', ok: enrolld / direct >= 0.8 },
+    { figure: `bulk ${COUNT} with a subscribed webhook vs without (ms, median of ${RUNS})`, enrolld: bulkWith, ceiling: bulkWithout, target: 'reported', ok: true },
+  ];
+  console.log(formatTable(figures));
+  console.log(`\nruns (deliveries/s): enrolld ${results.map((r) => r.enrolldRate.toFixed(0)).join(', ')} | undici direct ${results.map((r) => r.directRate.toFixed(0)).join(', ')}`);
+  console.log(`runs (bulk ms): with ${results.map((r) => r.bulkWithMs.toFixed(0)).join(', ')} | without ${results.map((r) => r.bulkWithoutMs.toFixed(0)).join(', ')}`);
+  console.log(`database: ${databaseLabel()}`);
+  if (values.json) emitJson(figures, databaseLabel());
+  console.log(`enrolld = claim + sign + POST + record outcomes; ceiling = POST of pre-signed bodies; both undici, ${CONCURRENCY} connections`);
+} finally {
+  receiver.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
