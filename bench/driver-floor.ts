@@ -5,12 +5,14 @@
  * enrolld code runs. It shows how much of the distance to the framework ceiling is the
  * database's own work — which no implementation on this stack avoids — and how much is enrolld's.
  *
- *   POST /create  single create: key, user and enterprise reads, token + tag insert, commit
- *   POST /redeem  key, token read, conditional claim, device + audit inserts, commit, enterprise
+ *   POST /create  single create: key, user and enterprise reads, the organization's webhook
+ *                 subscriptions, token + tag insert, commit
+ *   POST /redeem  key, token read, webhook subscriptions, conditional claim, device + audit
+ *                 inserts, commit, enterprise
  *   GET /page/:code  token (by public code), organization and enterprise reads, then the same HTML
  *                 as enrolld renders, sent from memory (rendering is enrolld's own work)
  *
- * On PostgreSQL enrolld keeps keys, organizations and enterprises in a per-process cache
+ * On PostgreSQL enrolld keeps keys, organizations, enterprises and webhook subscriptions in a per-process cache
  * (db/row-cache.ts); the floor then reads each of them once as well. There enrolld also inserts a
  * token with its tags in one statement, and redeems a PENDING token (claim, device, audit row) in
  * one statement after reading it; the floor runs the same statements.
@@ -132,6 +134,7 @@ const CLAIM_AND_RECORD_SQL =
   "with c as (update enrollment_tokens set state = 'DONE', device_id = ?, updated_at = ? where id = ? and state = 'PENDING' and expire_at > ? returning id), " +
   `d as (insert into devices (${DEVICE_COLUMNS}) select ?::text, ?::text, 'apple', c.id, ?::text, null, null, null, null, ?::timestamptz from c returning id, token_id) ` +
   `insert into token_redemptions (${ATTEMPT_COLUMNS}) select ?::text, ?::text, 'apple', d.token_id, ?::text, 'REDEEMED', ?::text, ?::jsonb, ?::timestamptz from d returning id`;
+const SUBSCRIPTIONS_SQL = 'select id, event_types from webhook_endpoints where organization_id = ? and disabled_at is null';
 const inScope = (row: Row | undefined, organizationId: string) => (row && row.organization_id === organizationId && row.platform === 'apple' ? row : undefined);
 
 /** The rows enrolld caches on PostgreSQL: read once per process there, at every request on SQLite. */
@@ -152,6 +155,8 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
   const readRarelyChanging = rarelyChanging(db, onPostgres);
   const keyOf = (authorization: string | undefined) => readRarelyChanging(KEY_SQL, [hashSecret((authorization ?? '').replace(/^Bearer /, ''))]);
   const enterpriseOf = (organizationId: string) => readRarelyChanging(ENTERPRISE_SQL, [organizationId, 'apple']);
+  // Whether any webhook endpoint hears of the change (the bench's organizations have none).
+  const subscriptionsOf = (organizationId: string) => readRarelyChanging(SUBSCRIPTIONS_SQL, [organizationId]);
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   await db.run('create table if not exists bench_minimal_transactions (id text primary key, created_at text not null)', []);
@@ -172,6 +177,7 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
       const now = new Date().toISOString();
       const user = await trx.one('select id, organization_id, email, name from mdm_users where id = ?', [body.mdmUserId]);
       if (user?.organization_id !== organizationId) throw new Error('user not in organization');
+      await subscriptionsOf(organizationId);
       const row = [newId(), organizationId, 'apple', enterprise!.id, user!.id, body.displayName ?? '', JSON.stringify(body.tags ?? []), 'PENDING', null, null, '{}', 0, '', body.language ?? 'en', generateEnrollCode(), 'NONE', 0, null, null, null, now, now, new Date(Date.now() + (body.duration ?? 86_400) * 1000).toISOString()];
       if (onPostgres) {
         await trx.one(TOKEN_WITH_TAGS_SQL, [...row, [...new Set(body.tags ?? [])]]);
@@ -197,6 +203,7 @@ export async function startDriverFloor(databaseUrl: string, pageHtml: string): P
     const identity = JSON.stringify(device);
     let won = false;
     if (token?.state === 'PENDING') {
+      await subscriptionsOf(organizationId);
       if (onPostgres) {
         won = (await db.one(CLAIM_AND_RECORD_SQL, [deviceId, now, token.id, now, deviceId, organizationId, device.serialNumber ?? null, now, newId(), organizationId, code, request.ip, identity, now])) !== undefined;
       } else {

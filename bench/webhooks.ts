@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -86,7 +87,7 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
       'user-agent': 'enrolld/bench',
       'webhook-id': row.id,
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': signatureHeader(secrets, row.id, now, row.payload),
+      'webhook-signature': signatureHeader(secrets.map((secret) => new Webhook(secret)), row.id, now, row.payload),
     },
   }));
   const agent = new Agent({ connections: CONCURRENCY });

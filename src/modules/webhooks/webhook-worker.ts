@@ -11,8 +11,8 @@
  * fails. Redirects are not followed (a 3xx is a failure). Only the first KB of a response body is
  * kept. An endpoint whose every delivery failed for five days is disabled.
  */
-import { Agent, request } from 'undici';
-import { Webhook } from 'standardwebhooks';
+import type { Dispatcher } from 'undici';
+import type { Webhook } from 'standardwebhooks';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
@@ -78,9 +78,9 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, lim
   return Buffer.concat(parts).subarray(0, limit).toString('utf8');
 }
 
-/** The `webhook-signature` header for one message: a signature per secret (or per signer made from one). */
-export function signatureHeader(secrets: ReadonlyArray<string | Webhook>, messageId: string, at: Date, payload: string): string {
-  return secrets.map((secret) => (typeof secret === 'string' ? new Webhook(secret) : secret).sign(messageId, at, payload)).join(' ');
+/** The `webhook-signature` header for one message: a signature per signer (one per secret). */
+export function signatureHeader(signers: readonly Pick<Webhook, 'sign'>[], messageId: string, at: Date, payload: string): string {
+  return signers.map((signer) => signer.sign(messageId, at, payload)).join(' ');
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWorkerOptions) {
@@ -90,17 +90,32 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   const now = options.now ?? (() => new Date());
   const userAgent = `enrolld/${ENROLLD_VERSION}`;
   // Connections resolve names through the guard unless private destinations are allowed.
-  const dispatcher = new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency });
+  // undici and the signing library are loaded by the first batch a process claims, not at every
+  // start (the processes of a deployment without webhooks never deliver one).
+  interface Client {
+    dispatcher: Dispatcher;
+    request: typeof import('undici').request;
+    Webhook: typeof Webhook;
+  }
+  let client: Promise<Client> | null = null;
+  const http = () =>
+    (client ??= Promise.all([import('undici'), import('standardwebhooks')]).then(([{ Agent, request }, { Webhook }]) => ({
+      dispatcher: new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency }),
+      request,
+      Webhook,
+    })));
 
   async function claimBatch(owner: string, limit: number, at: Date, leaseUntil: Date) {
     const rows = await claimDue(deps.db, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
-    const endpoints = await findEndpointsByIds(deps.db, [...new Set(rows.map((row) => row.endpointId))]);
     const destinations = new Map<string, Destination>();
-    for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at));
+    if (rows.length === 0) return { claimed: 0, rows, prepared: destinations };
+    const endpoints = await findEndpointsByIds(deps.db, [...new Set(rows.map((row) => row.endpointId))]);
+    const { Webhook } = await http();
+    for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at, Webhook));
     return { claimed: rows.length, rows, prepared: destinations };
   }
 
-  function destinationOf(endpoint: StoredEndpoint, at: Date): Destination {
+  function destinationOf(endpoint: StoredEndpoint, at: Date, Webhook: Client['Webhook']): Destination {
     return { url: new URL(endpoint.url), signers: signingSecrets(deps.secrets, endpoint, at).map((secret) => new Webhook(secret)), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
   }
 
@@ -132,6 +147,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
     try {
       if (!options.allowPrivate) assertPublicHost(destination.url);
+      const { dispatcher, request } = await http();
       const sentAt = new Date();
       const response = await request(destination.url, {
         method: 'POST',
@@ -176,7 +192,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     ...runner,
     async stop(): Promise<void> {
       await runner.stop();
-      await dispatcher.close();
+      if (client) await (await client).dispatcher.close();
     },
   };
 }

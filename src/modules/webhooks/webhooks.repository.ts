@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
 import { decodeJson, type DialectName, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
+import { prepareQuery } from '../../db/prepared.ts';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../../db/schema.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso, toIsoOrNull } from '../../lib/time.ts';
@@ -95,13 +96,13 @@ export interface Subscription {
   eventTypes: string[] | null;
 }
 
+/** Read by every token write (on SQLite at every one: nothing is cached there), so compiled once. */
+const subscriptionsOf = prepareQuery((db, a: { organizationId: string }) =>
+  db.selectFrom('webhookEndpoints').select(['id', 'eventTypes']).where('organizationId', '=', a.organizationId).where('disabledAt', 'is', null),
+);
+
 export async function enabledSubscriptions(db: Db, organizationId: string): Promise<Subscription[]> {
-  const rows = await db
-    .selectFrom('webhookEndpoints')
-    .select(['id', 'eventTypes'])
-    .where('organizationId', '=', organizationId)
-    .where('disabledAt', 'is', null)
-    .execute();
+  const rows = await subscriptionsOf.all(db, { organizationId });
   return rows.map((row) => ({ endpointId: row.id, eventTypes: row.eventTypes === null ? null : decodeJson<string[]>(row.eventTypes) }));
 }
 
