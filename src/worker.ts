@@ -26,7 +26,7 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
     },
   );
   const webhooks = createWebhookWorker(
-    { db: database.db, dialect: database.dialect, secrets: services.secrets, log },
+    { db: database.db, dialect: database.dialect, secrets: services.secrets, log, metrics: services.metrics.webhooks },
     { concurrency: config.webhooks.concurrency, allowPrivate: config.webhooks.allowPrivate, leaseMs: config.webhooks.leaseSeconds * 1000 },
   );
   const sweeper = startExpirySweeper(() => services.enrollmentTokens.expireDue(), SWEEP_INTERVAL_MS, (error) => log.error(`expiry sweeper: ${String(error)}`));

@@ -10,6 +10,8 @@ export function createTestWebhookWorker(ctx: TestContext, options: Partial<Webho
       dialect: ctx.database.dialect,
       secrets: ctx.services.secrets,
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+      // Counted where the app's /metrics shows them, like the in-process worker of `enrolld serve`.
+      metrics: ctx.services.metrics.webhooks,
     },
     { concurrency: 4, allowPrivate: true, retryScheduleMs: [0, 0, 0, 0, 0, 0, 0], ...options },
   );

@@ -401,3 +401,40 @@ describe('webhook documentation', () => {
     for (const type of WEBHOOK_EVENT_TYPES) assert.match(readme, new RegExp(`"type": "${type.replace('.', '\\.')}"`), `README shows a ${type} body`);
   });
 });
+
+describe('webhook metrics', () => {
+  const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
+  let metered: TestContext;
+  before(async () => {
+    metered = await createTestContext({ ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true', ENROLLD_METRICS_TOKEN: METRICS_TOKEN });
+  });
+  after(async () => metered.close());
+
+  const scrape = async () => {
+    const response = await metered.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    assert.equal(response.statusCode, 200);
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(response.body)?.[1] ?? NaN);
+    return value;
+  };
+
+  it('counts deliveries by outcome, their time and lateness, and shows the queue', async () => {
+    const org = await createOrganization(metered.app);
+    const hooks = await receiver({ respond: (_request, index) => ({ status: index === 0 ? 503 : 204 }) });
+    const endpoint = (await call(metered.app, 'POST', webhooksUrl(org), { token: org.adminToken, body: { url: hooks.url } })).body.data;
+    await call(metered.app, 'POST', `${webhooksUrl(org)}/${endpoint.id}/test`, { token: org.adminToken });
+    const before = await scrape();
+    assert.equal(before('enrolld_webhook_deliveries_pending{state="due"}'), 1);
+    assert.ok(before('enrolld_webhook_oldest_due_seconds') >= 0);
+    assert.equal(before('enrolld_webhook_deliveries_total{outcome="failed"}'), 0, 'the series exist at 0 before the first failure');
+    const { worker, deliverAll } = createTestWebhookWorker(metered);
+    await deliverAll();
+    await worker.stop();
+    const afterward = await scrape();
+    assert.equal(afterward('enrolld_webhook_deliveries_total{outcome="retry"}'), 1);
+    assert.equal(afterward('enrolld_webhook_deliveries_total{outcome="delivered"}'), 1);
+    assert.equal(afterward('enrolld_webhook_delivery_duration_seconds_count'), 2);
+    assert.equal(afterward('enrolld_webhook_worker_lag_seconds_count'), 2);
+    assert.equal(afterward('enrolld_webhook_deliveries_pending{state="due"}'), 0);
+    assert.equal(afterward('enrolld_webhook_oldest_due_seconds'), 0);
+  });
+});

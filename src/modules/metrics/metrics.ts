@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client';
 import type { DatabaseHandle, PoolStats } from '../../db/database.ts';
 import { nowIso } from '../../lib/time.ts';
 import { oldestDueInvitation, unsentInvitations } from '../email/outbox-state.ts';
+import { oldestDueDelivery, unfinishedDeliveries } from '../webhooks/delivery-state.ts';
 
 export const METRIC_PREFIX = 'enrolld_';
 
@@ -29,8 +30,12 @@ const SEND_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const LAG_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 const DELIVERY_OUTCOMES = ['sent', 'retry', 'failed', 'skipped'] as const;
+const WEBHOOK_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
+/** Seconds for one webhook POST: receivers answer in milliseconds; the timeout is 15 s. */
+const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 const RATE_LIMITS = ['enroll', 'redeem'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 export type RefusalReason = 'already_used' | 'expired' | 'revoked' | 'not_found';
 export type RateLimitName = (typeof RATE_LIMITS)[number];
 
@@ -70,6 +75,11 @@ export interface Metrics {
     sendDuration: HistogramMetric;
     workerLag: HistogramMetric;
   };
+  webhooks: {
+    deliveries: CounterMetric<'outcome'>;
+    duration: HistogramMetric;
+    workerLag: HistogramMetric;
+  };
   rateLimited: CounterMetric<'limit'>;
 }
 
@@ -77,6 +87,8 @@ export interface Metrics {
 export type TokenMetrics = Metrics['tokens'];
 /** What the email worker moves. */
 export type EmailMetrics = Metrics['email'];
+/** What the webhook worker moves. */
+export type WebhookMetrics = Metrics['webhooks'];
 
 const NOT_COUNTED: CounterMetric<string> & HistogramMetric = { inc() {}, observe() {} };
 
@@ -87,6 +99,7 @@ export function createMetrics(database: DatabaseHandle, options: MetricsOptions)
       observeRequest() {},
       tokens: { created: NOT_COUNTED, redeemed: NOT_COUNTED, revoked: NOT_COUNTED, expired: NOT_COUNTED, refused: NOT_COUNTED },
       email: { deliveries: NOT_COUNTED, deferred: NOT_COUNTED, sendDuration: NOT_COUNTED, workerLag: NOT_COUNTED },
+      webhooks: { deliveries: NOT_COUNTED, duration: NOT_COUNTED, workerLag: NOT_COUNTED },
       rateLimited: NOT_COUNTED,
     };
   }
@@ -147,16 +160,22 @@ function createPrometheusMetrics(database: DatabaseHandle): Metrics {
     workerLag: new Histogram({ name: name('email_worker_lag_seconds'), help: 'How late a worker claimed an invitation after it became due', buckets: LAG_BUCKETS, registers }),
   };
 
+  const webhooks = {
+    deliveries: new Counter({ name: name('webhook_deliveries_total'), help: 'Webhook delivery attempts by outcome: delivered (a 2xx answer), retry (tried again later), failed (given up)', labelNames: ['outcome'] as const, registers }),
+    duration: new Histogram({ name: name('webhook_delivery_duration_seconds'), help: 'Time one webhook POST took, answered or not', buckets: WEBHOOK_BUCKETS, registers }),
+    workerLag: new Histogram({ name: name('webhook_worker_lag_seconds'), help: 'How late a worker claimed a webhook delivery after it became due', buckets: LAG_BUCKETS, registers }),
+  };
   const rateLimited = new Counter({ name: name('rate_limit_rejections_total'), help: 'Requests refused (429) by a rate limit: enroll (per address on /enroll) or redeem (per key)', labelNames: ['limit'] as const, registers });
 
   // Series of closed label sets exist from the start at 0, so `rate()` and alerts see them
   // before the first failure rather than finding nothing.
   for (const outcome of DELIVERY_OUTCOMES) email.deliveries.inc({ outcome }, 0);
+  for (const outcome of WEBHOOK_OUTCOMES) webhooks.deliveries.inc({ outcome }, 0);
   for (const limit of RATE_LIMITS) rateLimited.inc({ limit }, 0);
 
   registerDatabaseGauges(registry, database);
 
-  return { registry, observeRequest, tokens, email, rateLimited };
+  return { registry, observeRequest, tokens, email, webhooks, rateLimited };
 }
 
 /**
@@ -192,25 +211,57 @@ function registerDatabaseGauges(registry: Registry, database: DatabaseHandle): v
       this.set((await database.ping()) ? 1 : 0);
     },
   });
+  queueGauges(registry, database, {
+    pending: 'email_outbox_invitations',
+    pendingHelp: 'Invitations not yet delivered, by state: due (waiting for a worker), sending (claimed), waiting (a retry or the sending budget holds them)',
+    oldest: 'email_oldest_due_seconds',
+    oldestHelp: 'Age of the longest-waiting due invitation, in seconds (0 when none is due)',
+    counts: unsentInvitations,
+    oldestDue: oldestDueInvitation,
+  });
+  queueGauges(registry, database, {
+    pending: 'webhook_deliveries_pending',
+    pendingHelp: 'Webhook deliveries not yet done, by state: due (waiting for a worker), sending (claimed), waiting (a retry holds them)',
+    oldest: 'webhook_oldest_due_seconds',
+    oldestHelp: 'Age of the longest-waiting due webhook delivery, in seconds (0 when none is due)',
+    counts: unfinishedDeliveries,
+    oldestDue: oldestDueDelivery,
+  });
+}
+
+/** The two gauges of a job queue (jobs/lease-queue.ts): its unfinished jobs by state, and how long the oldest due one has waited. */
+function queueGauges(
+  registry: Registry,
+  database: DatabaseHandle,
+  queue: {
+    pending: string;
+    pendingHelp: string;
+    oldest: string;
+    oldestHelp: string;
+    counts: (db: DatabaseHandle['db'], now: string) => Promise<Record<string, number>>;
+    oldestDue: (db: DatabaseHandle['db'], now: string) => Promise<string | null>;
+  },
+): void {
+  const { Gauge } = loadPromClient();
   new Gauge({
-    name: METRIC_PREFIX + 'email_outbox_invitations',
-    help: 'Invitations not yet delivered, by state: due (waiting for a worker), sending (claimed), waiting (a retry or the sending budget holds them)',
+    name: METRIC_PREFIX + queue.pending,
+    help: queue.pendingHelp,
     labelNames: ['state'] as const,
-    registers,
+    registers: [registry],
     async collect() {
       this.reset();
-      const counts = await unsentInvitations(database.db, nowIso()).catch(() => null);
+      const counts = await queue.counts(database.db, nowIso()).catch(() => null);
       if (counts) for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
   new Gauge({
-    name: METRIC_PREFIX + 'email_oldest_due_seconds',
-    help: 'Age of the longest-waiting due invitation, in seconds (0 when none is due)',
-    registers,
+    name: METRIC_PREFIX + queue.oldest,
+    help: queue.oldestHelp,
+    registers: [registry],
     async collect() {
       this.reset();
       const now = nowIso();
-      const oldest = await oldestDueInvitation(database.db, now).catch(() => undefined);
+      const oldest = await queue.oldestDue(database.db, now).catch(() => undefined);
       if (oldest !== undefined) this.set(oldest === null ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000));
     },
   });

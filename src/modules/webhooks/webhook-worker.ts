@@ -18,6 +18,7 @@ import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
 import { createJobRunner, describeError, type JobKind, type JobLog } from '../../jobs/job-runner.ts';
 import { ENROLLD_VERSION } from '../../lib/version.ts';
+import type { WebhookMetrics, WebhookOutcome } from '../metrics/metrics.ts';
 import { assertPublicHost, guardedLookup } from './destination.ts';
 import { type DeliveryOutcome, type DeliveryRow, claimDue, extendLeases, findEndpointsByIds, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
 import { signingSecrets } from './webhook-secrets.ts';
@@ -32,6 +33,8 @@ export const DELIVERY_TIMEOUT_MS = 15 * SECOND;
 export const DISABLE_AFTER_MS = 5 * 24 * HOUR;
 /** Response bodies are kept to this many bytes. */
 export const MAX_RESPONSE_BYTES = 1024;
+
+const OUTCOME_LABELS: Record<DeliveryOutcome['status'], WebhookOutcome> = { DELIVERED: 'delivered', PENDING: 'retry', FAILED: 'failed' };
 
 export interface WebhookWorkerOptions {
   /** Deliveries in flight at once (ENROLLD_WEBHOOK_CONCURRENCY). */
@@ -52,6 +55,8 @@ export interface WebhookWorkerDeps {
   dialect: DialectName;
   secrets: SecretBox;
   log: JobLog;
+  /** Deliveries by outcome, POST time, lateness of claims (absent: not counted). */
+  metrics?: WebhookMetrics;
 }
 
 /** An endpoint as a batch's deliveries need it: where, and the secrets to sign with. */
@@ -107,6 +112,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
 
   async function claimBatch(owner: string, limit: number, at: Date, leaseUntil: Date) {
     const rows = await claimDue(deps.db, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
+    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, at.getTime() - Date.parse(row.dueAt)) / 1000);
     const destinations = new Map<string, Destination>();
     if (rows.length === 0) return { claimed: 0, rows, prepared: destinations };
     const endpoints = await findEndpointsByIds(deps.db, [...new Set(rows.map((row) => row.endpointId))]);
@@ -138,7 +144,13 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
 
   async function deliver(row: DeliveryRow, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
     const destination = destinations.get(row.endpointId);
-    return { ...(await attempt(row, destination)), endpointWasFailing: destination?.failing ?? false };
+    const started = performance.now();
+    const outcome = await attempt(row, destination);
+    if (deps.metrics) {
+      deps.metrics.duration.observe((performance.now() - started) / 1000);
+      deps.metrics.deliveries.inc({ outcome: OUTCOME_LABELS[outcome.status] });
+    }
+    return { ...outcome, endpointWasFailing: destination?.failing ?? false };
   }
 
   /** POST one delivery to its destination; answers the outcome and never throws. */

@@ -203,7 +203,12 @@ export async function scheduleNow(db: Db, id: string, now: string): Promise<bool
 
 const queue = leaseQueue('webhookDeliveries');
 
-export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<DeliveryRow[]> {
+/** A delivery as claimed: with when it became due, which the worker's lag is measured against. */
+export interface ClaimedDelivery extends DeliveryRow {
+  dueAt: string;
+}
+
+export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<ClaimedDelivery[]> {
   const rows = await queue.claimDue(db, dialect, owner, limit, now, leaseUntil);
   return rows.map((row) => ({
     id: row.id,
@@ -213,6 +218,7 @@ export async function claimDue(db: Db, dialect: DialectName, owner: string, limi
     payload: row.payload,
     attempts: Number(row.attempts),
     createdAt: toIso(row.createdAt),
+    dueAt: toIso(row.nextAttemptAt),
   }));
 }
 
