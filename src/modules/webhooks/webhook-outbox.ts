@@ -30,7 +30,19 @@ const receives = (subscription: Subscription, type: string) => subscription.even
 
 export function createWebhookOutbox(deps: { changeNotices: ChangeNotices; onQueued?: () => void }) {
   const cache = createRowCache<Subscription[]>(deps.changeNotices, ROW_CACHE_DEFAULTS);
-  const subscriptions = (executor: Db, organizationId: string) => cache.get(organizationId, () => enabledSubscriptions(executor, organizationId)) as Promise<Subscription[]>;
+  // Within one transaction a write asks `wants` and then `emit` (some ask `wants` twice): the
+  // subscriptions are read once per transaction and organization (on SQLite, which caches
+  // nothing, that is a read saved each time), and forgotten with the transaction.
+  const perTransaction = new WeakMap<Db, Map<string, Promise<Subscription[]>>>();
+  const read = (executor: Db, organizationId: string) => cache.get(organizationId, () => enabledSubscriptions(executor, organizationId)) as Promise<Subscription[]>;
+  function subscriptions(executor: Db, organizationId: string): Promise<Subscription[]> {
+    if (!executor.isTransaction) return read(executor, organizationId);
+    let known = perTransaction.get(executor);
+    if (!known) perTransaction.set(executor, (known = new Map()));
+    let list = known.get(organizationId);
+    if (!list) known.set(organizationId, (list = read(executor, organizationId)));
+    return list;
+  }
 
   return {
     /** Whether any enabled endpoint of the organization receives one of `types`. */
