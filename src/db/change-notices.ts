@@ -4,7 +4,9 @@
  *
  * PostgreSQL: triggers on the cached tables (migration 0009) send `NOTIFY enrolld_changes` when a
  * change commits, whoever made it; each process LISTENs on one connection of its own, opened by
- * the first cache lookup (a CLI command never opens it). Every notice, every change this process
+ * the first cache lookup (a CLI command never opens it). The channel is the whole database's, so
+ * a notice names its schema (`<schema>.<table>`, migration 0011) and a process ignores those of
+ * another schema — another enrolld deployment sharing the database. Every notice, every change this process
  * reports itself, and every loss or regain of that connection advances `generation`; a cache
  * serves an entry only in the generation it was read in. While the connection is down nothing is
  * served from memory at all: a notice sent then is lost, and with it a revocation.
@@ -42,10 +44,27 @@ const RECONNECT_FIRST_MS = 100;
 const RECONNECT_LAST_MS = 5000;
 
 /**
- * Listen on PostgreSQL. `connect` opens a new client (not from the pool: a pooled connection
- * would be handed to queries); `onError` hears connection failures, which are never fatal.
+ * Whether a notice came from another schema than `ownSchema`. A payload without a schema (a
+ * database not yet migrated) or a schema not known counts as this process's own: dropping a cache
+ * once too often costs a read, missing a change would serve a revoked key.
  */
-export function listenForChanges(connect: () => pg.Client, onError: (error: Error) => void): ChangeNotices {
+export function isForeign(payload: string | undefined, ownSchema: string | null): boolean {
+  if (!payload || ownSchema === null) return false;
+  const dot = payload.lastIndexOf('.');
+  return dot > 0 && payload.slice(0, dot) !== ownSchema;
+}
+
+/**
+ * Listen on PostgreSQL. `connect` opens a new client (not from the pool: a pooled connection
+ * would be handed to queries); `schemaOfTables` names the schema the process's own queries use
+ * (asked of the pool, not of the listening connection, whose URL may differ); `onError` hears
+ * connection failures, which are never fatal.
+ */
+export function listenForChanges(
+  connect: () => pg.Client,
+  schemaOfTables: () => Promise<string | null>,
+  onError: (error: Error) => void,
+): ChangeNotices {
   let generation = 0;
   let client: pg.Client | null = null;
   let started = false;
@@ -69,14 +88,20 @@ export function listenForChanges(connect: () => pg.Client, onError: (error: Erro
   function open(): void {
     const candidate = connect();
     client = candidate;
-    candidate.on('notification', () => {
+    let ownSchema: string | null = null;
+    candidate.on('notification', (notice) => {
+      if (isForeign(notice.payload, ownSchema)) return;
       generation++;
     });
     candidate.on('error', (error) => lost(candidate, error));
     candidate.on('end', () => lost(candidate));
     candidate
       .connect()
-      .then(() => candidate.query(`listen ${CHANGE_CHANNEL}`))
+      .then(() => schemaOfTables())
+      .then((schema) => {
+        ownSchema = schema;
+        return candidate.query(`listen ${CHANGE_CHANNEL}`);
+      })
       .then(() => {
         if (client !== candidate) return;
         // Whatever changed while no one listened is unknown: start from an empty cache.

@@ -144,6 +144,7 @@ function openPostgres(config: PostgresConfig, onError: (error: Error) => void): 
         connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
         application_name: `${CHANGE_LISTENER_NAME} ${process.pid}`,
       }),
+    async () => (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? null,
     onError,
   );
   return {

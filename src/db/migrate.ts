@@ -16,6 +16,7 @@ import * as tagFilterColumns from './migrations/0007_tag_filter_columns.ts';
 import * as sendingLimits from './migrations/0008_sending_limits.ts';
 import * as changeNotices from './migrations/0009_change_notices.ts';
 import * as webhooks from './migrations/0010_webhooks.ts';
+import * as schemaScopedNotices from './migrations/0011_schema_scoped_notices.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_sending_limits': sendingLimits,
   '0009_change_notices': changeNotices,
   '0010_webhooks': webhooks,
+  '0011_schema_scoped_notices': schemaScopedNotices,
 };
 
 /** Every migration's name, oldest first. */

@@ -114,6 +114,30 @@ describe('caches kept by change notices', { skip: !ON_POSTGRES && 'PostgreSQL on
     await refusedOnAWithin(token, org.id, 'node A to re-read the key after a notice');
   });
 
+  it('ignores the changes of another deployment sharing the database in another schema', async () => {
+    const org = await createOrganization(ctx.app);
+    const token = await createKey(ctx.app, org.id, { role: 'developer' });
+    await cachedOnA(token, org.id);
+    await revokeWithoutNotice(token);
+    const generation = ctx.database.changeNotices.generation;
+    // Another enrolld on the same database, in a schema of its own: its writes send notices on
+    // the same channel, naming its schema.
+    const neighbour = await createTestContext();
+    try {
+      const foreign = await createOrganization(neighbour.app);
+      await call(neighbour.app, 'PUT', `/v1/organizations/${foreign.id}`, { token: ROOT_KEY, body: { name: 'Renamed next door' } });
+      await byHand((client) => client.query(`update organizations set name = 'By hand next door' where id = $1`, [foreign.id]), urlOf(neighbour));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the notices arrive within milliseconds
+      assert.equal(ctx.database.changeNotices.generation, generation, 'no notice of the other schema counted');
+      assert.equal(await status(ctx.app, token, org.id), 200, 'still served from the cache');
+    } finally {
+      await neighbour.close();
+    }
+    // A change in this deployment's own schema still empties it.
+    await byHand((client) => client.query(`update organizations set name = 'Renamed here' where id = $1`, [org.id]));
+    await refusedOnAWithin(token, org.id, 'node A to re-read the key after a notice of its own schema');
+  });
+
   it('forgets everything when its listening connection is lost, and serves from memory again once back', async () => {
     const org = await createOrganization(ctx.app);
     const token = await createKey(ctx.app, org.id, { role: 'developer' });
