@@ -20,7 +20,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
  */
 const TABLES = [
   'organizations', 'service_accounts', 'mdm_users', 'catalog_items', 'segments', 'enterprises', 'enrollment_tokens', 'enrollment_token_tags', 'email_outbox',
-  'devices', 'signing_identities', 'scep_challenges', 'webhook_endpoints',
+  'devices', 'signing_identities', 'scep_challenges', 'webhook_endpoints', 'mdm_integrations', 'scep_certificates',
 ];
 
 /** JSON-ish values of every shape, including the awkward ones (huge numbers, unicode, nesting). */
@@ -44,7 +44,9 @@ function validBodies(org: TestOrganization, userId: string): Record<string, Reco
     '/enrollment-tokens/bulk': { sendEmail: false, userEmails: ['a@example.com'] },
     '/enrollment-tokens/redeem': { code: 'ABCDEFGHJKMN', device: { serialNumber: 'S' } },
     '/policies': { name: 'P', config: {} },
-    '/enterprise': { name: 'E', configuration: { primaryColor: '#112233' } },
+    '/enterprise': { name: 'E', configuration: { primaryColor: '#112233' }, settings: { serverUrl: 'https://mdm.example.com/mdm', topic: 'com.apple.mgmt.External.x', scepKeySize: 2048 } },
+    '/integrations/step-ca': { webhookId: 'f3a1c2d4-0000-4000-8000-000000000001', secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC1zZWNyZXQ=' },
+    '/integrations/nanomdm': { hmacKey: 'a-long-enough-hmac-key' },
     [`/organizations/${org.id}`]: {},
   };
 }
@@ -124,6 +126,53 @@ describe('fuzzing every route', () => {
       );
     }
     assert.ok(requests >= routes.length * RUNS);
+  });
+
+  it('reads any signed hook body (step-ca, NanoMDM) without a 5xx, and refuses unsigned ones writing nothing', async () => {
+    const { createHmac, randomUUID } = await import('node:crypto');
+    const stepCaSecret = Buffer.from('fuzz-step-ca-secret-fuzz-step-ca-secret-fuzz-step-ca').toString('base64');
+    const webhookId = randomUUID();
+    const integrations = `/v1/organizations/${org.id}/mdm/apple/enterprise/integrations`;
+    assert.equal((await call(ctx.app, 'PUT', `${integrations}/step-ca`, { token: org.adminToken, body: { webhookId, secret: stepCaSecret, notify: { webhookId: randomUUID(), secret: stepCaSecret } } })).statusCode, 200);
+    const hmacKey = 'fuzz-nanomdm-hmac-key';
+    const hookPath = new URL((await call(ctx.app, 'PUT', `${integrations}/nanomdm`, { token: org.adminToken, body: { hmacKey } })).body.data.hookUrl).pathname;
+    const plist = (body: string) => Buffer.from(`<?xml version="1.0"?><plist version="1.0"><dict>${body}</dict></plist>`).toString('base64');
+    const stepCaBody = { scepChallenge: 'c', scepTransactionID: 't', x509CertificateRequest: { subject: { commonName: `enrolld device ${tokenIds.apple}` }, raw: 'AA==' } };
+    const nanoBody = {
+      topic: 'mdm.Authenticate',
+      created_at: '2026-12-01T00:00:00Z',
+      checkin_event: { udid: 'U', url_params: { enrollment: tokenIds.apple }, raw_payload: plist('<key>UDID</key><string>U</string>') },
+    };
+    const mutated = (base: Record<string, unknown>) =>
+      fc.oneof(
+        anyJson,
+        fc.tuple(fc.constantFrom(...Object.keys(base), 'x'), anyJson).map(([key, value]) => ({ ...base, [key]: value })),
+        fc.tuple(fc.constantFrom('topic', 'udid', 'url_params', 'raw_payload', 'token_update_tally'), anyJson).map(([key, value]) =>
+          key === 'topic' ? { ...base, topic: value } : { ...base, checkin_event: { ...(base.checkin_event as object), [key]: value } },
+        ),
+        nastyString.map((text) => ({ ...base, checkin_event: { ...(base.checkin_event as object), raw_payload: Buffer.from(text).toString('base64') } })),
+      );
+    const input = fc.record({
+      target: fc.constantFrom('scep-challenge', 'scep-notify', 'nanomdm'),
+      body: fc.oneof(mutated(stepCaBody), mutated(nanoBody), nastyString),
+      signed: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(input, async ({ target, body, signed }) => {
+        const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+        const beforeCounts = await rowCounts();
+        const nano = target === 'nanomdm';
+        const signature = nano ? createHmac('sha256', hmacKey).update(bytes).digest('base64') : createHmac('sha256', Buffer.from(stepCaSecret, 'base64')).update(bytes).digest('hex');
+        const headers: Record<string, string> = nano ? { 'x-hmac-signature': signed ? signature : 'AAAA' } : { 'x-smallstep-webhook-id': webhookId, 'x-smallstep-signature': signed ? signature : '00' };
+        const response = await ctx.app.inject({ method: 'POST', url: nano ? hookPath : `/hooks/step-ca/${target}`, headers, payload: bytes });
+        const where = `${target} ${bytes.toString().slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 200)}`;
+        assert.ok(response.statusCode < 500, where);
+        assert.equal(typeof response.json(), 'object', where);
+        if (!signed) assert.equal(response.statusCode, 401, where);
+        if (response.statusCode >= 400) assert.deepEqual(await rowCounts(), beforeCounts, `${where}: refused but wrote`);
+      }),
+      { numRuns: RUNS * 8, includeErrorInReport: true },
+    );
   });
 
   it('reads any Authorization header in bounded time: 401 with 4002 or 4004, never a 5xx', async () => {

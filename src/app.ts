@@ -28,6 +28,8 @@ import { openApiWebhooks } from './modules/webhooks/webhook-docs.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
+import { mdmIntegrationRoutes } from './modules/mdm-integrations/mdm-integrations.routes.ts';
+import { mdmHookRoutes } from './modules/mdm-hooks/mdm-hooks.routes.ts';
 import { scepChallengeRoutes } from './modules/scep-challenges/scep-challenges.routes.ts';
 import { signingIdentityRoutes } from './modules/signing-identities/signing-identities.routes.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -254,6 +256,8 @@ export async function buildApp({ config, database, logStream, services: given }:
   const appleEnterprise = '/v1/organizations/:organizationId/mdm/apple/enterprise';
   await app.register(signingIdentityRoutes, { prefix: `${appleEnterprise}/signing-certificate`, signingIdentities: services.signingIdentities });
   await app.register(scepChallengeRoutes, { prefix: `${appleEnterprise}/scep-challenges`, scepChallenges: services.scepChallenges, rateLimit: config.redeemRateLimit });
+  await app.register(mdmIntegrationRoutes, { prefix: `${appleEnterprise}/integrations`, integrations: services.mdmIntegrations });
+  await app.register(mdmHookRoutes, { prefix: '/hooks', hooks: services.mdmHooks });
   await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, adapters: Object.values(PLATFORM_ADAPTERS), rateLimit: config.enrollRateLimit });
 
   return app;

@@ -23,6 +23,8 @@ import { createSigningIdentityService } from './modules/signing-identities/signi
 import { createMetrics, type Metrics } from './modules/metrics/metrics.ts';
 import { createWebhookOutbox } from './modules/webhooks/webhook-outbox.ts';
 import { createWebhookService } from './modules/webhooks/webhooks.service.ts';
+import { createMdmIntegrationService } from './modules/mdm-integrations/mdm-integrations.service.ts';
+import { createMdmHookService } from './modules/mdm-hooks/mdm-hooks.service.ts';
 
 export interface ServiceHooks {
   /** Called after a commit that queued invitations (the in-process worker wakes up). */
@@ -73,7 +75,9 @@ export function createServices(
     secrets,
     organizationName: async (organizationId) => (await organizations.find(organizationId))?.name ?? 'enrolld',
   });
-  const scepChallenges = createScepChallengeService({ db, tokens: enrollmentTokens });
+  const redemption = createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens, webhooks: webhookOutbox });
+  const scepChallenges = createScepChallengeService({ db, tokens: enrollmentTokens, audit: redemption });
+  const mdmIntegrations = createMdmIntegrationService({ db, secrets, publicUrl: config.publicUrl });
   return {
     metrics,
     organizations,
@@ -89,7 +93,9 @@ export function createServices(
       scepChallenges,
       adapters: PLATFORM_ADAPTERS,
     }),
-    redemption: createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens, webhooks: webhookOutbox }),
+    redemption,
+    mdmIntegrations,
+    mdmHooks: createMdmHookService({ integrations: mdmIntegrations, scepChallenges, redemption, apple: PLATFORM_ADAPTERS.apple }),
     email: createEmailService({ db, tokens: enrollmentTokens, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     webhooks: createWebhookService({ db, secrets, allowPrivate: config.webhooks.allowPrivate, onQueued: () => hooks.onWebhooksQueued?.() }),
     webhookOutbox,

@@ -17,6 +17,7 @@ import * as sendingLimits from './migrations/0008_sending_limits.ts';
 import * as changeNotices from './migrations/0009_change_notices.ts';
 import * as webhooks from './migrations/0010_webhooks.ts';
 import * as schemaScopedNotices from './migrations/0011_schema_scoped_notices.ts';
+import * as mdmIntegrations from './migrations/0012_mdm_integrations.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_change_notices': changeNotices,
   '0010_webhooks': webhooks,
   '0011_schema_scoped_notices': schemaScopedNotices,
+  '0012_mdm_integrations': mdmIntegrations,
 };
 
 /** Every migration's name, oldest first. */

@@ -65,6 +65,8 @@ export interface Database {
   tokenRedemptions: TokenRedemptionTable;
   signingIdentities: SigningIdentityTable;
   scepChallenges: ScepChallengeTable;
+  mdmIntegrations: MdmIntegrationTable;
+  scepCertificates: ScepCertificateTable;
   webhookEndpoints: WebhookEndpointTable;
   webhookDeliveries: WebhookDeliveryTable;
 }
@@ -192,6 +194,12 @@ export interface DeviceTable {
   imei: string | null;
   model: string | null;
   osVersion: string | null;
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  meid: ColumnType<string | null, string | null | undefined, string | null>;
+  /** REDEEMED | ENROLLED | CHECKED_OUT */
+  status: ColumnType<string, string | undefined, string>;
+  enrolledAt: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  checkedOutAt: ColumnType<string | Date | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
 }
 
@@ -204,6 +212,8 @@ export interface TokenRedemptionTable {
   outcome: string;
   clientAddress: string | null;
   device: Json;
+  /** What the entry adds beyond the device, as JSON (SCEP transaction, certificate, reason). */
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
   createdAt: Timestamp;
 }
 
@@ -225,6 +235,32 @@ export interface ScepChallengeTable {
   tokenId: string;
   createdAt: Timestamp;
   usedAt: Timestamp | null;
+  /** The SCEP transaction that consumed it. */
+  transactionId: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A program that calls enrolld on an organization's behalf (step-ca, NanoMDM). */
+export interface MdmIntegrationTable {
+  organizationId: string;
+  kind: string;
+  publicId: string;
+  secretSealed: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** What the SCEP CA reported for a transaction: the certificate issued, or the error. */
+export interface ScepCertificateTable {
+  id: string;
+  organizationId: string;
+  tokenId: string;
+  transactionId: string;
+  serialNumber: string | null;
+  subject: string | null;
+  notBefore: Timestamp | null;
+  notAfter: Timestamp | null;
+  error: string | null;
+  createdAt: Timestamp;
 }
 
 export interface WebhookEndpointTable {

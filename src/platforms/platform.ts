@@ -55,6 +55,15 @@ export interface EnterpriseSettingsSpec {
   output: TObject;
   /** Working development defaults, so nothing must be configured before the first token. */
   defaults(publicUrl: string): Record<string, unknown>;
+  /** The stored settings after an admin's change (without it: the change laid over them). */
+  merge?(stored: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown>;
+  /** The settings as answered (without it: as stored). */
+  present?(stored: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Whether devices can enroll with these settings, and what to tell people when they cannot
+   * (without it: always configured). Tokens are still issued: the admin may configure later.
+   */
+  status?(stored: Record<string, unknown>): { configured: boolean; warning: string | null };
   /** Why the enterprise cannot issue tokens yet, or null when it can. */
   notReadyReason(settings: Record<string, unknown>): string | null;
   /** The error a token request gets while notReadyReason gives a reason. */

@@ -90,12 +90,20 @@ describe('Apple enrollment profile', () => {
     assert.equal(scep.PayloadContent['Key Usage'], 5);
     assert.ok(typeof scep.PayloadContent.Challenge === 'string' && scep.PayloadContent.Challenge.length >= 24);
     assert.deepEqual(scep.PayloadContent.Subject.flat(2).slice(0, 2), ['O', org.name]);
-    assert.equal(mdm.ServerURL, enterprise.serverUrl);
-    const checkIn = new URL(mdm.CheckInURL);
-    assert.equal(`${checkIn.origin}${checkIn.pathname}`, enterprise.checkInUrl);
-    assert.equal(checkIn.searchParams.get('enrollment'), token.id);
-    assert.equal(checkIn.searchParams.get('code'), token.enrollCode);
-    assert.equal(mdm.Topic, enterprise.apnsTopic);
+    assert.equal(scep.PayloadContent['Key Type'], 'RSA');
+    assert.deepEqual(scep.PayloadContent.Subject, [[['O', org.name]], [['CN', `enrolld device ${token.id}`]]], 'the subject names the token');
+    // The placeholders: ServerURL names the token by id only; no CheckInURL (it would point nowhere).
+    const server = new URL(mdm.ServerURL);
+    assert.equal(`${server.origin}${server.pathname}`, enterprise.serverUrl);
+    assert.equal(server.searchParams.get('enrollment'), token.id);
+    assert.equal(mdm.CheckInURL, undefined);
+    assert.ok(!xml.includes(token.enrollCode), 'the enrollment code appears nowhere in the profile');
+    assert.equal(mdm.Topic, enterprise.topic);
+    assert.equal(enterprise.configured, false);
+    assert.deepEqual(enterprise.placeholders, ['serverUrl', 'checkInUrl', 'topic', 'scepUrl']);
+    assert.match(enterprise.warning, /serverUrl, topic, scepUrl still hold placeholders/);
+    assert.equal(token.enroll.configured, false);
+    assert.equal(token.enroll.warning, enterprise.warning);
     assert.equal(mdm.IdentityCertificateUUID, scep.PayloadUUID, 'the MDM identity is the SCEP certificate');
     assert.equal(mdm.AccessRights, 8191);
     assert.equal(mdm.SignMessage, true);
@@ -110,18 +118,43 @@ describe('Apple enrollment profile', () => {
     const org = await createOrganization(ctx.app);
     const put = await call(ctx.app, 'PUT', enterpriseUrl(org), {
       token: org.adminToken,
-      body: { settings: { serverUrl: 'https://mdm.example.com/server', checkInUrl: 'https://mdm.example.com/checkin?x=1', apnsTopic: 'com.apple.mgmt.External.<&>', scepUrl: 'https://scep.example.com/scep' } },
+      body: {
+        settings: {
+          serverUrl: 'https://mdm.example.com/mdm',
+          checkInUrl: 'https://mdm.example.com/checkin?x=1',
+          topic: 'com.apple.mgmt.External.<&>',
+          scepUrl: 'https://ca.example.com/scep/enrolld',
+          scepKeySize: 4096,
+          scepKeyUsage: 1,
+          signMessage: false,
+          checkOutWhenRemoved: false,
+        },
+      },
     });
     assert.equal(put.statusCode, 200, JSON.stringify(put.body));
+    assert.equal(put.body.data.settings.configured, true);
+    assert.deepEqual(put.body.data.settings.placeholders, []);
+    assert.equal(put.body.data.settings.warning, null);
     const token = await appleToken(org);
+    assert.equal(token.enroll.configured, true);
     const response = await downloadProfile(token.enrollCode);
     const xml = verifyCms(response.rawPayload, (await signingIdentity(org)).certificateChain);
     assert.ok(xml.includes('com.apple.mgmt.External.&lt;&amp;&gt;'));
     const profile = parsePlist(xml) as Record<string, any>;
     const mdm = profile.PayloadContent.find((p: any) => p.PayloadType === 'com.apple.mdm');
     assert.equal(mdm.Topic, 'com.apple.mgmt.External.<&>');
-    assert.equal(mdm.ServerURL, 'https://mdm.example.com/server');
-    assert.equal(new URL(mdm.CheckInURL).searchParams.get('x'), '1', 'existing query kept');
+    assert.equal(mdm.ServerURL, `https://mdm.example.com/mdm?enrollment=${token.id}`);
+    const checkIn = new URL(mdm.CheckInURL);
+    assert.equal(checkIn.searchParams.get('x'), '1', 'existing query kept');
+    assert.equal(checkIn.searchParams.get('enrollment'), token.id);
+    assert.equal(checkIn.searchParams.get('code'), null, 'no code in a URL sent with every check-in');
+    assert.equal(mdm.SignMessage, false);
+    assert.equal(mdm.CheckOutWhenRemoved, false);
+    const scep = profile.PayloadContent.find((p: any) => p.PayloadType === 'com.apple.security.scep');
+    assert.equal(scep.PayloadContent.URL, 'https://ca.example.com/scep/enrolld');
+    assert.equal(scep.PayloadContent.Keysize, 4096);
+    assert.equal(scep.PayloadContent['Key Usage'], 1);
+    assert.equal(mdm.IdentityCertificateUUID, scep.PayloadUUID);
   });
 
   it('keeps one signing identity per organization, its private key sealed, the secret in the data directory', async () => {

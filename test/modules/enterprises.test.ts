@@ -22,7 +22,7 @@ describe('enterprises', () => {
     assert.deepEqual(apple.configuration, { primaryColor: '#1f6feb', logo: null, contactEmail: null, contactPhone: null });
     assert.equal(apple.settings.serverUrl, 'https://mdm.example.com/mdm/apple/server');
     assert.equal(apple.settings.scepUrl, 'https://mdm.example.com/scep');
-    assert.match(apple.settings.apnsTopic, /^com\.apple\.mgmt\.External\.[0-9a-f-]{36}$/);
+    assert.match(apple.settings.topic, /^com\.apple\.mgmt\.External\.[0-9a-f-]{36}$/);
     const windows = (await call(ctx.app, 'GET', url(org, 'windows'), { token: org.adminToken })).body.data;
     assert.deepEqual(windows.settings, { discoveryUrl: 'https://mdm.example.com/EnrollmentServer/Discovery.svc' });
     const android = (await call(ctx.app, 'GET', url(org, 'android'), { token: org.adminToken })).body.data;
@@ -49,12 +49,45 @@ describe('enterprises', () => {
       ['windows', { settings: { discoveryUrl: 'ftp://x' } }, '/body/settings/discoveryUrl'],
       ['android', { settings: { dpcSignatureChecksum: 'short' } }, '/body/settings/dpcSignatureChecksum'],
       ['apple', { settings: { discoveryUrl: 'https://x' } }, '/body/settings/discoveryUrl'],
+      ['apple', { settings: { topic: 'com.example.push' } }, '/body/settings/topic'],
+      ['apple', { settings: { scepKeySize: 3000 } }, '/body/settings/scepKeySize'],
+      ['apple', { settings: { scepKeyUsage: 2 } }, '/body/settings/scepKeyUsage'],
+      ['apple', { settings: { checkInUrl: 'nope' } }, '/body/settings/checkInUrl'],
     ];
     for (const [platform, body, path] of bad) {
       const response = await call(ctx.app, 'PUT', url(org, platform), { token: org.adminToken, body });
       assert.equal(response.statusCode, 400, JSON.stringify(body));
       assert.equal(response.body.error.data.errors[0].path, path);
     }
+  });
+
+  it('says plainly while Apple settings are placeholders, and reads enterprises stored before these settings existed', async () => {
+    const org = await createOrganization(ctx.app);
+    const fresh = (await call(ctx.app, 'GET', url(org, 'apple'), { token: org.adminToken })).body.data.settings;
+    assert.equal(fresh.configured, false);
+    assert.deepEqual(fresh.placeholders, ['serverUrl', 'checkInUrl', 'topic', 'scepUrl']);
+    // Setting two of the three required fields is not enough.
+    const partial = await call(ctx.app, 'PUT', url(org, 'apple'), { token: org.adminToken, body: { settings: { serverUrl: 'https://mdm.example.com/mdm', apnsTopic: 'com.apple.mgmt.External.abc' } } });
+    assert.equal(partial.body.data.settings.topic, 'com.apple.mgmt.External.abc', 'apnsTopic, the earlier name, still accepted');
+    assert.equal(partial.body.data.settings.configured, false);
+    assert.match(partial.body.data.settings.warning, /scepUrl still hold/);
+    const done = await call(ctx.app, 'PUT', url(org, 'apple'), { token: org.adminToken, body: { settings: { scepUrl: 'https://ca.example.com/scep/p' } } });
+    assert.equal(done.body.data.settings.configured, true);
+    assert.equal(done.body.data.settings.warning, null);
+    assert.deepEqual(done.body.data.settings.placeholders, ['checkInUrl']);
+
+    // An enterprise stored by an earlier version: apnsTopic, no placeholders list.
+    const older = await createOrganization(ctx.app);
+    const { id } = (await call(ctx.app, 'GET', url(older, 'apple'), { token: older.adminToken })).body.data;
+    const stored = { serverUrl: 'https://mdm.example.com/mdm/apple/server', checkInUrl: 'https://mdm.example.com/mdm/apple/checkin', apnsTopic: 'com.apple.mgmt.External.old', scepUrl: 'https://mdm.example.com/scep' };
+    await ctx.database.db.updateTable('enterprises').set({ settings: JSON.stringify(stored) }).where('id', '=', id).execute();
+    ctx.database.changeNotices.changed();
+    const read = (await call(ctx.app, 'GET', url(older, 'apple'), { token: older.adminToken })).body.data.settings;
+    assert.equal(read.topic, 'com.apple.mgmt.External.old');
+    assert.equal(read.configured, false);
+    assert.deepEqual(read.placeholders, ['serverUrl', 'topic', 'checkInUrl', 'scepUrl']);
+    assert.equal(read.signMessage, true);
+    assert.equal(read.scepKeySize, 2048);
   });
 
   for (const platform of PLATFORMS) {

@@ -85,7 +85,14 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
       if ('kind' in live) return live;
       const { token, organization, enterprise, adapter } = live;
       const actions = adapter.enrollmentActions(token, enterprise, enrollmentLink(deps.publicUrl, token));
-      return { kind: 'page', html: await renderEnrollmentPage({ token, organizationName: organization.name, branding: enterprise.configuration, actions, texts: adapter.texts }) };
+      return { kind: 'page', html: await renderEnrollmentPage({
+          token,
+          organizationName: organization.name,
+          branding: enterprise.configuration,
+          actions,
+          texts: adapter.texts,
+          configured: adapter.enterprise.status?.(enterprise.settings).configured ?? true,
+        }) };
     },
 
     /** A file the platform's link offers (see PlatformAdapter.enrollmentFiles), made for the token. */

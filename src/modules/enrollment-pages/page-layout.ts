@@ -21,6 +21,7 @@ h1{font-size:22px;line-height:1.3;margin:0 0 12px}
 h2{font-size:17px;margin:20px 0 8px}
 .logo{max-height:48px;max-width:200px;display:block;margin-bottom:12px}
 .action{display:block;text-align:center;background:var(--brand);color:#fff;text-decoration:none;padding:14px 18px;border-radius:8px;font-weight:600;font-size:18px;margin:18px 0}
+.warning{background:#fff4e5;border:1px solid #f0b429;border-radius:8px;padding:10px 12px}
 .secondary{display:inline-block;color:var(--brand);font-weight:600}
 .code{font:22px/1.3 Menlo,Consolas,monospace;letter-spacing:2px;word-break:break-all}
 .muted{color:#57606a;font-size:14px}
@@ -45,6 +46,7 @@ export const ENROLLMENT_PAGE = `${HEAD}
 <p>{{greeting}}</p>
 <p>{{intro}}</p>
 {{#display}}<p class="muted">{{display}}</p>{{/display}}
+{{#notConfigured}}<p class="warning" id="not-configured" role="alert">{{notConfigured}}</p>{{/notConfigured}}
 {{#primaryHref}}<a class="action" id="primary-action" href="{{primaryHref}}">{{primaryLabel}}</a>{{/primaryHref}}
 {{#qr}}
 <h2>{{qrTitle}}</h2>

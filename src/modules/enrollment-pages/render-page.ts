@@ -23,6 +23,8 @@ export interface EnrollmentPageInput {
   actions: EnrollmentActions;
   /** The platform's words in every language (its adapter's texts). */
   texts: Readonly<Record<Language, PlatformTexts>>;
+  /** False while the enterprise's MDM settings are placeholders: the page warns that enrolling cannot complete. */
+  configured: boolean;
 }
 
 /** Only web images: a logo URL is admin-typed and must not become a javascript: or data: source. */
@@ -48,7 +50,7 @@ export function negotiateLanguage(header: string | undefined): Language {
   return (ranked.find((entry) => (LANGUAGES as readonly string[]).includes(entry.primary))?.primary as Language | undefined) ?? 'en';
 }
 
-export async function renderEnrollmentPage({ token, organizationName, branding, actions, texts }: EnrollmentPageInput): Promise<string> {
+export async function renderEnrollmentPage({ token, organizationName, branding, actions, texts, configured }: EnrollmentPageInput): Promise<string> {
   const language = token.language;
   const strings = PAGE_STRINGS[language];
   const invitation = INVITATION_STRINGS[language];
@@ -78,6 +80,7 @@ export async function renderEnrollmentPage({ token, organizationName, branding, 
     greeting: values.name ? fill(invitation.greeting, values) : invitation.greetingNoName,
     intro: fill(strings.intro, values),
     display: token.displayName ? fill(invitation.displayLabel, { displayName: token.displayName }) : null,
+    notConfigured: configured ? null : fill(strings.notConfigured, values),
     primaryHref: actions.primaryHref,
     primaryLabel: page.action ?? '',
     qr: qrSvg && page.qr ? { qrTitle: page.qr.title, qrHint: page.qr.hint, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString('base64')}` } : null,

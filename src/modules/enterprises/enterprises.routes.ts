@@ -5,7 +5,7 @@ import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
-import type { EnterpriseService } from './enterprises.service.ts';
+import { type EnterpriseService, presentEnterprise } from './enterprises.service.ts';
 import { BrandingInput, BrandingOutput } from './enterprises.schemas.ts';
 
 export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: EnterpriseService; adapter: PlatformAdapter }> = async (
@@ -41,7 +41,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
   app.get(
     '/',
     { config: permission('get'), schema: { tags, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } } },
-    async (request) => ok(await enterprises.getOrCreate(organizationOf(request).id, adapter.platform)),
+    async (request) => ok(presentEnterprise(adapter, await enterprises.getOrCreate(organizationOf(request).id, adapter.platform))),
   );
 
   app.put(
@@ -50,6 +50,6 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
       config: permission('update'),
       schema: { tags, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(await enterprises.update(organizationOf(request).id, adapter.platform, request.body)),
+    async (request) => ok(presentEnterprise(adapter, await enterprises.update(organizationOf(request).id, adapter.platform, request.body))),
   );
 };

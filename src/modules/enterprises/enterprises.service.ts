@@ -42,6 +42,14 @@ const enterpriseOf = prepareQuery((db, a: { organizationId: string; platform: st
   db.selectFrom('enterprises').select(ENTERPRISE_COLUMNS).where('organizationId', '=', a.organizationId).where('platform', '=', a.platform),
 );
 
+const mergeSettings = (adapter: PlatformAdapter, stored: Record<string, unknown>, input: Record<string, unknown>) =>
+  adapter.enterprise.merge ? adapter.enterprise.merge(stored, input) : { ...stored, ...input };
+
+/** The enterprise as the API answers it: its settings as the platform presents them. */
+export function presentEnterprise(adapter: PlatformAdapter, enterprise: Enterprise): Enterprise {
+  return adapter.enterprise.present ? { ...enterprise, settings: adapter.enterprise.present(enterprise.settings) } : enterprise;
+}
+
 export function createEnterpriseService(deps: { db: Db; changeNotices: ChangeNotices; publicUrl: string; adapters: Readonly<Record<Platform, PlatformAdapter>> }) {
   const { db, changeNotices, publicUrl, adapters } = deps;
   // Every token answer names its enterprise, and every create checks the enterprise's settings.
@@ -91,7 +99,7 @@ export function createEnterpriseService(deps: { db: Db; changeNotices: ChangeNot
         ...current,
         name: input.name ?? current.name,
         configuration: { ...current.configuration, ...input.configuration },
-        settings: { ...current.settings, ...input.settings },
+        settings: input.settings ? mergeSettings(adapters[platform], current.settings, input.settings) : current.settings,
         updatedAt: nowIso(),
       };
       await db

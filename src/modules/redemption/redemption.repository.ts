@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso } from '../../lib/time.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
-import type { Device, DeviceIdentity, RedemptionAttempt, RedemptionOutcome } from './redemption.types.ts';
+import type { AuditOutcome, Device, DeviceIdentity, DeviceStatus, RedemptionAttempt, RedemptionOutcome } from './redemption.types.ts';
 import type { Db } from '../../db/database.ts';
 import { claimQuery, claimToken } from '../enrollment-tokens/token-state.ts';
 
@@ -22,8 +22,13 @@ function toDevice(row: Selectable<DeviceTable>): Device {
     serialNumber: row.serialNumber,
     udid: row.udid,
     imei: row.imei,
+    meid: row.meid,
     model: row.model,
     osVersion: row.osVersion,
+    name: row.name,
+    status: row.status as DeviceStatus,
+    enrolledAt: row.enrolledAt === null ? null : toIso(row.enrolledAt),
+    checkedOutAt: row.checkedOutAt === null ? null : toIso(row.checkedOutAt),
     createdAt: toIso(row.createdAt),
   };
 }
@@ -32,16 +37,17 @@ function toAttempt(row: Selectable<TokenRedemptionTable>): RedemptionAttempt {
   return {
     id: row.id,
     tokenId: row.tokenId,
-    code: row.code,
-    outcome: row.outcome as RedemptionOutcome,
+    code: row.code === '' ? null : row.code,
+    outcome: row.outcome as AuditOutcome,
     clientAddress: row.clientAddress,
     device: decodeJson<DeviceIdentity>(row.device),
+    detail: row.detail === null ? null : decodeJson<Record<string, unknown>>(row.detail),
     createdAt: toIso(row.createdAt),
   };
 }
 
 const insertDeviceRow = prepareQuery((db, a: Device) =>
-  db.insertInto('devices').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'model', 'osVersion', 'createdAt'])),
+  db.insertInto('devices').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'meid', 'model', 'osVersion', 'name', 'createdAt'])),
 );
 
 export async function insertDevice(trx: Db, device: Device): Promise<void> {
@@ -75,8 +81,39 @@ const insertAttempt = prepareQuery((db, a: AttemptRow) =>
   db.insertInto('tokenRedemptions').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'code', 'outcome', 'clientAddress', 'device', 'createdAt'])),
 );
 
-export async function recordAttempt(db: Db, attempt: Omit<AttemptRow, 'id' | 'device'> & { device: DeviceIdentity }): Promise<void> {
-  await insertAttempt.run(db, { id: newId(), ...attempt, device: encodeJson(attempt.device) });
+const insertLifecycleEntry = prepareQuery((db, a: AttemptRow & { detail: string }) =>
+  db.insertInto('tokenRedemptions').values(columnsOf(a, ['id', 'organizationId', 'platform', 'tokenId', 'code', 'outcome', 'clientAddress', 'device', 'detail', 'createdAt'])),
+);
+
+/** An audit entry: a redemption attempt, or (with `detail`) what the SCEP CA or the MDM server reported. */
+export async function recordAttempt(
+  db: Db,
+  attempt: Omit<AttemptRow, 'id' | 'device' | 'outcome'> & { outcome: AuditOutcome; device: DeviceIdentity; detail?: Record<string, unknown> | null },
+): Promise<void> {
+  const { detail, ...row } = attempt;
+  const values = { id: newId(), ...row, outcome: row.outcome as RedemptionOutcome, device: encodeJson(attempt.device) };
+  if (detail) await insertLifecycleEntry.run(db, { ...values, detail: encodeJson(detail) });
+  else await insertAttempt.run(db, values);
+}
+
+/**
+ * Move a device's MDM status from one of `from` to `to`, when `udid` is the device's (case
+ * ignored); null when nothing changed (another device, or the status already reached).
+ */
+export async function moveDeviceStatus(
+  db: Db,
+  a: { organizationId: string; deviceId: string; udid: string; from: DeviceStatus[]; to: DeviceStatus; at: string },
+): Promise<Device | null> {
+  const timestamps = a.to === 'ENROLLED' ? { enrolledAt: a.at } : a.to === 'CHECKED_OUT' ? { checkedOutAt: a.at } : {};
+  const result = await db
+    .updateTable('devices')
+    .set({ status: a.to, ...timestamps })
+    .where('organizationId', '=', a.organizationId)
+    .where('id', '=', a.deviceId)
+    .where('status', 'in', a.from)
+    .where((eb) => eb(eb.fn('lower', ['udid']), '=', a.udid.toLowerCase()))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? findDevice(db, a.organizationId, a.deviceId) : null;
 }
 
 export async function listAttempts(db: Db, organizationId: string, tokenId: string, page: PageRequest) {
@@ -105,7 +142,7 @@ const claimAndRecord = prepareQuery((db, a: WonRedemption) =>
     .with('enrolledDevice', (qb) =>
       qb
         .insertInto('devices')
-        .columns(['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'model', 'osVersion', 'createdAt'])
+        .columns(['id', 'organizationId', 'platform', 'tokenId', 'serialNumber', 'udid', 'imei', 'meid', 'model', 'osVersion', 'name', 'createdAt'])
         .expression((eb) =>
           eb
             .selectFrom('claimedToken')
@@ -117,8 +154,10 @@ const claimAndRecord = prepareQuery((db, a: WonRedemption) =>
               text(eb, a.serialNumber).as('serialNumber'),
               text(eb, a.udid).as('udid'),
               text(eb, a.imei).as('imei'),
+              text(eb, a.meid).as('meid'),
               text(eb, a.model).as('model'),
               text(eb, a.osVersion).as('osVersion'),
+              text(eb, a.name).as('name'),
               typed(eb, a.createdAt, 'timestamptz').as('createdAt'),
             ]),
         )

@@ -58,7 +58,7 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
     async (request) => {
       const attempts = await redemption.listAttempts(organizationOf(request).id, adapter, request.params.tokenId, pageRequestFrom(request.query, 'createdAt'));
       const secrets = secretViewFor(principalOf(request), adapter);
-      return ok({ ...attempts, items: attempts.items.map((attempt) => ({ ...attempt, code: secrets.code(attempt.code) })) });
+      return ok({ ...attempts, items: attempts.items.map((attempt) => ({ ...attempt, code: attempt.code === null ? null : secrets.code(attempt.code) })) });
     },
   );
 

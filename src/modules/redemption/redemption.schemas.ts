@@ -1,6 +1,7 @@
 /** Request and response schemas of redemption, devices and the redemption audit. */
 import { Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { DEVICE_STATUSES, LIFECYCLE_EVENTS, REDEMPTION_OUTCOMES } from './redemption.types.ts';
 import { SECRET_NOTE } from '../../platforms/common-fields.ts';
 
 export const Identifier = (description: string) => Type.Optional(BoundedString(128, { minLength: 1, description }));
@@ -10,10 +11,12 @@ export const DeviceInput = Type.Object(
     serialNumber: Identifier('Serial number'),
     udid: Identifier('UDID (Apple) or hardware id'),
     imei: Identifier('IMEI'),
+    meid: Identifier('MEID'),
     model: Identifier('Model, e.g. "iPhone15,2"'),
     osVersion: Identifier('Operating system version'),
+    name: Identifier('The name its user gave it'),
   },
-  { additionalProperties: false, description: 'The enrolled device; at least one of serialNumber, udid, imei identifies it' },
+  { additionalProperties: false, description: 'The enrolled device; at least one of serialNumber, udid, imei, meid identifies it' },
 );
 
 export const RedeemBody = Type.Object(
@@ -35,9 +38,16 @@ export const DeviceSchema = Type.Object(
     serialNumber: Nullable('Serial number'),
     udid: Nullable('UDID'),
     imei: Nullable('IMEI'),
+    meid: Nullable('MEID'),
     model: Nullable('Model'),
     osVersion: Nullable('OS version'),
-    createdAt: Timestamp('When it enrolled'),
+    name: Nullable('The name its user gave it'),
+    status: StringEnum(DEVICE_STATUSES, {
+      description: 'REDEEMED (a token was redeemed for it), ENROLLED (the MDM server has its push token), CHECKED_OUT (its MDM profile was removed)',
+    }),
+    enrolledAt: Type.Union([Timestamp('When the MDM server reported it enrolled'), Type.Null()], { description: 'When the MDM server reported it enrolled, or null' }),
+    checkedOutAt: Type.Union([Timestamp('When it checked out'), Type.Null()], { description: 'When its MDM profile was removed, or null' }),
+    createdAt: Timestamp('When its token was redeemed'),
   },
   { description: 'An enrolled device' },
 );
@@ -47,9 +57,15 @@ export const AttemptSchema = Type.Object(
     id: EntityId('Attempt id'),
     tokenId: Nullable('The token the code named, or null'),
     code: Type.Union([Type.String(), Type.Null()], { description: `The code presented (normalized). ${SECRET_NOTE}` }),
-    outcome: Type.String({ description: 'REDEEMED, REPEATED, ALREADY_USED, EXPIRED, REVOKED or NOT_FOUND' }),
+    outcome: StringEnum([...REDEMPTION_OUTCOMES, ...LIFECYCLE_EVENTS], {
+      description:
+        'A redemption: REDEEMED, REPEATED, ALREADY_USED, EXPIRED, REVOKED or NOT_FOUND. Reported by the SCEP CA and the MDM server: SCEP_ALLOWED, SCEP_REFUSED, CERTIFICATE_ISSUED, CERTIFICATE_FAILED, ENROLLED, CHECKED_OUT',
+    }),
     clientAddress: Nullable('Address of the caller'),
     device: Type.Record(Type.String(), Type.Unknown(), { description: 'The device identifiers presented' }),
+    detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+      description: 'What a CA or MDM entry adds (SCEP transaction, certificate serial and validity, refusal reason); null for redemptions',
+    }),
     createdAt: Timestamp('When it was attempted'),
   },
   { description: 'A redemption attempt' },

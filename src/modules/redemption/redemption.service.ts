@@ -15,7 +15,8 @@ import type { RefusalReason, TokenMetrics } from '../metrics/metrics.ts';
 import type { EnrollmentTokenService } from '../enrollment-tokens/enrollment-tokens.service.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import * as repository from './redemption.repository.ts';
-import { type Device, type DeviceIdentity, isSameDevice, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
+import { type Device, type DeviceIdentity, type DeviceStatus, isSameDevice, type LifecycleEvent, type RedemptionAttempt, type RedemptionOutcome } from './redemption.types.ts';
+import type { Platform } from '../../platforms/platform-names.ts';
 import { claimToken } from '../enrollment-tokens/token-state.ts';
 import { concealSecrets } from '../enrollment-tokens/token-secrets.ts';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
@@ -58,6 +59,13 @@ interface Settled {
   events: number;
 }
 
+/** The identifiers of a recorded device, as an audit entry keeps them. */
+function identityOf(device: Device): DeviceIdentity {
+  const identity: DeviceIdentity = {};
+  for (const key of ['serialNumber', 'udid', 'imei', 'meid', 'model', 'osVersion', 'name'] as const) if (device[key]) identity[key] = device[key];
+  return identity;
+}
+
 function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: string, identity: DeviceIdentity, now: string): Device {
   return {
     id: newId(),
@@ -67,8 +75,13 @@ function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: st
     serialNumber: identity.serialNumber ?? null,
     udid: identity.udid ?? null,
     imei: identity.imei ?? null,
+    meid: identity.meid ?? null,
     model: identity.model ?? null,
     osVersion: identity.osVersion ?? null,
+    name: identity.name ?? null,
+    status: 'REDEEMED',
+    enrolledAt: null,
+    checkedOutAt: null,
     createdAt: now,
   };
 }
@@ -167,27 +180,108 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
     });
   }
 
+  /** One redemption attempt by code, judged and recorded; counted after the commit. */
+  async function attempt(organizationId: string, adapter: PlatformAdapter, input: RedeemInput, clientAddress: string | null): Promise<Settled> {
+    const code = normalizeEnrollCode(input.code);
+    const token = code ? await deps.tokens.findByCode(db, organizationId, adapter.platform, code, nowIso()) : null;
+    const result =
+      token?.state === 'PENDING'
+        ? ((await claimPending(organizationId, adapter, token, code!, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress)))
+        : await settle(organizationId, adapter, code, input, clientAddress, token);
+    webhooks.queued(result.events);
+    const refusal = REFUSAL_REASONS[result.outcome];
+    if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
+    else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
+    return result;
+  }
+
+  /**
+   * A change of the device's MDM status reported by the MDM server: from one of `from` to `to`,
+   * recorded in the token's audit and told to webhooks, in one transaction. Only the device the
+   * token was redeemed for, identified by `udid`; anything else (another token's device, a status
+   * already reached: a replayed event) changes nothing and answers null.
+   */
+  async function moveDevice(
+    organizationId: string,
+    adapter: PlatformAdapter,
+    tokenId: string,
+    udid: string,
+    change: { from: DeviceStatus[]; to: DeviceStatus; audit: 'ENROLLED' | 'CHECKED_OUT'; event: 'device.enrolled' | 'device.checked_out' },
+  ): Promise<Device | null> {
+    const now = nowIso();
+    const token = await deps.tokens.findById(db, organizationId, adapter.platform, tokenId, now);
+    if (!token?.deviceId) return null;
+    const outcome = await db.transaction().execute(async (trx) => {
+      const device = await repository.moveDeviceStatus(trx, { organizationId, deviceId: token.deviceId!, udid, from: change.from, to: change.to, at: now });
+      if (!device) return null;
+      await repository.recordAttempt(trx, { organizationId, platform: adapter.platform, tokenId, code: '', outcome: change.audit, clientAddress: null, device: identityOf(device), detail: null, createdAt: now });
+      let events = 0;
+      if (await webhooks.wants(trx, organizationId, change.event)) {
+        const data: Record<string, unknown> = { device };
+        if (change.event === 'device.enrolled') data.token = concealSecrets(adapter, await deps.tokens.presentToken(organizationId, adapter, token, trx));
+        events = await webhooks.emit(trx, organizationId, [{ type: change.event, data, timestamp: now }]);
+      }
+      return { device, events };
+    });
+    if (!outcome) return null;
+    webhooks.queued(outcome.events);
+    return outcome.device;
+  }
+
   return {
     /** Answers the token (now DONE) and the device; the same device asking again gets the same. */
     async redeem(organizationId: string, adapter: PlatformAdapter, input: RedeemInput, clientAddress: string | null) {
-      if (!input.device.serialNumber && !input.device.udid && !input.device.imei) {
+      if (!input.device.serialNumber && !input.device.udid && !input.device.imei && !input.device.meid) {
         // Without an identifier a repeat by the same device could not be told from another device.
-        throw AppError.validation([{ path: '/body/device', message: '"device" needs at least one of serialNumber, udid, imei' }]);
+        throw AppError.validation([{ path: '/body/device', message: '"device" needs at least one of serialNumber, udid, imei, meid' }]);
       }
-      const code = normalizeEnrollCode(input.code);
-      const token = code ? await deps.tokens.findByCode(db, organizationId, adapter.platform, code, nowIso()) : null;
-      const result =
-        token?.state === 'PENDING'
-          ? ((await claimPending(organizationId, adapter, token, code!, input.device, clientAddress)) ?? (await settle(organizationId, adapter, code, input, clientAddress)))
-          : await settle(organizationId, adapter, code, input, clientAddress, token);
-      webhooks.queued(result.events);
-      const refusal = REFUSAL_REASONS[result.outcome];
-      if (result.outcome === 'REDEEMED') deps.metrics.redeemed.inc({ platform: adapter.platform });
-      else if (refusal) deps.metrics.refused.inc({ platform: adapter.platform, reason: refusal });
+      const result = await attempt(organizationId, adapter, input, clientAddress);
       const failure = FAILURES[result.outcome];
       if (failure) throw failure();
       return { token: await deps.tokens.presentToken(organizationId, adapter, result.token!), device: result.device! };
     },
+
+    /**
+     * The MDM server reports a device that authenticated with the profile of token `tokenId`:
+     * redeemed exactly as by code (same rules, audit and events). A replay — the token already
+     * redeemed for this very device — changes nothing and answers REPEATED; a token of another
+     * organization or platform is NOT_FOUND and nothing is written.
+     */
+    async redeemForDevice(organizationId: string, adapter: PlatformAdapter, tokenId: string, device: DeviceIdentity, clientAddress: string | null): Promise<RedemptionOutcome> {
+      const token = await deps.tokens.findById(db, organizationId, adapter.platform, tokenId, nowIso());
+      if (!token) return 'NOT_FOUND';
+      if (token.state === 'DONE' && token.deviceId) {
+        const bound = await repository.findDevice(db, organizationId, token.deviceId);
+        if (bound && isSameDevice(bound, device)) return 'REPEATED';
+      }
+      return (await attempt(organizationId, adapter, { code: token.enrollCode, device }, clientAddress)).outcome;
+    },
+
+    /** The MDM server holds the device's push token: it is managed. */
+    markEnrolled: (organizationId: string, adapter: PlatformAdapter, tokenId: string, udid: string) =>
+      moveDevice(organizationId, adapter, tokenId, udid, { from: ['REDEEMED'], to: 'ENROLLED', audit: 'ENROLLED', event: 'device.enrolled' }),
+
+    /** The device's MDM profile was removed. */
+    markCheckedOut: (organizationId: string, adapter: PlatformAdapter, tokenId: string, udid: string) =>
+      moveDevice(organizationId, adapter, tokenId, udid, { from: ['REDEEMED', 'ENROLLED'], to: 'CHECKED_OUT', audit: 'CHECKED_OUT', event: 'device.checked_out' }),
+
+    /** The device a token was redeemed for, or null. */
+    deviceOfToken: async (organizationId: string, token: Pick<StoredToken, 'deviceId'>): Promise<Device | null> =>
+      token.deviceId ? repository.findDevice(db, organizationId, token.deviceId) : null,
+
+    /** Record what the SCEP CA reported about a token (its challenge check, its certificate) in the token's audit. */
+    recordLifecycle: (executor: Db, entry: { organizationId: string; platform: Platform; tokenId: string; outcome: LifecycleEvent; detail: Record<string, unknown>; device?: DeviceIdentity; clientAddress?: string | null }) =>
+      repository.recordAttempt(executor, {
+        organizationId: entry.organizationId,
+        platform: entry.platform,
+        tokenId: entry.tokenId,
+        code: '',
+        outcome: entry.outcome,
+        clientAddress: entry.clientAddress ?? null,
+        device: entry.device ?? {},
+        detail: entry.detail,
+        createdAt: nowIso(),
+      }),
 
     async listDevices(organizationId: string, adapter: PlatformAdapter, page: PageRequest): Promise<Page<Device>> {
       const { items, total } = await repository.listDevices(db, organizationId, adapter.platform, page);

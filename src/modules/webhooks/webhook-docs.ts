@@ -50,10 +50,15 @@ const APPLE_DEVICE = {
   platform: 'apple',
   tokenId: TOKEN,
   serialNumber: 'C02XK0AAJGH5',
-  udid: null,
+  udid: '66ADE930-5FDF-5EC4-8429-15640684C489',
   imei: null,
+  meid: null,
   model: 'MacBookPro18,3',
   osVersion: '15.1',
+  name: "Ada's MacBook Pro",
+  status: 'REDEEMED',
+  enrolledAt: null,
+  checkedOutAt: null,
   createdAt: '2026-12-01T09:16:53.481Z',
 };
 
@@ -76,8 +81,10 @@ export const WEBHOOK_EVENT_EXAMPLES: Readonly<Record<WebhookEventType | typeof P
   },
   'invitation.sent': { ...INVITATION, emailDelivery: { status: 'SENT', attempts: 1, sentAt: '2026-12-01T09:16:54.120Z', lastError: null } },
   'invitation.failed': { ...INVITATION, emailDelivery: { status: 'FAILED', attempts: 1, sentAt: null, lastError: '550 5.1.1 <ada@example.com>: no such user' } },
-  'device.enrolled': { device: APPLE_DEVICE, token: { ...APPLE_TOKEN, state: 'DONE', admDevice: DEVICE } },
-  'device.checked_out': { device: APPLE_DEVICE },
+  'device.enrolled': { device: { ...APPLE_DEVICE, status: 'ENROLLED', enrolledAt: '2026-12-01T09:17:02.310Z' }, token: { ...APPLE_TOKEN, state: 'DONE', admDevice: DEVICE } },
+  'device.checked_out': {
+    device: { ...APPLE_DEVICE, status: 'CHECKED_OUT', enrolledAt: '2026-12-01T09:17:02.310Z', checkedOutAt: '2026-12-09T15:40:11.902Z' },
+  },
   [PING_EVENT]: { webhookId: '6b0e9085c630ff1e619fc680', message: 'A test event sent from enrolld' },
 };
 

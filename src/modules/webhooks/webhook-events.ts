@@ -41,6 +41,6 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Readonly<Record<WebhookEventType, strin
   'enrollment_token.redemption_refused': 'A redemption was refused. `data`: the attempt with its `reason` (expired, used, revoked, not found).',
   'invitation.sent': 'An invitation email was accepted by the mail server. `data`: the token id, recipient, Message-ID and attempts.',
   'invitation.failed': 'An invitation email failed for good (a permanent refusal, or every retry failed). `data`: as invitation.sent, with the error.',
-  'device.enrolled': 'A device finished enrolling with the MDM (reported by the Apple and Android integrations). `data`: the device and its token.',
-  'device.checked_out': 'A device left management (reported by the Apple and Android integrations). `data`: the device.',
+  'device.enrolled': 'A device finished enrolling with the MDM (Apple: the MDM server reported its first TokenUpdate). `data`: the device and its token.',
+  'device.checked_out': 'A device left management (Apple: the MDM server reported its CheckOut). `data`: the device.',
 };

@@ -1,5 +1,4 @@
 /** Apple: admPolicy naming, profiles / applications / VPP references, seed 001's token shape. */
-import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { CATALOG } from '../../modules/catalog/catalog.kinds.ts';
 import type { CatalogItem } from '../../modules/catalog/catalog.types.ts';
@@ -15,6 +14,7 @@ import {
   appleUpdateFields,
 } from './apple.schemas.ts';
 import { buildEnrollmentProfile } from './enrollment-profile.ts';
+import { appleDefaults, appleSettingsOf, appleSettingsStatus, mergeAppleSettings } from './apple-settings.ts';
 import { PLATFORM_NAMING } from '../platform-names.ts';
 import { APPLE_TEXTS } from './apple.texts.ts';
 
@@ -46,13 +46,13 @@ export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appl
   enterprise: {
     input: appleEnterpriseInput,
     output: appleEnterpriseOutput,
-    defaults: (publicUrl) => ({
-      serverUrl: `${publicUrl}/mdm/apple/server`,
-      checkInUrl: `${publicUrl}/mdm/apple/checkin`,
-      // A development topic; production needs the topic of the organization's APNs certificate.
-      apnsTopic: `com.apple.mgmt.External.${randomUUID()}`,
-      scepUrl: `${publicUrl}/scep`,
-    }),
+    defaults: (publicUrl) => ({ ...appleDefaults(publicUrl) }),
+    merge: (stored, input) => ({ ...mergeAppleSettings(stored, input) }),
+    present: (stored) => {
+      const settings = appleSettingsOf(stored);
+      return { ...settings, ...appleSettingsStatus(settings) };
+    },
+    status: (stored) => appleSettingsStatus(appleSettingsOf(stored)),
     notReadyReason: () => null,
     notReadyCode: ErrorCode.FeatureNotAllowed,
   },
@@ -117,7 +117,7 @@ export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appl
       config: {},
       // Profiles are always served CMS-signed: with the organization's own certificate when one is
       // configured, otherwise with the self-signed one generated for it.
-      enroll: { serverExpirationDate: token.expireAt, mobileConfigSigned: true },
+      enroll: { serverExpirationDate: token.expireAt, mobileConfigSigned: true, ...appleSettingsStatus(appleSettingsOf(enterprise.settings)) },
       type: 'user',
       subType: 'standard',
       admPolicy: present(policy),

@@ -1,6 +1,7 @@
 /** Apple's token option set (seed 001/000) and token response fields. */
 import { Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, FreeFormObject, LenientBoolean, MAX_REFERENCES, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { SCEP_KEY_SIZES, SCEP_KEY_USAGES } from './apple-settings.ts';
 import { assignmentsBody, assignmentsResponse, commonResponseFields, nullable, SegmentId } from '../common-fields.ts';
 
 const APP_ACTIONS = ['forceInstall', 'available', 'required'] as const;
@@ -72,6 +73,8 @@ export const appleTokenSchema = Type.Object(
       {
         serverExpirationDate: Timestamp('When the enrollment server stops accepting this token'),
         mobileConfigSigned: Type.Boolean({ description: 'Whether the enrollment profile is CMS-signed' }),
+        configured: Type.Boolean({ description: "False while the enterprise's MDM settings hold enrolld's placeholders: the profile cannot enroll a device" }),
+        warning: Type.Union([Type.String(), Type.Null()], { description: 'What is missing, or null when configured' }),
       },
       { description: 'Enrollment profile facts' },
     ),
@@ -88,22 +91,49 @@ export const appleTokenSchema = Type.Object(
   { description: 'An Apple enrollment token' },
 );
 
+const Url = (description: string) => BoundedString(2048, { format: 'uri', description });
+const KeySize = Type.Union(
+  SCEP_KEY_SIZES.map((size) => Type.Literal(size)),
+  { 'x-lenient': 'integer', description: 'SCEP Keysize: the RSA key the device makes (1024, 2048 or 4096)', errorMessage: `must be one of: ${SCEP_KEY_SIZES.join(', ')}` },
+);
+const KeyUsage = Type.Union(
+  SCEP_KEY_USAGES.map((usage) => Type.Literal(usage)),
+  { 'x-lenient': 'integer', description: 'SCEP Key Usage: 1 (signing), 4 (encryption) or 5 (both)', errorMessage: `must be one of: ${SCEP_KEY_USAGES.join(', ')}` },
+);
+const Topic = (description: string) => BoundedString(255, { minLength: 1, pattern: '^com\\.apple\\.mgmt\\.', errorMessage: 'must be an MDM push topic (com.apple.mgmt.…) of at most 255 characters', description });
+
 export const appleEnterpriseInput = Type.Object(
   {
-    serverUrl: Type.Optional(BoundedString(2048, { format: 'uri', description: 'MDM server URL (ServerURL)' })),
-    checkInUrl: Type.Optional(BoundedString(2048, { format: 'uri', description: 'MDM check-in URL (CheckInURL)' })),
-    apnsTopic: Type.Optional(BoundedString(255, { minLength: 1, description: 'APNs topic of the MDM push certificate' })),
-    scepUrl: Type.Optional(BoundedString(2048, { format: 'uri', description: 'SCEP server URL' })),
+    serverUrl: Type.Optional(Url("The MDM server's ServerURL (NanoMDM: https://<host>/mdm)")),
+    checkInUrl: Type.Optional(
+      nullable(Url("The MDM server's CheckInURL (NanoMDM run with -checkin: https://<host>/checkin)"), 'Null: the device checks in at serverUrl'),
+    ),
+    topic: Type.Optional(Topic('The APNs topic of the MDM push certificate (its UID, com.apple.mgmt.External.…)')),
+    apnsTopic: Type.Optional(Topic('Earlier name of topic, still accepted')),
+    scepUrl: Type.Optional(Url("The SCEP CA's URL (step-ca: https://<ca>/scep/<provisioner>)")),
+    scepKeySize: Type.Optional(KeySize),
+    scepKeyUsage: Type.Optional(KeyUsage),
+    signMessage: Type.Optional(LenientBoolean({ description: 'SignMessage: the device signs each check-in with its identity (NanoMDM needs it; default true)' })),
+    checkOutWhenRemoved: Type.Optional(LenientBoolean({ description: 'CheckOutWhenRemoved: the device tells the MDM server when its profile is removed (default true)' })),
   },
   { additionalProperties: false, description: 'Apple MDM settings' },
 );
 
 export const appleEnterpriseOutput = Type.Object(
   {
-    serverUrl: Type.String({ description: 'MDM server URL' }),
-    checkInUrl: Type.String({ description: 'MDM check-in URL' }),
-    apnsTopic: Type.String({ description: 'APNs topic' }),
-    scepUrl: Type.String({ description: 'SCEP server URL' }),
+    serverUrl: Type.String({ description: 'ServerURL' }),
+    checkInUrl: Type.Union([Type.String(), Type.Null()], { description: 'CheckInURL, or null (check-ins go to serverUrl)' }),
+    topic: Type.String({ description: 'APNs topic' }),
+    scepUrl: Type.String({ description: 'SCEP CA URL' }),
+    scepKeySize: Type.Integer({ description: 'SCEP Keysize' }),
+    scepKeyUsage: Type.Integer({ description: 'SCEP Key Usage' }),
+    signMessage: Type.Boolean({ description: 'SignMessage' }),
+    checkOutWhenRemoved: Type.Boolean({ description: 'CheckOutWhenRemoved' }),
+    placeholders: Type.Array(StringEnum(['serverUrl', 'checkInUrl', 'topic', 'scepUrl'] as const, { description: 'A field name' }), {
+      description: 'Fields still holding the placeholders enrolld made up (they point at addresses nobody serves)',
+    }),
+    configured: Type.Boolean({ description: 'False while serverUrl, topic or scepUrl is a placeholder: no device can enroll' }),
+    warning: Type.Union([Type.String(), Type.Null()], { description: 'What is missing, or null when configured' }),
   },
   { description: 'Apple MDM settings' },
 );

@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import type { PlistValue } from 'plist';
 import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../../modules/enterprises/enterprises.types.ts';
+import { appleSettingsOf, profileCheckInUrl } from './apple-settings.ts';
+import { loadPlist } from '../../lib/plist.ts';
+import { scepCommonName } from './scep-subject.ts';
 
 /** Every MDM access right (1 + 2 + … + 4096): the server may manage everything it is allowed to. */
 const ALL_ACCESS_RIGHTS = 8191;
@@ -30,24 +33,23 @@ function stableUuid(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`.toUpperCase();
 }
 
-let plist: Promise<typeof import('plist')> | undefined;
-/**
- * plist (and the XML libraries it brings: 45 modules, about 25 ms to load), loaded by the first
- * profile a process builds rather than at every start.
- */
-const loadPlist = () => (plist ??= import('plist'));
 
-/** The check-in URL with the token's reference, so the MDM server knows which code to redeem. */
-function checkInUrlFor(checkInUrl: string, token: StoredToken): string {
-  const url = new URL(checkInUrl);
+/**
+ * An MDM URL naming the token (`?enrollment=<token id>`), so the MDM server's check-in events say
+ * which enrollment a device belongs to (NanoMDM passes the query on as `url_params`). Only the id:
+ * the device sends these URLs for as long as it is enrolled and they land in the MDM's logs, so
+ * they must not carry anything that redeems the token.
+ */
+function namingToken(address: string, token: StoredToken): string {
+  const url = new URL(address);
   url.searchParams.set('enrollment', token.id);
-  url.searchParams.set('code', token.enrollCode);
   return url.toString();
 }
 
 export async function buildEnrollmentProfile({ token, enterprise, organizationName, challenge }: EnrollmentProfileInput): Promise<string> {
   const { build: buildPlist } = await loadPlist();
-  const settings = enterprise.settings as { serverUrl: string; checkInUrl: string; apnsTopic: string; scepUrl: string };
+  const settings = appleSettingsOf(enterprise.settings);
+  const checkInUrl = profileCheckInUrl(settings);
   const identifier = `io.enrolld.enrollment.${token.organizationId}.${token.id}`;
   const scepUuid = stableUuid(token.id, 'scep');
   const profile: PlistValue = {
@@ -69,12 +71,11 @@ export async function buildEnrollmentProfile({ token, enterprise, organizationNa
         PayloadContent: {
           URL: settings.scepUrl,
           Name: 'enrolld',
-          Subject: [[['O', organizationName]], [['CN', `enrolld device ${token.id}`]]],
+          Subject: [[['O', organizationName]], [['CN', scepCommonName(token.id)]]],
           Challenge: challenge,
-          Keysize: 2048,
-          KeyType: 'RSA',
-          // 1 (signing) + 4 (encryption): what an MDM identity is used for.
-          'Key Usage': 5,
+          Keysize: settings.scepKeySize,
+          'Key Type': 'RSA',
+          'Key Usage': settings.scepKeyUsage,
           Retries: 3,
           RetryDelay: 10,
         },
@@ -85,13 +86,13 @@ export async function buildEnrollmentProfile({ token, enterprise, organizationNa
         PayloadIdentifier: `${identifier}.mdm`,
         PayloadUUID: stableUuid(token.id, 'mdm'),
         PayloadDisplayName: 'Device management',
-        ServerURL: settings.serverUrl,
-        CheckInURL: checkInUrlFor(settings.checkInUrl, token),
-        Topic: settings.apnsTopic,
+        ServerURL: namingToken(settings.serverUrl, token),
+        ...(checkInUrl ? { CheckInURL: namingToken(checkInUrl, token) } : {}),
+        Topic: settings.topic,
         IdentityCertificateUUID: scepUuid,
         AccessRights: ALL_ACCESS_RIGHTS,
-        SignMessage: true,
-        CheckOutWhenRemoved: true,
+        SignMessage: settings.signMessage,
+        CheckOutWhenRemoved: settings.checkOutWhenRemoved,
         ServerCapabilities: SERVER_CAPABILITIES,
       },
     ],

@@ -16,6 +16,7 @@ export const de: PageStrings = {
     title: 'Registrierungslink nicht gefunden',
     body: 'Prüfen Sie, ob Sie den vollständigen Link aus Ihrer Einladung geöffnet haben, oder bitten Sie Ihr IT-Team um einen neuen.',
   },
+  notConfigured: '{{org}} hat die Geräteverwaltung noch nicht fertig eingerichtet, daher kann diese Registrierung nicht abgeschlossen werden. Bitte wende dich an dein IT-Team, bevor du beginnst.',
   tooMany: {
     title: 'Zu viele Versuche',
     body: 'Warten Sie eine Minute und versuchen Sie es dann erneut.',

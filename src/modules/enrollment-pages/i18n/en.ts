@@ -16,6 +16,7 @@ export const en: PageStrings = {
     title: 'Enrollment link not found',
     body: 'Check that you opened the whole link from your invitation, or ask your IT team for a new one.',
   },
+  notConfigured: '{{org}} has not finished setting up device management yet, so this enrollment cannot complete. Please contact your IT team before you start.',
   tooMany: {
     title: 'Too many attempts',
     body: 'Wait a minute, then try again.',

@@ -16,6 +16,7 @@ export const es: PageStrings = {
     title: 'Enlace de inscripción no encontrado',
     body: 'Comprueba que abriste el enlace completo de tu invitación o pide uno nuevo a tu equipo de TI.',
   },
+  notConfigured: '{{org}} aún no ha terminado de configurar la gestión de dispositivos, así que este registro no puede completarse. Ponte en contacto con tu equipo de TI antes de empezar.',
   tooMany: {
     title: 'Demasiados intentos',
     body: 'Espera un minuto y vuelve a intentarlo.',

@@ -16,6 +16,7 @@ export const fr: PageStrings = {
     title: 'Lien d’inscription introuvable',
     body: 'Vérifiez que vous avez ouvert le lien complet de votre invitation, ou demandez-en un nouveau à votre équipe informatique.',
   },
+  notConfigured: '{{org}} n’a pas encore fini de configurer la gestion des appareils : cette inscription ne peut donc pas aboutir. Contactez votre équipe informatique avant de commencer.',
   tooMany: {
     title: 'Trop de tentatives',
     body: 'Patientez une minute, puis réessayez.',

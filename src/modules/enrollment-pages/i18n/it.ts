@@ -16,6 +16,7 @@ export const it: PageStrings = {
     title: 'Link di registrazione non trovato',
     body: 'Controlla di aver aperto il link completo del tuo invito o chiedine uno nuovo al tuo team IT.',
   },
+  notConfigured: '{{org}} non ha ancora completato la configurazione della gestione dei dispositivi, quindi questa registrazione non può essere completata. Contatta il tuo team IT prima di iniziare.',
   tooMany: {
     title: 'Troppi tentativi',
     body: 'Attendi un minuto e riprova.',

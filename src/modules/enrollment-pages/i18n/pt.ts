@@ -16,6 +16,7 @@ export const pt: PageStrings = {
     title: 'Ligação de inscrição não encontrada',
     body: 'Verifique se abriu a ligação completa do seu convite ou peça uma nova à sua equipa de TI.',
   },
+  notConfigured: '{{org}} ainda não terminou de configurar a gestão de dispositivos, por isso este registo não pode ser concluído. Contacte a sua equipa de TI antes de começar.',
   tooMany: {
     title: 'Demasiadas tentativas',
     body: 'Aguarde um minuto e tente novamente.',

@@ -13,4 +13,6 @@ export interface PageStrings {
   used: { title: string; body: string };
   notFound: { title: string; body: string };
   tooMany: { title: string; body: string };
+  /** Shown on a token's page while its enterprise's MDM settings are placeholders ({{org}}). */
+  notConfigured: string;
 }
