@@ -12,6 +12,7 @@ import { createTestContext, type TestContext } from '../test/helpers/app.ts';
 import { createMdmUser, createOrganization, type TestOrganization } from '../test/helpers/factories.ts';
 import { call } from '../test/helpers/http.ts';
 import { createToken, PLATFORMS } from '../test/helpers/tokens.ts';
+import { type FakeGoogle, startFakeGoogle } from '../test/helpers/fake-google.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 /**
@@ -20,7 +21,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
  */
 const TABLES = [
   'organizations', 'service_accounts', 'mdm_users', 'catalog_items', 'segments', 'enterprises', 'enrollment_tokens', 'enrollment_token_tags', 'email_outbox',
-  'devices', 'signing_identities', 'scep_challenges', 'webhook_endpoints', 'mdm_integrations', 'scep_certificates',
+  'devices', 'signing_identities', 'scep_challenges', 'webhook_endpoints', 'mdm_integrations', 'scep_certificates', 'android_provisioning', 'pubsub_messages',
 ];
 
 /** JSON-ish values of every shape, including the awkward ones (huge numbers, unicode, nesting). */
@@ -34,7 +35,7 @@ const nastyString = fc.oneof(
 );
 
 /** Bodies that are valid, so mutations of one field reach deep into each route. */
-function validBodies(org: TestOrganization, userId: string): Record<string, Record<string, unknown>> {
+function validBodies(org: TestOrganization, userId: string, google: FakeGoogle): Record<string, Record<string, unknown>> {
   return {
     '/mdm/users': { email: 'fuzz@example.com', name: 'Fuzz' },
     '/segments': { name: 'Fuzz' },
@@ -47,6 +48,7 @@ function validBodies(org: TestOrganization, userId: string): Record<string, Reco
     '/enterprise': { name: 'E', configuration: { primaryColor: '#112233' }, settings: { serverUrl: 'https://mdm.example.com/mdm', topic: 'com.apple.mgmt.External.x', scepKeySize: 2048 } },
     '/integrations/step-ca': { webhookId: 'f3a1c2d4-0000-4000-8000-000000000001', secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC1zZWNyZXQ=' },
     '/integrations/nanomdm': { hmacKey: 'a-long-enough-hmac-key' },
+    '/integrations/amapi': { enterpriseName: 'enterprises/LC0fuzz', serviceAccountKey: google.serviceAccountKey, pubsub: { audience: 'https://fuzz.example.com/push', serviceAccountEmail: 'push@fuzz.iam.gserviceaccount.com' } },
     [`/organizations/${org.id}`]: {},
   };
 }
@@ -63,6 +65,7 @@ describe('fuzzing every route', () => {
   let org: TestOrganization;
   let userId: string;
   let tokenIds: Record<string, string>;
+  let google: FakeGoogle;
   const rowCounts = async () => {
     const counts: Record<string, number> = {};
     for (const table of TABLES) counts[table] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(ctx.database.db)).rows[0]!.n);
@@ -70,17 +73,27 @@ describe('fuzzing every route', () => {
   };
 
   before(async () => {
-    ctx = await createTestContext({ ENROLLD_ENROLL_RATE_LIMIT: '1000000', ENROLLD_REDEEM_RATE_LIMIT: '10000000' });
+    google = await startFakeGoogle({ enterprises: ['enterprises/LC0fuzz'] });
+    ctx = await createTestContext({
+      ENROLLD_ENROLL_RATE_LIMIT: '1000000',
+      ENROLLD_REDEEM_RATE_LIMIT: '10000000',
+      ENROLLD_GOOGLE_API_ROOT_URL: google.url,
+      ENROLLD_GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+      ENROLLD_GOOGLE_OIDC_CERTS_URL: google.certsUrl,
+    });
     org = await createOrganization(ctx.app);
     userId = (await createMdmUser(ctx.app, org)).id;
     tokenIds = {};
     for (const platform of PLATFORMS) tokenIds[platform] = (await createToken(ctx.app, org, platform, userId, platform === 'android' ? { managementMode: 'DEVICE_OWNER' } : {})).id;
   });
-  after(async () => ctx.close());
+  after(async () => {
+    await ctx.close();
+    await google.close();
+  });
 
   it('never answers 5xx, always the envelope, and writes nothing when it refuses', async () => {
     const routes = ctx.app.routeCatalog.filter((route) => route.url.startsWith('/v1/organizations/:organizationId') || route.url.startsWith('/enroll/'));
-    const bodies = validBodies(org, userId);
+    const bodies = validBodies(org, userId, google);
     let requests = 0;
     for (const route of routes) {
       const withBody = route.method === 'POST' || route.method === 'PUT';
@@ -175,6 +188,43 @@ describe('fuzzing every route', () => {
     );
   });
 
+  it('reads any Pub/Sub push body, authenticated or not, without a 5xx; refuses unauthenticated ones writing nothing', async () => {
+    const audience = 'https://fuzz.example.com/push-fuzz';
+    const serviceAccountEmail = 'push@fuzz.iam.gserviceaccount.com';
+    const put = await call(ctx.app, 'PUT', `/v1/organizations/${org.id}/mdm/android/enterprise/integrations/amapi`, {
+      token: org.adminToken,
+      body: { enterpriseName: 'enterprises/LC0fuzz', serviceAccountKey: google.serviceAccountKey, pubsub: { audience, serviceAccountEmail } },
+    });
+    assert.equal(put.statusCode, 200, JSON.stringify(put.body));
+    const path = new URL(put.body.data.hookUrl).pathname;
+    const valid = google.signPushToken({ aud: audience, email: serviceAccountEmail });
+    const deviceOf = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ name: 'enterprises/LC0fuzz/devices/d1', enrollmentTokenData: JSON.stringify({ enrolldToken: tokenIds.android }), ...fields })).toString('base64');
+    const base = { message: { attributes: { notificationType: 'ENROLLMENT' }, data: deviceOf({}), messageId: 'm' }, subscription: 'projects/p/subscriptions/s' };
+    const message = fc.oneof(
+      anyJson,
+      fc.tuple(fc.constantFrom('attributes', 'data', 'messageId', 'publishTime', 'x'), anyJson).map(([key, value]) => ({ ...base, message: { ...base.message, [key]: value } })),
+      fc.tuple(fc.constantFrom('name', 'enrollmentTokenData', 'enrollmentTokenName', 'hardwareInfo', 'networkInfo', 'lastStatusReportTime', 'state'), anyJson).map(([key, value]) => ({
+        ...base,
+        message: { ...base.message, messageId: `m-${String(value).slice(0, 20)}`, data: deviceOf({ [key]: value }) },
+      })),
+      fc.tuple(fc.constantFrom('ENROLLMENT', 'STATUS_REPORT', 'COMMAND', ''), nastyString).map(([type, text]) => ({ ...base, message: { ...base.message, attributes: { notificationType: type }, data: Buffer.from(text).toString('base64') } })),
+    );
+    const input = fc.record({ body: fc.oneof(message, nastyString), authorization: fc.oneof(fc.constant(`Bearer ${valid}`), fc.constant(''), nastyString.map((text) => `Bearer ${text}`)) });
+    await fc.assert(
+      fc.asyncProperty(input, async ({ body, authorization }) => {
+        const beforeCounts = await rowCounts();
+        const payload = typeof body === 'string' ? body : JSON.stringify(body);
+        const response = await ctx.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, payload });
+        const where = `${payload.slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 200)}`;
+        assert.ok(response.statusCode < 500, where);
+        if (response.statusCode !== 204) assert.equal(typeof response.json(), 'object', where);
+        if (authorization !== `Bearer ${valid}`) assert.ok(response.statusCode === 401 || response.statusCode === 400, where);
+        if (response.statusCode >= 400) assert.deepEqual(await rowCounts(), beforeCounts, `${where}: refused but wrote`);
+      }),
+      { numRuns: RUNS * 8, includeErrorInReport: true },
+    );
+  });
+
   it('reads any Authorization header in bounded time: 401 with 4002 or 4004, never a 5xx', async () => {
     const whitespace = fc.array(fc.constantFrom(' ', '\t'), { minLength: 0, maxLength: 20_000 }).map((chars) => chars.join(''));
     const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019_-.~+/=enrd'.split('')), maxLength: 200 });
@@ -201,7 +251,7 @@ describe('fuzzing every route', () => {
   });
 
   it('refuses bodies nested deeper than 32 levels anywhere with 400/3000 and writes nothing; shallower ones never 5xx', async () => {
-    const bodies = validBodies(org, userId);
+    const bodies = validBodies(org, userId, google);
     const targets: Array<[string, string, Record<string, unknown>]> = [
       ['POST', `/v1/organizations/${org.id}/mdm/users`, bodies['/mdm/users']!],
       ['POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies`, bodies['/policies']!],

@@ -28,8 +28,9 @@ import { openApiWebhooks } from './modules/webhooks/webhook-docs.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
-import { mdmIntegrationRoutes } from './modules/mdm-integrations/mdm-integrations.routes.ts';
+import { amapiIntegrationRoutes, mdmIntegrationRoutes } from './modules/mdm-integrations/mdm-integrations.routes.ts';
 import { mdmHookRoutes } from './modules/mdm-hooks/mdm-hooks.routes.ts';
+import { androidHookRoutes } from './modules/android-management/android-hooks.routes.ts';
 import { scepChallengeRoutes } from './modules/scep-challenges/scep-challenges.routes.ts';
 import { signingIdentityRoutes } from './modules/signing-identities/signing-identities.routes.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -257,7 +258,9 @@ export async function buildApp({ config, database, logStream, services: given }:
   await app.register(signingIdentityRoutes, { prefix: `${appleEnterprise}/signing-certificate`, signingIdentities: services.signingIdentities });
   await app.register(scepChallengeRoutes, { prefix: `${appleEnterprise}/scep-challenges`, scepChallenges: services.scepChallenges, rateLimit: config.redeemRateLimit });
   await app.register(mdmIntegrationRoutes, { prefix: `${appleEnterprise}/integrations`, integrations: services.mdmIntegrations });
+  await app.register(amapiIntegrationRoutes, { prefix: '/v1/organizations/:organizationId/mdm/android/enterprise/integrations', integrations: services.mdmIntegrations });
   await app.register(mdmHookRoutes, { prefix: '/hooks', hooks: services.mdmHooks });
+  await app.register(androidHookRoutes, { prefix: '/hooks/android', hooks: services.androidHooks });
   await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, adapters: Object.values(PLATFORM_ADAPTERS), rateLimit: config.enrollRateLimit });
 
   return app;

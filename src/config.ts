@@ -61,6 +61,25 @@ export interface Config {
     /** How long a worker holds claimed deliveries (renewed while it works); a crashed worker's are retaken after it. */
     readonly leaseSeconds: number;
   };
+  /**
+   * Where Google's APIs are reached. Google's own addresses unless set: the variables exist for
+   * tests and air-gapped development against a local stand-in, never for production.
+   */
+  readonly google: {
+    /** ENROLLD_GOOGLE_API_ROOT_URL: the origin AMAPI calls go to (androidmanagement.googleapis.com). */
+    readonly apiRootUrl: string | null;
+    /** ENROLLD_GOOGLE_OAUTH_TOKEN_URL: where a service account trades its signed JWT for an access token. */
+    readonly oauthTokenUrl: string | null;
+    /** ENROLLD_GOOGLE_OIDC_CERTS_URL: the PEM certificates Pub/Sub push tokens are checked against. */
+    readonly oidcCertsUrl: string | null;
+  };
+  /** The workers that make Android tokens through Google (organizations in AMAPI mode). */
+  readonly amapi: {
+    /** Google calls in flight at once per process. */
+    readonly concurrency: number;
+    /** How long a worker holds the jobs it claimed (renewed while it works); a crashed worker's are retaken after it. */
+    readonly leaseSeconds: number;
+  };
   /** Prometheus metrics at GET /metrics: off while both are null. */
   readonly metrics: {
     /** ENROLLD_METRICS_TOKEN: the bearer token a scraper must present. */
@@ -102,6 +121,11 @@ export const CONFIG_VARIABLES = {
   ENROLLD_WEBHOOK_CONCURRENCY: '--webhook-concurrency',
   ENROLLD_WEBHOOK_ALLOW_PRIVATE: '--webhook-allow-private',
   ENROLLD_WEBHOOK_LEASE_SECONDS: '--webhook-lease-seconds',
+  ENROLLD_AMAPI_CONCURRENCY: '--amapi-concurrency',
+  ENROLLD_AMAPI_LEASE_SECONDS: '--amapi-lease-seconds',
+  ENROLLD_GOOGLE_API_ROOT_URL: '--google-api-root-url',
+  ENROLLD_GOOGLE_OAUTH_TOKEN_URL: '--google-oauth-token-url',
+  ENROLLD_GOOGLE_OIDC_CERTS_URL: '--google-oidc-certs-url',
   ENROLLD_METRICS_TOKEN: '--metrics-token',
   ENROLLD_METRICS_PORT: '--metrics-port',
 } as const;
@@ -211,6 +235,15 @@ function parseMailFrom(source: ConfigSource): string {
   return raw;
 }
 
+/** Google's client library keeps only the origin of its root URL (it drops any path): so must we. */
+function parseGoogleApiRoot(source: ConfigSource): string | null {
+  const url = parseUrl(source, 'ENROLLD_GOOGLE_API_ROOT_URL', ['http://', 'https://']);
+  if (url === null) return null;
+  const parsed = new URL(url);
+  if (parsed.pathname !== '/' || parsed.search !== '') invalid('ENROLLD_GOOGLE_API_ROOT_URL', 'an origin such as http://127.0.0.1:9999 (no path)', url);
+  return `${parsed.origin}/`;
+}
+
 function parseMetrics(source: ConfigSource, apiPort: number): Config['metrics'] {
   const token = parseKeyText(source, 'ENROLLD_METRICS_TOKEN', MIN_METRICS_TOKEN_LENGTH, MAX_ROOT_KEY_LENGTH);
   const port = read(source, 'ENROLLD_METRICS_PORT') === undefined ? null : parseInteger(source, 'ENROLLD_METRICS_PORT', 0, 1, 65535);
@@ -262,6 +295,15 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
       concurrency: parseInteger(source, 'ENROLLD_WEBHOOK_CONCURRENCY', 16, 1, 1000),
       allowPrivate: parseBoolean(source, 'ENROLLD_WEBHOOK_ALLOW_PRIVATE', false),
       leaseSeconds: parseInteger(source, 'ENROLLD_WEBHOOK_LEASE_SECONDS', 60, 1, 86_400),
+    }),
+    amapi: Object.freeze({
+      concurrency: parseInteger(source, 'ENROLLD_AMAPI_CONCURRENCY', 4, 1, 100),
+      leaseSeconds: parseInteger(source, 'ENROLLD_AMAPI_LEASE_SECONDS', 90, 1, 86_400),
+    }),
+    google: Object.freeze({
+      apiRootUrl: parseGoogleApiRoot(source),
+      oauthTokenUrl: parseUrl(source, 'ENROLLD_GOOGLE_OAUTH_TOKEN_URL', ['http://', 'https://']),
+      oidcCertsUrl: parseUrl(source, 'ENROLLD_GOOGLE_OIDC_CERTS_URL', ['http://', 'https://']),
     }),
     metrics: parseMetrics(source, port),
   });

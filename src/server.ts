@@ -49,7 +49,12 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   // The workers are created after the services they use; the services wake them through these hooks.
   let wakeEmailWorker = () => {};
   let wakeWebhookWorker = () => {};
-  const services = createServices(database, config, { onInvitationsQueued: () => wakeEmailWorker(), onWebhooksQueued: () => wakeWebhookWorker() });
+  let wakeProvisioningWorker = () => {};
+  const services = createServices(database, config, {
+    onInvitationsQueued: () => wakeEmailWorker(),
+    onWebhooksQueued: () => wakeWebhookWorker(),
+    onProvisioningQueued: () => wakeProvisioningWorker(),
+  });
   const bootstrapped = await bootstrapIfEmpty(services);
   if (bootstrapped) {
     print('');
@@ -66,6 +71,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     const background = createProcessWorker(config, database, services, app.log);
     wakeEmailWorker = () => background.worker.wake();
     wakeWebhookWorker = () => background.webhooks.wake();
+    wakeProvisioningWorker = () => background.provisioning.wake();
     background.start();
     app.addHook('onClose', async () => background.stop());
   }
@@ -112,7 +118,7 @@ export async function startWorker(config: Config): Promise<void> {
   const metricsListener =
     config.metrics.port === null ? null : await startMetricsListener(servedRegistry(services.metrics), { host: config.host, port: config.metrics.port, token: config.metrics.token, log });
   emailWorker.start();
-  log.info(`email worker ${emailWorker.worker.owner} and webhook worker ${emailWorker.webhooks.owner} started`);
+  log.info(`email worker ${emailWorker.worker.owner}, webhook worker ${emailWorker.webhooks.owner} and android provisioning worker ${emailWorker.provisioning.owner} started`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -25,13 +25,20 @@ import { createWebhookOutbox } from './modules/webhooks/webhook-outbox.ts';
 import { createWebhookService } from './modules/webhooks/webhooks.service.ts';
 import { createMdmIntegrationService } from './modules/mdm-integrations/mdm-integrations.service.ts';
 import { createMdmHookService } from './modules/mdm-hooks/mdm-hooks.service.ts';
+import { createAndroidProvisioning } from './modules/android-management/android-provisioning.ts';
+import { createAndroidHookService } from './modules/android-management/android-hooks.service.ts';
 
 export interface ServiceHooks {
   /** Called after a commit that queued invitations (the in-process worker wakes up). */
   onInvitationsQueued?: () => void;
   /** Called after a commit that queued webhook deliveries (the in-process worker wakes up). */
   onWebhooksQueued?: () => void;
+  /** Called after a commit that queued Android provisioning (the in-process worker wakes up). */
+  onProvisioningQueued?: () => void;
 }
+
+/** Google's own addresses (config.ts: ENROLLD_GOOGLE_* override them for tests). */
+const GOOGLE_DEFAULTS: Config['google'] = { apiRootUrl: null, oauthTokenUrl: null, oidcCertsUrl: null };
 
 /** Whether this process's metrics are served anywhere (ENROLLD_METRICS_TOKEN or ENROLLD_METRICS_PORT). */
 export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metrics.token !== null || config.metrics.port !== null;
@@ -43,7 +50,7 @@ export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metr
  */
 export function createServices(
   database: DatabaseHandle,
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics' | 'webhooks'>,
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics' | 'webhooks'> & Partial<Pick<Config, 'google'>>,
   hooks: ServiceHooks = {},
   metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
 ) {
@@ -56,12 +63,15 @@ export function createServices(
   const enterprises = createEnterpriseService({ db, changeNotices, publicUrl: config.publicUrl, adapters: PLATFORM_ADAPTERS });
   // Users and tokens need each other: deleting a user asks whether it has PENDING tokens, and
   // creating tokens finds (or creates) users. The check is bound late, when it is first called.
+  const mdmIntegrations = createMdmIntegrationService({ db, secrets, publicUrl: config.publicUrl });
   const mdmUsers = createMdmUserService({ db, hasPendingTokens: (executor, mdmUserId) => enrollmentTokens.hasPendingTokens(executor, mdmUserId) });
   const enrollmentTokens = createEnrollmentTokenService({
     db,
     publicUrl: config.publicUrl,
     invitations: createInvitationQueue({ mailDomain: mailDomainOf(config.mailFrom) }),
     onInvitationsQueued: hooks.onInvitationsQueued,
+    onProvisioningQueued: hooks.onProvisioningQueued,
+    provisioning: createAndroidProvisioning({ integrations: mdmIntegrations }),
     webhooks: webhookOutbox,
     adapters: PLATFORM_ADAPTERS,
     metrics: metrics.tokens,
@@ -77,8 +87,9 @@ export function createServices(
   });
   const redemption = createRedemptionService({ db, tokens: enrollmentTokens, metrics: metrics.tokens, webhooks: webhookOutbox });
   const scepChallenges = createScepChallengeService({ db, tokens: enrollmentTokens, audit: redemption });
-  const mdmIntegrations = createMdmIntegrationService({ db, secrets, publicUrl: config.publicUrl });
+  const google = config.google ?? GOOGLE_DEFAULTS;
   return {
+    google,
     metrics,
     organizations,
     signingIdentities,
@@ -96,6 +107,7 @@ export function createServices(
     redemption,
     mdmIntegrations,
     mdmHooks: createMdmHookService({ integrations: mdmIntegrations, scepChallenges, redemption, apple: PLATFORM_ADAPTERS.apple }),
+    androidHooks: createAndroidHookService({ db, integrations: mdmIntegrations, redemption, android: PLATFORM_ADAPTERS.android, google }),
     email: createEmailService({ db, tokens: enrollmentTokens, publicUrl: config.publicUrl, mailFrom: config.mailFrom, organizations, enterprises, adapters: PLATFORM_ADAPTERS }),
     webhooks: createWebhookService({ db, secrets, allowPrivate: config.webhooks.allowPrivate, onQueued: () => hooks.onWebhooksQueued?.() }),
     webhookOutbox,

@@ -23,6 +23,8 @@ describe('configuration', () => {
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
       webhooks: { concurrency: 16, allowPrivate: false, leaseSeconds: 60 },
+      amapi: { concurrency: 4, leaseSeconds: 90 },
+      google: { apiRootUrl: null, oauthTokenUrl: null, oidcCertsUrl: null },
       metrics: { token: null, port: null },
     });
     assert.ok(Object.isFrozen(config));
@@ -88,6 +90,11 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ENROLLD_METRICS_TOKEN: 'scrape-me-secretly-1234' }), (error: Error) => !error.message.includes('scrape-me-secretly'), 'a refused token is not echoed');
   });
 
+  it("reads Google's endpoints for tests (origins only for the API root)", () => {
+    const google = loadConfig({ ENROLLD_GOOGLE_API_ROOT_URL: 'http://127.0.0.1:9999', ENROLLD_GOOGLE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9999/token', ENROLLD_GOOGLE_OIDC_CERTS_URL: 'http://127.0.0.1:9999/certs' }).google;
+    assert.deepEqual(google, { apiRootUrl: 'http://127.0.0.1:9999/', oauthTokenUrl: 'http://127.0.0.1:9999/token', oidcCertsUrl: 'http://127.0.0.1:9999/certs' });
+  });
+
   it('defaults the public URL to the configured port', () => {
     assert.equal(loadConfig({ PORT: '3000' }).publicUrl, 'http://localhost:3000');
   });
@@ -116,6 +123,8 @@ describe('configuration', () => {
     [{ ENROLLD_EMAIL_ORG_RATE_LIMIT: '0' }, /^ENROLLD_EMAIL_ORG_RATE_LIMIT must be an integer from 1 to 10000000/],
     [{ ENROLLD_WEBHOOK_CONCURRENCY: '0' }, /^ENROLLD_WEBHOOK_CONCURRENCY must be an integer from 1 to 1000/],
     [{ ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'maybe' }, /^ENROLLD_WEBHOOK_ALLOW_PRIVATE must be/],
+    [{ ENROLLD_GOOGLE_API_ROOT_URL: 'http://127.0.0.1:9999/v1' }, /^ENROLLD_GOOGLE_API_ROOT_URL must be an origin such as http:\/\/127.0.0.1:9999 \(no path\)/],
+    [{ ENROLLD_GOOGLE_OIDC_CERTS_URL: 'certs.example.com' }, /^ENROLLD_GOOGLE_OIDC_CERTS_URL must be a URL starting with http:\/\/ or https:\/\//],
     [{ ENROLLD_METRICS_TOKEN: 'short' }, /^ENROLLD_METRICS_TOKEN must be at least 24 characters long/],
     [{ ENROLLD_METRICS_TOKEN: 'm'.repeat(513) }, /^ENROLLD_METRICS_TOKEN must be at most 512 characters long/],
     [{ ENROLLD_METRICS_PORT: '0' }, /^ENROLLD_METRICS_PORT must be an integer from 1 to 65535 \(got "0"\)$/],

@@ -18,6 +18,7 @@ import * as changeNotices from './migrations/0009_change_notices.ts';
 import * as webhooks from './migrations/0010_webhooks.ts';
 import * as schemaScopedNotices from './migrations/0011_schema_scoped_notices.ts';
 import * as mdmIntegrations from './migrations/0012_mdm_integrations.ts';
+import * as androidManagement from './migrations/0013_android_management.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_webhooks': webhooks,
   '0011_schema_scoped_notices': schemaScopedNotices,
   '0012_mdm_integrations': mdmIntegrations,
+  '0013_android_management': androidManagement,
 };
 
 /** Every migration's name, oldest first. */

@@ -69,6 +69,8 @@ export interface Database {
   scepCertificates: ScepCertificateTable;
   webhookEndpoints: WebhookEndpointTable;
   webhookDeliveries: WebhookDeliveryTable;
+  androidProvisioning: AndroidProvisioningTable;
+  pubsubMessages: PubsubMessageTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -135,6 +137,8 @@ export interface EnrollmentTokenTable {
   createdAt: Timestamp;
   updatedAt: Timestamp;
   expireAt: Timestamp;
+  /** What the platform's provider made for the token (AMAPI: Google's token), JSON; null when none. */
+  platformState: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface EnrollmentTokenCountTable {
@@ -200,6 +204,10 @@ export interface DeviceTable {
   status: ColumnType<string, string | undefined, string>;
   enrolledAt: ColumnType<string | Date | null, string | null | undefined, string | null>;
   checkedOutAt: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** The provider's last status report of the device (AMAPI STATUS_REPORT). */
+  lastSeenAt: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** The state the provider gives the device (AMAPI: ACTIVE, DISABLED, DELETED, PROVISIONING…). */
+  providerState: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
 }
 
@@ -245,6 +253,8 @@ export interface MdmIntegrationTable {
   kind: string;
   publicId: string;
   secretSealed: string | null;
+  /** What the integration needs besides its key (AMAPI: the enterprise and the push identity), JSON. */
+  settings: ColumnType<unknown, string | null | undefined, string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -294,4 +304,31 @@ export interface WebhookDeliveryTable extends QueueColumns {
   lastResponseBody: string | null;
   createdAt: Timestamp;
   deliveredAt: Timestamp | null;
+}
+
+/** A queue table: the AMAPI call still to make for one Android token (see migration 0013). */
+export interface AndroidProvisioningTable extends QueueColumns {
+  organizationId: string;
+  tokenId: string;
+  enterpriseName: string;
+  /** CREATE, then DELETE once the enrolld token is revoked. */
+  action: string;
+  /** Google's token (enterprises/…/enrollmentTokens/…), once made. */
+  googleName: string | null;
+  /** PENDING while a call is to make; DONE; FAILED. */
+  status: string;
+  /** The token's expiry: Google's token expires then too. */
+  tokenExpireAt: Timestamp;
+  /** Set while a call may have reached Google without its answer being recorded. */
+  attemptStartedAt: Timestamp | null;
+  /** The worker making the call now (null between attempts). */
+  attemptOwner: string | null;
+  createdAt: Timestamp;
+}
+
+/** A Pub/Sub message already handled. */
+export interface PubsubMessageTable {
+  organizationId: string;
+  messageId: string;
+  receivedAt: Timestamp;
 }

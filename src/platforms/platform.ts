@@ -10,6 +10,7 @@ import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors.ts';
 import type { Language } from '../lib/languages.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
+import type { QrPayload } from '../lib/qrcode.ts';
 import type { Platform } from './platform-names.ts';
 import type { StoredToken } from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../modules/enterprises/enterprises.types.ts';
@@ -75,7 +76,7 @@ export interface EnrollmentActions {
   /** The main button's target: the Apple profile, the Windows deep link; null when there is none. */
   primaryHref: string | null;
   /** Android: the provisioning JSON the page shows as a QR code. */
-  qrPayload?: Record<string, unknown>;
+  qrPayload?: QrPayload;
   /** Android: the work-profile enrollment link for personal devices. */
   workProfileHref?: string;
   /** Windows: the server address and account for manual enrollment. */
@@ -174,7 +175,7 @@ export interface PlatformAdapter<Fields extends TProperties = TProperties, Updat
    */
   concealSecrets?(token: Record<string, unknown>): Record<string, unknown>;
   /** What the invitation's inline QR code encodes, for platforms that enroll by scanning one. */
-  invitationQrPayload?(token: StoredToken<Options>, enterprise: Enterprise): Record<string, unknown>;
+  invitationQrPayload?(token: StoredToken<Options>, enterprise: Enterprise): QrPayload | null;
   /** What the token's public page at `pageUrl` offers the person enrolling. */
   enrollmentActions(token: StoredToken<Options>, enterprise: Enterprise, pageUrl: string): EnrollmentActions;
   /** Files the link offers besides the page (Apple: the signed profile; Android: the QR code). */

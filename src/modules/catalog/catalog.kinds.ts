@@ -38,17 +38,42 @@ function merge(body: Record<string, unknown>, previous: CatalogItem | undefined,
   };
 }
 
+/**
+ * What a platform's policies carry besides their configuration. Android: the policy's name in
+ * Google's Android Management API, which tokens made through it name (policyName).
+ */
+const POLICY_FIELDS: Partial<Record<Platform, { fields: TProperties; defaults: Record<string, unknown> }>> = {
+  android: {
+    fields: {
+      amapiPolicyName: Type.Union(
+        [
+          Type.String({
+            pattern: '^(enterprises/[A-Za-z0-9_-]{1,100}/policies/)?[A-Za-z0-9_.-]{1,100}$',
+            description: 'The policy in Google (enterprises/…/policies/… or its id)',
+            errorMessage: 'must be an AMAPI policy name such as enterprises/LC0…/policies/default, or its id',
+          }),
+          Type.Null(),
+        ],
+        { description: "The policy's name in Google's Android Management API, given to the tokens enrolld makes there (null: the enterprise's default policy)" },
+      ),
+    },
+    defaults: { amapiPolicyName: null },
+  },
+};
+
 function policyKind(platform: Platform): CatalogKind {
   const { policyKind: kind, label: platformLabel } = PLATFORM_NAMING[platform];
+  const extra = POLICY_FIELDS[platform] ?? { fields: {}, defaults: {} };
   return {
     kind,
     path: `mdm/${platform}/enterprise/policies`,
     permission: `mdm.${platform}.policy`,
     label: `${platformLabel} policies`,
-    ...bodies({ config: Config }, []),
-    response: Type.Object({ ...commonResponse, config: Config }, { description: `A ${platformLabel} policy (${kind})` }),
-    toData: (body, previous) => merge(body, previous, { config: {} }),
-    present,
+    ...bodies({ config: Config, ...extra.fields }, []),
+    response: Type.Object({ ...commonResponse, config: Config, ...extra.fields }, { description: `A ${platformLabel} policy (${kind})` }),
+    toData: (body, previous) => merge(body, previous, { config: {}, ...extra.defaults }),
+    // Items stored before a field existed answer its default.
+    present: (item) => present({ ...item, data: { ...extra.defaults, ...item.data } }),
   };
 }
 

@@ -58,7 +58,7 @@ const INVITATION_COLUMN_KINDS = {
 } as const satisfies BulkColumns<'emailOutbox'>;
 
 /** Queue invitations (in the caller's transaction): one statement on PostgreSQL, multi-row chunks on SQLite (db/bulk-insert.ts). */
-export async function enqueueInvitations(trx: Db, invitations: readonly Invitation[], now: string, mailDomain: string): Promise<void> {
+export async function enqueueInvitations(trx: Db, invitations: readonly Invitation[], now: string, mailDomain: string, held = false): Promise<void> {
   const rows = invitations.map((invitation) => {
     const id = newId();
     return {
@@ -68,7 +68,7 @@ export async function enqueueInvitations(trx: Db, invitations: readonly Invitati
       messageId: `<${id}.${invitation.tokenId}@${mailDomain}>`,
       language: invitation.language ?? null,
       emailText: invitation.emailText ?? null,
-      status: 'PENDING',
+      status: held ? 'HELD' : 'PENDING',
       attempts: 0,
       nextAttemptAt: now,
       leaseOwner: null,
@@ -206,9 +206,24 @@ export async function supersedeWaitingInvitations(trx: Db, tokenId: string): Pro
     .updateTable('emailOutbox')
     .set({ status: 'FAILED', lastError: 'superseded by a resend' })
     .where('tokenId', '=', tokenId)
-    .where('status', '=', 'PENDING')
+    .where('status', 'in', ['PENDING', 'HELD'])
     .where('leaseOwner', 'is', null)
     .execute();
+}
+
+/**
+ * Invitations HELD until their token's provider made it (AMAPI): due now. Answers how many were
+ * released.
+ */
+export async function releaseHeldInvitations(trx: Db, tokenIds: readonly string[], now: string): Promise<number> {
+  const result = await trx.updateTable('emailOutbox').set({ status: 'PENDING', nextAttemptAt: now }).where('tokenId', 'in', tokenIds).where('status', '=', 'HELD').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Invitations HELD for a token its provider could not make: they will never be sent. Answers how many. */
+export async function failHeldInvitations(trx: Db, tokenIds: readonly string[], reason: string): Promise<number> {
+  const result = await trx.updateTable('emailOutbox').set({ status: 'FAILED', lastError: reason }).where('tokenId', 'in', tokenIds).where('status', '=', 'HELD').executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export const { extendLeases, releaseLeases } = queue;

@@ -6,7 +6,7 @@
  */
 import Mustache from 'mustache';
 import type { Language } from '../../lib/languages.ts';
-import { loadQrCode } from '../../lib/qrcode.ts';
+import { loadQrCode, type QrPayload, qrText } from '../../lib/qrcode.ts';
 import type { PlatformTexts } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import type { Enterprise } from '../enterprises/enterprises.types.ts';
@@ -21,7 +21,7 @@ export interface InvitationInput {
   emailText: string;
   enrollmentLink: string;
   /** Android: the provisioning JSON the QR code encodes. */
-  qrPayload: Record<string, unknown> | null;
+  qrPayload: QrPayload | null;
   /** The platform's words in every language (its adapter's texts). */
   texts: Readonly<Record<Language, PlatformTexts>>;
 }
@@ -80,7 +80,7 @@ export async function renderInvitation(input: InvitationInput): Promise<Rendered
   };
   const subject = headerSafe(fill(strings.subject, values));
   const steps = platformTexts.invitationSteps;
-  const qr = input.qrPayload ? await (await loadQrCode()).toBuffer(JSON.stringify(input.qrPayload), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : null;
+  const qr = input.qrPayload ? await (await loadQrCode()).toBuffer(qrText(input.qrPayload), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : null;
 
   const view = {
     lang: input.language,

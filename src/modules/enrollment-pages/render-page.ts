@@ -5,7 +5,7 @@
 import Mustache from 'mustache';
 import type { Language } from '../../lib/languages.ts';
 import { LANGUAGES } from '../../lib/languages.ts';
-import { loadQrCode } from '../../lib/qrcode.ts';
+import { loadQrCode, qrText } from '../../lib/qrcode.ts';
 import type { EnrollmentActions, PlatformTexts } from '../../platforms/platform.ts';
 import type { StoredToken } from '../enrollment-tokens/enrollment-tokens.types.ts';
 import { DEFAULT_BRANDING, type Branding } from '../enterprises/enterprises.types.ts';
@@ -68,7 +68,7 @@ export async function renderEnrollmentPage({ token, organizationName, branding, 
     code: token.enrollCode,
   };
   const qrSvg = actions.qrPayload
-    ? await (await loadQrCode()).toString(JSON.stringify(actions.qrPayload), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+    ? await (await loadQrCode()).toString(qrText(actions.qrPayload), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
     : null;
 
   return Mustache.render(ENROLLMENT_PAGE, {

@@ -49,6 +49,7 @@ const ownColumns = [
   't.createdAt',
   't.updatedAt',
   't.expireAt',
+  't.platformState',
 ] as const;
 
 function selectTokens(db: Db) {
@@ -124,6 +125,7 @@ export function toStoredToken(row: TokenRow, now: string): StoredToken {
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
     expireAt,
+    platformState: row.platformState === null || row.platformState === undefined ? null : decodeJson<Record<string, unknown>>(row.platformState),
   };
 }
 
@@ -136,7 +138,7 @@ export function insertedToken(row: NewTokenRow, user: { email: string; name: str
 const NEW_TOKEN_COLUMNS = [
   'id', 'organizationId', 'platform', 'enterpriseId', 'mdmUserId', 'displayName', 'tags', 'state', 'policyId', 'segmentId',
   'options', 'sendEmail', 'emailText', 'language', 'enrollCode', 'emailStatus', 'emailAttempts', 'emailSentAt',
-  'emailLastError', 'emailDeferredReason', 'deviceId', 'createdAt', 'updatedAt', 'expireAt',
+  'emailLastError', 'emailDeferredReason', 'deviceId', 'createdAt', 'updatedAt', 'expireAt', 'platformState',
 ] as const satisfies ReadonlyArray<keyof NewTokenRow>;
 // A column added to the table but not to the list above fails to compile here.
 type UnlistedColumn = Exclude<keyof NewTokenRow, (typeof NEW_TOKEN_COLUMNS)[number]>;
@@ -169,7 +171,7 @@ const TOKEN_COLUMN_KINDS = {
   id: 'text', organizationId: 'text', platform: 'text', enterpriseId: 'text', mdmUserId: 'text', displayName: 'text', tags: 'json',
   state: 'text', policyId: 'text', segmentId: 'integer', options: 'json', sendEmail: 'integer', emailText: 'text', language: 'text',
   enrollCode: 'text', emailStatus: 'text', emailAttempts: 'integer', emailSentAt: 'timestamp', emailLastError: 'text',
-  emailDeferredReason: 'text', deviceId: 'text', createdAt: 'timestamp', updatedAt: 'timestamp', expireAt: 'timestamp',
+  emailDeferredReason: 'text', deviceId: 'text', createdAt: 'timestamp', updatedAt: 'timestamp', expireAt: 'timestamp', platformState: 'json',
 } as const satisfies Required<BulkColumns<'enrollmentTokens'>>;
 const TAG_COLUMN_KINDS = {
   tokenId: 'text', organizationId: 'text', tag: 'text', platform: 'text', state: 'text', createdAt: 'timestamp', expireAt: 'timestamp',

@@ -31,6 +31,8 @@ import { listTokens } from './enrollment-tokens.list.ts';
 import * as repository from './enrollment-tokens.repository.ts';
 import type { BulkResult, CommonTokenInput, StoredToken, TokenFilters } from './enrollment-tokens.types.ts';
 import { assertPendingQuota, assertPlanAllows, insertWithUniqueCodes, resolveReferences, rowFactory } from './token-writes.ts';
+import { isProvisioned, NO_PROVISIONING, type ProviderState, providerStateOf, type TokenProvisioning } from './token-provisioning.ts';
+import { recordInvitationAttempt, setPlatformState } from './token-state.ts';
 
 export interface TokenServiceDeps {
   db: Db;
@@ -39,6 +41,8 @@ export interface TokenServiceDeps {
   invitations: InvitationQueue;
   /** Called after a commit that queued invitations (wakes an in-process worker). */
   onInvitationsQueued?: () => void;
+  /** Called after a commit that queued provider work (wakes an in-process provisioning worker). */
+  onProvisioningQueued?: () => void;
   /** Where token events are queued for webhooks, in the token's transaction. */
   webhooks: Pick<WebhookOutbox, 'wants' | 'emit' | 'queued'>;
   /** Every platform's adapter, for work that spans platforms (the expiry sweep). */
@@ -50,6 +54,8 @@ export interface TokenServiceDeps {
   enterprises: EnterpriseService;
   /** Who tokens are for: users by id, and by address (found or created) for bulk. */
   mdmUsers: Pick<MdmUserService, 'contactOf' | 'contactsOf' | 'idsByEmail'>;
+  /** Platforms whose tokens a provider makes (Android with AMAPI); none when absent. */
+  provisioning?: TokenProvisioning;
 }
 
 /**
@@ -67,6 +73,7 @@ const COMMON_KEYS = ['sendEmail', 'displayName', 'tags', 'duration', 'language',
 
 export function createEnrollmentTokenService(deps: TokenServiceDeps) {
   const { db, publicUrl, enterprises, invitations, webhooks } = deps;
+  const provisioning = deps.provisioning ?? NO_PROVISIONING;
   const invitationsQueued = (count: number) => {
     if (count > 0) deps.onInvitationsQueued?.();
   };
@@ -138,6 +145,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       // Read before the write transaction opens (from the cache where there is one): an
       // enterprise is created once and only ever deleted with its organization.
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
+      const provider = await provisioning.providerFor(organization.id, adapter.platform);
       const created = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         const user = await deps.mdmUsers.contactOf(trx, organization.id, body.mdmUserId);
@@ -146,14 +154,16 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
         assertEnterpriseReady(enterprise, adapter);
         await assertPendingQuota(trx, organization, 1, now);
-        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: body, options, now })(user.id);
-        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], body.tags ?? [], invitations);
+        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: body, options, now, platformState: provider?.initialState })(user.id);
+        const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], body.tags ?? [], invitations, { holdInvitations: provider !== null });
+        if (provider) await provider.enqueue(trx, [{ id: stored!.id, expireAt: stored!.expireAt as string }], now);
         // Answered from what was written in this transaction: no read-back after the commit.
         const token = repository.insertedToken(stored!, user, now);
         const events = await emitTokenEvents(trx, organization.id, adapter, 'enrollment_token.created', [token], { references, enterprise });
         return { token, references, events };
       });
-      invitationsQueued(body.sendEmail ? 1 : 0);
+      invitationsQueued(body.sendEmail && !provider ? 1 : 0);
+      if (provider) deps.onProvisioningQueued?.();
       webhooks.queued(created.events);
       deps.metrics.created.inc({ platform: adapter.platform });
       const { token, references } = created;
@@ -172,6 +182,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       }
       const options = adapter.readOptions(body);
       const enterprise = await enterprises.getOrCreate(organization.id, adapter.platform);
+      const provider = await provisioning.providerFor(organization.id, adapter.platform);
       const common = body;
       const refusal = (email: string) => (common.sendEmail && !isRecipientAllowed(organization.emailDomains, email) ? recipientRefusal(organization.emailDomains!, email) : null);
       let queuedEvents = 0;
@@ -183,9 +194,10 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         await assertPendingQuota(trx, organization, accepted.length, now);
         // Users are found by address, and created (in the token's language) where missing.
         const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? 'en', now);
-        const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now });
+        const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now, platformState: provider?.initialState });
         const rows = accepted.map((address) => makeRow(userIds.get(address.normalized)!));
-        const stored = await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations);
+        const stored = await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations, { holdInvitations: provider !== null });
+        if (provider) await provider.enqueue(trx, stored.map((row) => ({ id: row.id, expireAt: row.expireAt as string })), now);
         if (await webhooks.wants(trx, organization.id, 'enrollment_token.created')) {
           const contacts = await deps.mdmUsers.contactsOf(trx, organization.id, stored.map((row) => row.mdmUserId));
           const tokens = stored.map((row) => repository.insertedToken(row, contacts.get(row.mdmUserId)!, now));
@@ -193,7 +205,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         }
         return { total: emails.length, success: accepted.length, fail: failures.length, failures };
       });
-      invitationsQueued(body.sendEmail ? result.success : 0);
+      invitationsQueued(body.sendEmail && !provider ? result.success : 0);
+      if (provider && result.success > 0) deps.onProvisioningQueued?.();
       webhooks.queued(queuedEvents);
       if (result.success > 0) deps.metrics.created.inc({ platform: adapter.platform }, result.success);
       return result;
@@ -261,8 +274,14 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${token.state}, only PENDING tokens can be resent`);
         }
         assertRecipientAllowed(organization, token.mdmUser.email, '/params/tokenId');
+        const provider = providerStateOf(token);
+        if (provider?.provisioning === 'FAILED') {
+          throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the platform's provider could not make the token (${provider.error ?? 'unknown error'}); create a new one`);
+        }
         await invitations.supersedeWaiting(trx, token.id);
-        await invitations.enqueue(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now);
+        // A token its provider has yet to make gets its invitation when it is made.
+        const held = !isProvisioned(token);
+        await invitations.enqueue(trx, [{ organizationId, tokenId: token.id, language: overrides.language ?? null, emailText: overrides.emailText ?? null }], now, { held });
         await repository.markInvitationQueued(trx, token.id, now);
       });
       invitationsQueued(1);
@@ -275,6 +294,7 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
       const revoked = await db.transaction().execute(async (trx) => {
         const now = nowIso();
         if (!(await repository.markDeleted(trx, organizationId, token.id, now))) return null;
+        if (providerStateOf(token)) await provisioning.revoked(trx, token, now);
         return { events: await emitTokenEvents(trx, organizationId, adapter, 'enrollment_token.revoked', [{ ...token, state: 'DELETED', updatedAt: now }]) };
       });
       // Counted and told once: a second revoke of the same token changes nothing.
@@ -292,6 +312,32 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
      * small, lets state indexes answer directly, and is when webhooks hear of the expiry.
      * Answers how many tokens changed.
      */
+    /**
+     * What a token's provider reports (in the provider worker's transaction): the token's
+     * provider state becomes `state`; once READY its held invitation is released, once FAILED it
+     * is failed with the error; `enrollment_token.updated` is told. Answers the webhook
+     * deliveries and invitations it queued, for the caller to announce after its commit.
+     */
+    async recordProvisioning(trx: Db, organizationId: string, tokenId: string, state: ProviderState, now: string): Promise<{ events: number; invitations: number }> {
+      await setPlatformState(trx, tokenId, encodeJson(state), now);
+      let released = 0;
+      if (state.provisioning === 'READY') released = await invitations.releaseHeld(trx, [tokenId], now);
+      if (state.provisioning === 'FAILED') {
+        const reason = `the platform's provider could not make the token: ${state.error ?? 'unknown error'}`;
+        if ((await invitations.failHeld(trx, [tokenId], reason)) > 0) await recordInvitationAttempt(trx, tokenId, 'FAILED', 0, reason);
+      }
+      const [token] = await repository.findTokensByIds(trx, [tokenId], now);
+      if (!token || token.organizationId !== organizationId) return { events: 0, invitations: released };
+      const events = await emitTokenEvents(trx, organizationId, deps.adapters[token.platform], 'enrollment_token.updated', [token]);
+      return { events, invitations: released };
+    },
+
+    /** After the commit of recordProvisioning: wake the workers for what it queued. */
+    announceProvisioning(queued: { events: number; invitations: number }): void {
+      invitationsQueued(queued.invitations);
+      webhooks.queued(queued.events);
+    },
+
     async expireDue(now: string = nowIso()): Promise<number> {
       let total = 0;
       for (;;) {

@@ -40,6 +40,12 @@ export interface StoredToken<Options = Record<string, unknown>> {
   createdAt: string;
   updatedAt: string;
   expireAt: string;
+  /**
+   * What the platform's provider made for the token, or null when enrolld makes it alone (Android
+   * in AMAPI mode: see modules/android-management). Written by the provider's worker, never by
+   * an update of the token.
+   */
+  platformState: Record<string, unknown> | null;
 }
 
 /** Seconds a token lives when `duration` is not given: one day. */

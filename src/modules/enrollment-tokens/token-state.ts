@@ -1,6 +1,7 @@
 /**
  * The changes other modules make to a token inside their own transactions: the redemption's claim
- * (PENDING → DONE) and the invitation's delivery status the email worker records on it. The SQL
+ * (PENDING → DONE), the invitation's delivery status the email worker records on it, and the
+ * state its platform's provider reports (token-provisioning.ts). The SQL
  * lives here, with the table's owner; the callers run it on their executor (a transaction, or a
  * statement of theirs that composes the claim).
  */
@@ -57,4 +58,9 @@ export async function recordInvitationAttempt(trx: Db, tokenId: string, status: 
 /** Invitations held back by the sending budget, with why (shown in the token's emailDelivery). */
 export async function recordInvitationsDeferred(trx: Db, tokenIds: readonly string[], reason: string): Promise<void> {
   await trx.updateTable('enrollmentTokens').set({ emailDeferredReason: reason }).where('id', 'in', tokenIds).execute();
+}
+
+/** What the token's provider made of it (JSON; see token-provisioning.ts). */
+export async function setPlatformState(trx: Db, tokenId: string, stateJson: string, now: string): Promise<void> {
+  await trx.updateTable('enrollmentTokens').set({ platformState: stateJson, updatedAt: now }).where('id', '=', tokenId).execute();
 }

@@ -80,6 +80,8 @@ export interface RowTemplate {
   common: CommonTokenInput;
   options: PlatformOptions;
   now: string;
+  /** The provider state new tokens start with (AMAPI: provisioning PENDING), or none. */
+  platformState?: Record<string, unknown> | null;
 }
 
 /** What every token of one request shares, encoded once; rows then differ by user and code. */
@@ -108,13 +110,15 @@ export function rowFactory(template: RowTemplate): (mdmUserId: string) => NewTok
     createdAt: now,
     updatedAt: now,
     expireAt,
+    platformState: template.platformState === undefined || template.platformState === null ? null : encodeJson(template.platformState),
   };
   return (mdmUserId) => ({ id: newId(), mdmUserId, enrollCode: generateEnrollCode(), ...shared });
 }
 
 /**
- * Insert rows with their tags and — for tokens with sendEmail — their invitations in the outbox, all
- * in the caller's transaction. Rows whose code collided get a new code and go again; codes are
+ * Insert rows with their tags and — for tokens with sendEmail — their invitations in the outbox
+ * (held until released when the tokens' provider has yet to make them), all in the caller's
+ * transaction. Rows whose code collided get a new code and go again; codes are
  * unique by constraint, so this holds under concurrent bulks from several nodes too. Answers the
  * rows as stored (a collided row with its new code), in the order given.
  */
@@ -124,6 +128,7 @@ export async function insertWithUniqueCodes(
   rows: NewTokenRow[],
   tags: readonly string[],
   invitations: Pick<InvitationQueue, 'enqueue'>,
+  options: { holdInvitations?: boolean } = {},
 ): Promise<NewTokenRow[]> {
   const stored = new Map(rows.map((row) => [row.id, row]));
   let pending = rows;
@@ -134,6 +139,6 @@ export async function insertWithUniqueCodes(
     for (const row of pending) stored.set(row.id, row);
   }
   const invited = rows.filter((row) => row.sendEmail === 1).map((row) => ({ organizationId, tokenId: row.id }));
-  if (invited.length > 0) await invitations.enqueue(trx, invited, rows[0]!.createdAt as string);
+  if (invited.length > 0) await invitations.enqueue(trx, invited, rows[0]!.createdAt as string, { held: options.holdInvitations });
   return [...stored.values()];
 }

@@ -2,13 +2,15 @@
  * /v1/organizations/:organizationId/mdm/apple/enterprise/integrations/{step-ca,nanomdm}: register
  * the SCEP CA's and the MDM server's webhooks (PUT), see them (GET, never the keys), remove them
  * (DELETE). They belong to the Apple enterprise and take its permissions.
+ * /v1/organizations/:organizationId/mdm/android/enterprise/integrations/amapi: the same for
+ * Google's Android Management API, with the Android enterprise's permissions.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { MdmIntegrationService } from './mdm-integrations.service.ts';
-import { NanoMdmBody, NanoMdmSchema, StepCaBody, StepCaSchema } from './mdm-integrations.schemas.ts';
+import { AmapiBody, AmapiSchema, NanoMdmBody, NanoMdmSchema, StepCaBody, StepCaSchema } from './mdm-integrations.schemas.ts';
 import { Type } from '@sinclair/typebox';
 
 const tags = ['Apple integrations'];
@@ -69,6 +71,40 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
     { config: write, schema: { tags, summary: 'Remove the NanoMDM webhook (its URL stops working)', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'nanomdm');
+      return ok({});
+    },
+  );
+};
+
+const androidRead = { auth: { permission: 'mdm.android.enterprise.get' } };
+const androidWrite = { auth: { permission: 'mdm.android.enterprise.update' } };
+const androidTags = ['Android integrations'];
+
+export const amapiIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: MdmIntegrationService }> = async (app, { integrations }) => {
+  app.get(
+    '/amapi',
+    { config: androidRead, schema: { tags: androidTags, summary: "The organization's Android mode: local, or amapi with its connection (never the key)", params: OrganizationParams, response: { 200: success(AmapiSchema, 'The mode'), ...errorResponses(401, 403, 404) } } },
+    async (request) => ok(await integrations.getAmapi(organizationOf(request).id)),
+  );
+  app.put(
+    '/amapi',
+    {
+      config: androidWrite,
+      schema: {
+        tags: androidTags,
+        summary: "Make Android tokens through Google's Android Management API: the enterprise, the service account's key and the Pub/Sub push identity",
+        params: OrganizationParams,
+        body: AmapiBody,
+        response: { 200: success(AmapiSchema, 'Connected'), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ok(await integrations.putAmapi(organizationOf(request).id, request.body)),
+  );
+  app.delete(
+    '/amapi',
+    { config: androidWrite, schema: { tags: androidTags, summary: 'Return to local mode: new Android tokens are made by enrolld alone', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    async (request) => {
+      await integrations.remove(organizationOf(request).id, 'amapi');
       return ok({});
     },
   );

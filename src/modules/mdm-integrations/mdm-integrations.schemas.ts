@@ -73,3 +73,64 @@ export const NanoMdmSchema = Type.Object(
   },
   { description: 'The NanoMDM check-in webhook' },
 );
+
+const GoogleServiceAccountEmail = (description: string) =>
+  Type.String({ minLength: 3, maxLength: 320, format: 'email', description });
+
+export const AmapiBody = Type.Object(
+  {
+    enterpriseName: Type.String({
+      pattern: '^enterprises/[A-Za-z0-9_-]{1,100}$',
+      description: 'The Android Enterprise, as Google names it: `enterprises/LC0…`',
+      errorMessage: 'must be an enterprise name such as enterprises/LC02abcd1',
+    }),
+    serviceAccountKey: Type.Optional(
+      Type.Object(
+        {
+          type: Type.Literal('service_account', { description: 'Always "service_account"' }),
+          client_email: GoogleServiceAccountEmail('The service account (it needs the Android Management User role in the project)'),
+          private_key: Type.String({ minLength: 100, maxLength: 10_000, description: 'The PEM private key' }),
+          private_key_id: Type.Optional(Type.String({ maxLength: 200, description: 'The key id' })),
+          project_id: Type.Optional(Type.String({ maxLength: 200, description: 'The Google Cloud project' })),
+        },
+        {
+          additionalProperties: true,
+          description: 'The JSON key file of the service account, as Google gave it. Write-only: never answered; left out, the stored key is kept',
+        },
+      ),
+    ),
+    pubsub: Type.Object(
+      {
+        audience: Type.String({ minLength: 1, maxLength: 2048, description: "The push subscription's audience (Google puts it in each push token's `aud`); by default Google uses the endpoint URL" }),
+        serviceAccountEmail: GoogleServiceAccountEmail("The push subscription's service account: only pushes signed for it are accepted"),
+      },
+      { additionalProperties: false, description: 'How the Pub/Sub push subscription authenticates its pushes (required: unauthenticated pushes are refused)' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AmapiSchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('local'), Type.Literal('amapi')], { description: 'amapi: Android tokens are made by Google; local: by enrolld alone (custom DPCs, development)' }),
+    enterpriseName: Type.Union([Type.String(), Type.Null()], { description: 'The Android Enterprise (amapi mode)' }),
+    serviceAccountEmail: Type.Union([Type.String(), Type.Null()], { description: 'The service account enrolld calls Google as (the key is never answered)' }),
+    pubsub: Type.Union(
+      [
+        Type.Object(
+          {
+            audience: Type.String({ description: 'Expected audience of push tokens' }),
+            serviceAccountEmail: Type.String({ description: 'Expected signer of push tokens' }),
+          },
+          { description: 'Push authentication' },
+        ),
+        Type.Null(),
+      ],
+      { description: 'Push authentication (amapi mode)' },
+    ),
+    hookUrl: Type.Union([Type.String(), Type.Null()], { description: "The push subscription's endpoint: POST /hooks/android/pubsub/<hook id> (amapi mode)" }),
+    createdAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it was first registered' }),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it was last changed' }),
+  },
+  { description: "The organization's Android Management API connection" },
+);

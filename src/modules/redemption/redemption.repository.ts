@@ -29,6 +29,8 @@ function toDevice(row: Selectable<DeviceTable>): Device {
     status: row.status as DeviceStatus,
     enrolledAt: row.enrolledAt === null ? null : toIso(row.enrolledAt),
     checkedOutAt: row.checkedOutAt === null ? null : toIso(row.checkedOutAt),
+    lastSeenAt: row.lastSeenAt === null || row.lastSeenAt === undefined ? null : toIso(row.lastSeenAt),
+    providerState: row.providerState ?? null,
     createdAt: toIso(row.createdAt),
   };
 }
@@ -114,6 +116,19 @@ export async function moveDeviceStatus(
     .where((eb) => eb(eb.fn('lower', ['udid']), '=', a.udid.toLowerCase()))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1 ? findDevice(db, a.organizationId, a.deviceId) : null;
+}
+
+/** The provider's last report of a device (AMAPI STATUS_REPORT): when, and the state it gives. Answers whether a device matched. */
+export async function recordDeviceReport(db: Db, a: { organizationId: string; platform: string; udid: string; seenAt: string; state: string | null }): Promise<boolean> {
+  const result = await db
+    .updateTable('devices')
+    .set({ lastSeenAt: a.seenAt, providerState: a.state })
+    .where('organizationId', '=', a.organizationId)
+    .where('platform', '=', a.platform)
+    .where('udid', '=', a.udid)
+    .where((eb) => eb.or([eb('lastSeenAt', 'is', null), eb('lastSeenAt', '<=', a.seenAt)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function listAttempts(db: Db, organizationId: string, tokenId: string, page: PageRequest) {

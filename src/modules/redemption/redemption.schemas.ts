@@ -47,6 +47,8 @@ export const DeviceSchema = Type.Object(
     }),
     enrolledAt: Type.Union([Timestamp('When the MDM server reported it enrolled'), Type.Null()], { description: 'When the MDM server reported it enrolled, or null' }),
     checkedOutAt: Type.Union([Timestamp('When it checked out'), Type.Null()], { description: 'When its MDM profile was removed, or null' }),
+    lastSeenAt: Type.Union([Timestamp('Last report'), Type.Null()], { description: "The provider's last status report of it (Android in amapi mode), or null" }),
+    providerState: Type.Union([Type.String(), Type.Null()], { description: 'The state its provider gives it (Android in amapi mode: ACTIVE, DISABLED, DELETED, PROVISIONING, LOST), or null' }),
     createdAt: Timestamp('When its token was redeemed'),
   },
   { description: 'An enrolled device' },

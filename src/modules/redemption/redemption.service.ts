@@ -82,6 +82,8 @@ function newDevice(organizationId: string, adapter: PlatformAdapter, tokenId: st
     status: 'REDEEMED',
     enrolledAt: null,
     checkedOutAt: null,
+    lastSeenAt: null,
+    providerState: null,
     createdAt: now,
   };
 }
@@ -264,6 +266,10 @@ export function createRedemptionService(deps: RedemptionServiceDeps) {
     /** The device's MDM profile was removed. */
     markCheckedOut: (organizationId: string, adapter: PlatformAdapter, tokenId: string, udid: string) =>
       moveDevice(organizationId, adapter, tokenId, udid, { from: ['REDEEMED', 'ENROLLED'], to: 'CHECKED_OUT', audit: 'CHECKED_OUT', event: 'device.checked_out' }),
+
+    /** A provider's status report of a device (a later report than the one recorded wins). */
+    recordDeviceReport: (organizationId: string, adapter: PlatformAdapter, udid: string, report: { seenAt: string; state: string | null }) =>
+      repository.recordDeviceReport(db, { organizationId, platform: adapter.platform, udid, ...report }),
 
     /** The device a token was redeemed for, or null. */
     deviceOfToken: async (organizationId: string, token: Pick<StoredToken, 'deviceId'>): Promise<Device | null> =>

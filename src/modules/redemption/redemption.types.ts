@@ -35,6 +35,9 @@ export interface Device {
   status: DeviceStatus;
   enrolledAt: string | null;
   checkedOutAt: string | null;
+  /** The provider's last status report (AMAPI STATUS_REPORT), and the state it gives the device. */
+  lastSeenAt: string | null;
+  providerState: string | null;
   createdAt: string;
 }
 

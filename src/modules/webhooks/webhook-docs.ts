@@ -59,6 +59,8 @@ const APPLE_DEVICE = {
   status: 'REDEEMED',
   enrolledAt: null,
   checkedOutAt: null,
+  lastSeenAt: null,
+  providerState: null,
   createdAt: '2026-12-01T09:16:53.481Z',
 };
 

@@ -15,8 +15,10 @@ import {
   serializeCommon,
 } from '../common-fields.ts';
 import type { PlatformAdapter } from '../platform.ts';
-import { ErrorCode } from '../../errors.ts';
-import { loadQrCode } from '../../lib/qrcode.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import { loadQrCode, type QrPayload, qrText } from '../../lib/qrcode.ts';
+import type { StoredToken } from '../../modules/enrollment-tokens/enrollment-tokens.types.ts';
+import { providerStateOf } from '../../modules/enrollment-tokens/token-provisioning.ts';
 import { PLATFORM_NAMING } from '../platform-names.ts';
 import { ANDROID_TEXTS } from './android.texts.ts';
 
@@ -55,6 +57,27 @@ function workProfileLink(enrollmentToken: string): string {
   return `https://enterprise.google.com/android/enroll?et=${encodeURIComponent(enrollmentToken)}`;
 }
 
+/**
+ * What the device enrolls with. In local mode enrolld's own code, in the provisioning JSON enrolld
+ * writes. In AMAPI mode Google's token (`value`) and Google's `qrCode`, encoded exactly as Google
+ * made it; null until Google made them (see modules/android-management).
+ */
+function enrollmentOf(token: StoredToken, enterprise: Enterprise): { value: string; qr: QrPayload } | null {
+  const provider = providerStateOf(token);
+  if (!provider) return { value: token.enrollCode, qr: provisioningPayload(enterprise, token.enrollCode) };
+  if (provider.provisioning !== 'READY' || typeof provider.value !== 'string' || typeof provider.qrCode !== 'string') return null;
+  return { value: provider.value, qr: provider.qrCode };
+}
+
+function parsedQr(qr: QrPayload): Record<string, unknown> {
+  if (typeof qr !== 'string') return qr;
+  try {
+    return JSON.parse(qr) as Record<string, unknown>;
+  } catch {
+    return { qrCode: qr };
+  }
+}
+
 const tokenSchema = Type.Object(
   {
     ...commonResponseFields,
@@ -65,7 +88,13 @@ const tokenSchema = Type.Object(
     config: Type.Object(
       {
         qrCode: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: `The provisioning JSON the QR code encodes (it carries the code). ${SECRET_NOTE}` }),
-        enrollmentToken: Type.Union([Type.String(), Type.Null()], { description: `The token the DPC enrolls with. ${SECRET_NOTE}` }),
+        enrollmentToken: Type.Union([Type.String(), Type.Null()], { description: `The token the DPC enrolls with (Google's token in amapi mode, null until Google made it). ${SECRET_NOTE}` }),
+        mode: Type.Union([Type.Literal('local'), Type.Literal('amapi')], { description: "amapi: made through Google's Android Management API; local: by enrolld alone" }),
+        provisioning: Type.Union([Type.Literal('PENDING'), Type.Literal('READY'), Type.Literal('FAILED'), Type.Null()], {
+          description: 'amapi mode: where Google\'s token stands (PENDING until made; the invitation goes once READY); null in local mode',
+        }),
+        provisioningError: Type.Union([Type.String(), Type.Null()], { description: 'Why Google did not make the token (FAILED), or null' }),
+        googleTokenName: Type.Union([Type.String(), Type.Null()], { description: "Google's EnrollmentToken name (amapi mode, once READY)" }),
       },
       { description: 'Provisioning data' },
     ),
@@ -144,13 +173,12 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
     return { ...policyFieldsAsBody(token.policyId, token.options.emmPolicyAssignments, POLICY_NAMING), managementMode: token.options.managementMode };
   },
 
-  invitationQrPayload: (token, enterprise) => provisioningPayload(enterprise, token.enrollCode),
+  invitationQrPayload: (token, enterprise) => enrollmentOf(token, enterprise)?.qr ?? null,
 
-  enrollmentActions: (token, enterprise) => ({
-    primaryHref: null,
-    qrPayload: provisioningPayload(enterprise, token.enrollCode),
-    workProfileHref: workProfileLink(token.enrollCode),
-  }),
+  enrollmentActions: (token, enterprise) => {
+    const enrollment = enrollmentOf(token, enterprise);
+    return enrollment ? { primaryHref: null, qrPayload: enrollment.qr, workProfileHref: workProfileLink(enrollment.value) } : { primaryHref: null };
+  },
 
   enrollmentFiles: (['png', 'svg'] as const).map((format) => ({
     name: `qr.${format}`,
@@ -158,7 +186,9 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
     description: `The QR code as ${format.toUpperCase()}`,
     contentType: format === 'png' ? 'image/png' : 'image/svg+xml',
     async make({ token, enterprise }) {
-      const payload = JSON.stringify(provisioningPayload(enterprise, token.enrollCode));
+      const enrollment = enrollmentOf(token, enterprise);
+      if (!enrollment) throw new AppError(ErrorCode.EntityNotFound, 'Entity not found: Google has not made this enrollment token yet', { entity: 'enrollmentToken' });
+      const payload = qrText(enrollment.qr);
       const QRCode = await loadQrCode();
       return {
         body:
@@ -169,7 +199,7 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
     },
   })),
 
-  concealSecrets: (token) => ({ ...token, config: { qrCode: null, enrollmentToken: null } }),
+  concealSecrets: (token) => ({ ...token, config: { ...(token.config as Record<string, unknown>), qrCode: null, enrollmentToken: null } }),
 
   serialize(token, { references, enterprise, enrollmentLink }) {
     const options = token.options;
@@ -179,7 +209,7 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
       emmEnterpriseId: enterprise.id,
       emmDeviceId: token.deviceId,
       managementMode: options.managementMode,
-      config: { qrCode: provisioningPayload(enterprise, token.enrollCode), enrollmentToken: token.enrollCode },
+      config: configOf(token, enterprise),
       type: 'emm',
       subType: 'enrollment',
       policyId: token.policyId,
@@ -188,3 +218,17 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
     };
   },
 };
+
+/** The token's provisioning data, as answered: what enrolld or Google made for the device. */
+function configOf(token: StoredToken, enterprise: Enterprise) {
+  const provider = providerStateOf(token);
+  const enrollment = enrollmentOf(token, enterprise);
+  return {
+    qrCode: enrollment ? parsedQr(enrollment.qr) : null,
+    enrollmentToken: enrollment?.value ?? null,
+    mode: provider ? 'amapi' : 'local',
+    provisioning: provider?.provisioning ?? null,
+    provisioningError: provider?.error ?? null,
+    googleTokenName: typeof provider?.name === 'string' ? provider.name : null,
+  };
+}
