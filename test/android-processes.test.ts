@@ -66,7 +66,7 @@ describe('Android provisioning workers as processes', () => {
       });
       assert.equal(bulk.json().data.success, TOKENS);
 
-      const workerEnv = { ...env, ENROLLD_AMAPI_LEASE_SECONDS: '2', ENROLLD_AMAPI_CONCURRENCY: '4', LOG_LEVEL: 'warn' };
+      const workerEnv = { ...env, ENROLLD_AMAPI_LEASE_SECONDS: '4', ENROLLD_AMAPI_CONCURRENCY: '4', LOG_LEVEL: 'warn' };
       // The first worker's first creations reach Google, which holds them; the worker dies; Google then makes them.
       google.hold();
       const creates = () => google.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/enrollmentTokens')).length;

@@ -380,6 +380,11 @@ describe('Pub/Sub push notifications', () => {
   it('ENROLLMENT redeems the token with the device and enrolls it; a repeated message changes nothing; STATUS_REPORT records the last report', async () => {
     const org = await createOrganization(ctx.app);
     const { hookUrl } = await connect(org);
+    const endpoint = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/webhooks`, {
+      token: org.adminToken,
+      body: { url: 'https://hooks.example.com/android', eventTypes: ['enrollment_token.updated', 'enrollment_token.redeemed', 'device.enrolled'] },
+    });
+    assert.equal(endpoint.statusCode, 200, JSON.stringify(endpoint.body));
     const token = await readyToken(org);
     const resource = device(token);
     const first = await push(hookUrl, 'ENROLLMENT', resource, { messageId: 'enroll-1', audience: audienceOf(org) });
@@ -397,6 +402,15 @@ describe('Pub/Sub push notifications', () => {
     const replay = await push(hookUrl, 'ENROLLMENT', resource, { messageId: 'enroll-1', audience: audienceOf(org) });
     assert.equal(replay.statusCode, 204);
     assert.equal((await audit(org, token)).length, 2, 'the repeated message changed nothing');
+
+    const deliveries = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/webhooks/${endpoint.body.data.id}/deliveries?limit=10&sort=createdAt`, { token: org.adminToken });
+    const events = deliveries.body.data.items.map((delivery: { event: { type: string; data: any } }) => delivery.event);
+    assert.deepEqual(events.map((event: { type: string }) => event.type).sort(), ['device.enrolled', 'enrollment_token.redeemed', 'enrollment_token.updated'], 'once each, the replay told no one');
+    const updated = events.find((event: { type: string }) => event.type === 'enrollment_token.updated');
+    assert.equal(updated.data.config.provisioning, 'READY', 'told when Google made the token');
+    assert.equal(updated.data.config.enrollmentToken, null, 'without its secrets');
+    const enrolledEvent = events.find((event: { type: string }) => event.type === 'device.enrolled');
+    assert.equal(enrolledEvent.data.device.udid, resource.name);
 
     const reportedAt = new Date(Date.now() - 5000).toISOString();
     assert.equal((await push(hookUrl, 'STATUS_REPORT', { ...resource, state: 'DISABLED', lastStatusReportTime: reportedAt }, { audience: audienceOf(org) })).statusCode, 204);

@@ -13,7 +13,8 @@
  * every call is marked as started before it goes. An attempt that finds the mark of an earlier
  * one that never recorded its outcome (a killed worker, a lost answer) first lists Google's
  * tokens and deletes those enrolld does not know that expire when this token does — what the
- * lost call may have made — and only then creates. Creations of other tokens with the same
+ * lost call may have made — and only then creates; that one listing clears every other attempt in
+ * doubt with the same expiry begun before it. Creations of other tokens with the same
  * expiry (a bulk) that are under way right now would look the same, so the attempt waits until
  * none is.
  */
@@ -29,7 +30,9 @@ import { type AmapiClient, createAmapiClient, type GoogleEndpoints, GoogleCallEr
 import { enrollmentTokenRequest } from './enrollment-token-request.ts';
 import {
   claimDue,
+  clearDoubts,
   createInFlight,
+  stillInDoubt,
   extendLeases,
   knownGoogleNames,
   markAttemptStarted,
@@ -47,7 +50,7 @@ const RETRY_MAX_MS = 5 * 60_000;
 /** Google refuses durations under a minute; a token with less life left is not worth making. */
 const MIN_DURATION_SECONDS = 60;
 /** How long an attempt in doubt waits for other creations under way to be recorded. */
-const RECONCILE_WAIT_MS = 2_000;
+const RECONCILE_WAIT_MS = 1_000;
 
 export interface ProvisioningWorkerDeps {
   db: Db;
@@ -119,9 +122,11 @@ export function createProvisioningWorker(deps: ProvisioningWorkerDeps, options: 
    * false when creations under way make that impossible to tell now.
    */
   async function removeWhatALostCallMade(row: ProvisioningRow, client: AmapiClient): Promise<boolean> {
+    if (!(await stillInDoubt(deps.db, row.id))) return true;
     const now = () => new Date().toISOString();
     const busy = () => createInFlight(deps.db, row.enterpriseName, row.id, row.tokenExpireAt, FINGERPRINT_WINDOW_MS, now());
     if (await busy()) return false;
+    const listedAt = new Date().toISOString();
     const listed = await client.listEnrollmentTokens(row.enterpriseName);
     if (await busy()) return false;
     const expiry = Date.parse(row.tokenExpireAt);
@@ -131,6 +136,7 @@ export function createProvisioningWorker(deps: ProvisioningWorkerDeps, options: 
       deps.log.warn(`android provisioning ${row.tokenId}: deleting ${orphan.name}, made by an attempt whose answer was lost`);
       await client.deleteEnrollmentToken(orphan.name);
     }
+    await clearDoubts(deps.db, row.enterpriseName, row.tokenExpireAt, FINGERPRINT_WINDOW_MS, listedAt, now());
     return true;
   }
 
@@ -183,10 +189,13 @@ export function createProvisioningWorker(deps: ProvisioningWorkerDeps, options: 
 
   async function record(claimer: string, outcomes: readonly ProvisioningOutcome[]): Promise<void> {
     const now = new Date().toISOString();
+    // Rows are locked in id order, as the lease renewals lock them: on PostgreSQL a transaction
+    // taking them in another order deadlocked with a renewal, which then failed and let the leases lapse.
+    const ordered = [...outcomes].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
     const announced = await deps.db.transaction().execute(async (trx) => {
       let events = 0;
       let invitations = 0;
-      for (const outcome of outcomes) {
+      for (const outcome of ordered) {
         if (!(await recordOutcome(trx, claimer, outcome, now))) continue;
         const state = stateOf(outcome);
         if (!state) continue;

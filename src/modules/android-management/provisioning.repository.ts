@@ -119,6 +119,34 @@ export async function createInFlight(db: Db, enterpriseName: string, exceptId: s
   return row !== undefined;
 }
 
+/**
+ * After Google's list taken at `listedAt` was cleared of unknown tokens expiring within
+ * `windowMs` of `expireAt`: every lost call of that fingerprint begun before the listing has had
+ * what it made deleted, so those rows are no longer in doubt (one reconciliation serves them
+ * all, rather than one per row, each waiting for the others' creations). A row in a Google call
+ * right now is left to its worker; one merely claimed is cleared, and its worker reads that
+ * (stillInDoubt) before reconciling again.
+ */
+export async function clearDoubts(db: Db, enterpriseName: string, expireAt: string, windowMs: number, listedAt: string, now: string): Promise<void> {
+  await db
+    .updateTable('androidProvisioning')
+    .set({ attemptStartedAt: null })
+    .where('enterpriseName', '=', enterpriseName)
+    .where('status', '=', 'PENDING')
+    .where('googleName', 'is', null)
+    .where('attemptStartedAt', '<', listedAt)
+    .where('tokenExpireAt', '>=', new Date(Date.parse(expireAt) - windowMs).toISOString())
+    .where('tokenExpireAt', '<=', new Date(Date.parse(expireAt) + windowMs).toISOString())
+    .where((eb) => eb.or([eb('attemptOwner', 'is', null), eb('attemptOwner', '!=', eb.ref('leaseOwner')), eb('leaseOwner', 'is', null), eb('leaseUntil', '<=', now)]))
+    .execute();
+}
+
+/** Whether the row is still in doubt (another attempt's reconciliation may have cleared it since it was claimed). */
+export async function stillInDoubt(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('androidProvisioning').select('attemptStartedAt').where('id', '=', id).executeTakeFirst();
+  return row !== undefined && row.attemptStartedAt !== null;
+}
+
 /** Which of `names` (Google's token names) enrolld recorded. */
 export async function knownGoogleNames(db: Db, enterpriseName: string, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
