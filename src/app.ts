@@ -11,6 +11,7 @@ import { registerApiDocs } from './api-docs.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { type RouteAuth, registerAuth } from './http/auth.ts';
+import { registerIdempotency } from './http/idempotency.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -231,6 +232,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     authenticateKey: (token) => services.serviceAccounts.authenticate(token),
     findOrganization: (idOrSlug) => services.organizations.find(idOrSlug),
   });
+  registerIdempotency(app, { idempotency: services.idempotency });
 
   await app.register(operationsRoutes, { ping: () => database.ping() });
   // With ENROLLD_METRICS_PORT the metrics are served only on that listener (server.ts).

@@ -25,6 +25,10 @@ export const ErrorCode = {
   TokenAlreadyUsed: 5201,
   TokenExpired: 5202,
   TokenRevoked: 5203,
+  /** enrolld's own: an Idempotency-Key used again with another request. */
+  IdempotencyKeyMismatch: 5301,
+  /** enrolld's own: the first request with this Idempotency-Key is still running. */
+  IdempotencyKeyInUse: 5302,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -53,6 +57,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { httpStatus: number; messa
   [ErrorCode.TokenAlreadyUsed]: { httpStatus: 400, message: 'Enrollment token already used' },
   [ErrorCode.TokenExpired]: { httpStatus: 400, message: 'Enrollment token expired' },
   [ErrorCode.TokenRevoked]: { httpStatus: 400, message: 'Enrollment token revoked' },
+  [ErrorCode.IdempotencyKeyMismatch]: { httpStatus: 422, message: 'Idempotency-Key already used for another request' },
+  [ErrorCode.IdempotencyKeyInUse]: { httpStatus: 409, message: 'A request with this Idempotency-Key is still running' },
 });
 
 export interface FieldProblem {

@@ -27,6 +27,7 @@ import { createMdmIntegrationService } from './modules/mdm-integrations/mdm-inte
 import { createMdmHookService } from './modules/mdm-hooks/mdm-hooks.service.ts';
 import { createAndroidProvisioning } from './modules/android-management/android-provisioning.ts';
 import { createAndroidHookService } from './modules/android-management/android-hooks.service.ts';
+import { createIdempotencyService } from './modules/idempotency/idempotency.service.ts';
 
 export interface ServiceHooks {
   /** Called after a commit that queued invitations (the in-process worker wakes up). */
@@ -90,6 +91,7 @@ export function createServices(
   const google = config.google ?? GOOGLE_DEFAULTS;
   return {
     google,
+    idempotency: createIdempotencyService({ db }),
     metrics,
     organizations,
     signingIdentities,

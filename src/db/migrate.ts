@@ -19,6 +19,7 @@ import * as webhooks from './migrations/0010_webhooks.ts';
 import * as schemaScopedNotices from './migrations/0011_schema_scoped_notices.ts';
 import * as mdmIntegrations from './migrations/0012_mdm_integrations.ts';
 import * as androidManagement from './migrations/0013_android_management.ts';
+import * as idempotencyKeys from './migrations/0014_idempotency_keys.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_schema_scoped_notices': schemaScopedNotices,
   '0012_mdm_integrations': mdmIntegrations,
   '0013_android_management': androidManagement,
+  '0014_idempotency_keys': idempotencyKeys,
 };
 
 /** Every migration's name, oldest first. */

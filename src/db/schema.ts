@@ -71,6 +71,7 @@ export interface Database {
   webhookDeliveries: WebhookDeliveryTable;
   androidProvisioning: AndroidProvisioningTable;
   pubsubMessages: PubsubMessageTable;
+  idempotencyKeys: IdempotencyKeyTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -331,4 +332,18 @@ export interface PubsubMessageTable {
   organizationId: string;
   messageId: string;
   receivedAt: Timestamp;
+}
+
+/** A request made with an Idempotency-Key, and its answer once given (see migration 0014). */
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  /** RUNNING while the first request runs; DONE once answered. */
+  status: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  lockedUntil: Timestamp | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
 }

@@ -1,0 +1,47 @@
+/**
+ * The Idempotency-Key header on the API's POSTs (modules/idempotency): checked after the caller is
+ * authenticated and the body validated, so a key is scoped to the API key and a refused body
+ * takes no key. A repeat answers the stored first answer with `Idempotent-Replayed: true`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+import { fingerprintOf, type IdempotencyService, type IdempotentStart } from '../modules/idempotency/idempotency.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotentFirst?: Extract<IdempotentStart, { kind: 'first' }>;
+  }
+}
+
+/** The draft allows any string; keys are kept short and visible (UUIDs, ULIDs, client ids). */
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export function registerIdempotency(app: FastifyInstance, deps: { idempotency: IdempotencyService }): void {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    const rule = request.routeOptions.config.auth;
+    if (!rule || 'public' in rule || !request.principal) return;
+    const key = Array.isArray(header) ? header[0]! : header;
+    if (!KEY_PATTERN.test(key)) {
+      throw AppError.validation([{ path: '/headers/idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    const scope = request.principal.kind === 'root' ? 'root' : request.principal.serviceAccountId;
+    const start = await deps.idempotency.start(scope, key, fingerprintOf(request.method, request.url, request.body));
+    if (start.kind === 'replay') {
+      return reply.code(start.status).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true').send(start.body);
+    }
+    request.idempotentFirst = start;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const first = request.idempotentFirst;
+    if (!first) return payload;
+    request.idempotentFirst = undefined;
+    // What is worth giving again: answers, and client mistakes (the same request would make the same one).
+    if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') await first.abandon();
+    else await first.finish(reply.statusCode, payload);
+    return payload;
+  });
+}
