@@ -20,6 +20,7 @@ import * as schemaScopedNotices from './migrations/0011_schema_scoped_notices.ts
 import * as mdmIntegrations from './migrations/0012_mdm_integrations.ts';
 import * as androidManagement from './migrations/0013_android_management.ts';
 import * as idempotencyKeys from './migrations/0014_idempotency_keys.ts';
+import * as defaultLanguage from './migrations/0015_default_language.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_mdm_integrations': mdmIntegrations,
   '0013_android_management': androidManagement,
   '0014_idempotency_keys': idempotencyKeys,
+  '0015_default_language': defaultLanguage,
 };
 
 /** Every migration's name, oldest first. */

@@ -18,6 +18,8 @@ export interface OrganizationTable {
   plan: Json;
   /** Recipient domains invitations may go to (`example.com`, `*.example.com`); null: any. */
   emailDomains: Json | null;
+  /** The language of users (and their tokens) created without one. */
+  defaultLanguage: ColumnType<string, string | undefined, string>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

@@ -154,7 +154,9 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const references = await resolveReferences(deps, trx, organization.id, adapter, body, options);
         assertEnterpriseReady(enterprise, adapter);
         await assertPendingQuota(trx, organization, 1, now);
-        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common: body, options, now, platformState: provider?.initialState })(user.id);
+        // Without a language, the token speaks its user's.
+        const common = { ...body, language: body.language ?? user.language };
+        const row = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now, platformState: provider?.initialState })(user.id);
         const [stored] = await insertWithUniqueCodes(trx, organization.id, [row], body.tags ?? [], invitations, { holdInvitations: provider !== null });
         if (provider) await provider.enqueue(trx, [{ id: stored!.id, expireAt: stored!.expireAt as string }], now);
         // Answered from what was written in this transaction: no read-back after the commit.
@@ -193,9 +195,15 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const { accepted, failures } = classifyAddresses(emails, refusal);
         await assertPendingQuota(trx, organization, accepted.length, now);
         // Users are found by address, and created (in the token's language) where missing.
-        const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? 'en', now);
+        const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? organization.defaultLanguage, now);
         const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now, platformState: provider?.initialState });
-        const rows = accepted.map((address) => makeRow(userIds.get(address.normalized)!));
+        // Without a language, each token speaks its user's (new users were made in the organization's).
+        const languages = common.language ? null : await deps.mdmUsers.contactsOf(trx, organization.id, [...userIds.values()]);
+        const rows = accepted.map((address) => {
+          const userId = userIds.get(address.normalized)!;
+          const row = makeRow(userId);
+          return languages ? { ...row, language: languages.get(userId)?.language ?? organization.defaultLanguage } : row;
+        });
         const stored = await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations, { holdInvitations: provider !== null });
         if (provider) await provider.enqueue(trx, stored.map((row) => ({ id: row.id, expireAt: row.expireAt as string })), now);
         if (await webhooks.wants(trx, organization.id, 'enrollment_token.created')) {

@@ -48,20 +48,28 @@ function toRow(user: MdmUser) {
 }
 
 // By primary key alone, the organization checked on the row (see the token reads for why).
-const userContact = prepareQuery((db, a: { id: string }) => db.selectFrom('mdmUsers').select(['id', 'organizationId', 'email', 'name']).where('id', '=', a.id));
+const userContact = prepareQuery((db, a: { id: string }) => db.selectFrom('mdmUsers').select(['id', 'organizationId', 'email', 'name', 'language']).where('id', '=', a.id));
 
-/** Who a new token is for: the user's id, address and name (single create's one user read). */
-export async function findUserContact(db: Db, organizationId: string, id: string): Promise<{ id: string; email: string; name: string | null } | null> {
+/** Who a token is for, and the language of their invitations. */
+export interface UserContact {
+  id: string;
+  email: string;
+  name: string | null;
+  language: Language;
+}
+
+/** Who a new token is for: the user's id, address, name and language (single create's one user read). */
+export async function findUserContact(db: Db, organizationId: string, id: string): Promise<UserContact | null> {
   const row = await userContact.first(db, { id: id.toLowerCase() });
-  return row && row.organizationId === organizationId ? { id: row.id, email: row.email, name: row.name } : null;
+  return row && row.organizationId === organizationId ? { id: row.id, email: row.email, name: row.name, language: row.language as Language } : null;
 }
 
 /** The contacts of users by id, in their organization (ids of other organizations are left out). */
-export async function findUserContacts(db: Db, organizationId: string, ids: readonly string[]): Promise<Map<string, { id: string; email: string; name: string | null }>> {
-  const contacts = new Map<string, { id: string; email: string; name: string | null }>();
+export async function findUserContacts(db: Db, organizationId: string, ids: readonly string[]): Promise<Map<string, UserContact>> {
+  const contacts = new Map<string, UserContact>();
   for (const chunk of chunks([...new Set(ids)], chunkSizeFor(1))) {
-    const rows = await db.selectFrom('mdmUsers').select(['id', 'email', 'name']).where('organizationId', '=', organizationId).where('id', 'in', chunk).execute();
-    for (const row of rows) contacts.set(row.id, row);
+    const rows = await db.selectFrom('mdmUsers').select(['id', 'email', 'name', 'language']).where('organizationId', '=', organizationId).where('id', 'in', chunk).execute();
+    for (const row of rows) contacts.set(row.id, { ...row, language: row.language as Language });
   }
   return contacts;
 }

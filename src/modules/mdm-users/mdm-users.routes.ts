@@ -27,7 +27,10 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
       config: permission('create'),
       schema: { tags, summary: 'Create an MDM user', params: OrganizationParams, body: CreateMdmUserBody, response: { 200: one, ...errors } },
     },
-    async (request) => ok(await mdmUsers.create(organizationOf(request).id, request.body)),
+    async (request) => {
+      const organization = organizationOf(request);
+      return ok(await mdmUsers.create(organization.id, request.body, organization.defaultLanguage));
+    },
   );
 
   app.get(

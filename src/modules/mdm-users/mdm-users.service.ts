@@ -61,7 +61,8 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
   return {
     get,
 
-    async create(organizationId: string, input: CreateMdmUserInput): Promise<MdmUser> {
+    /** `defaultLanguage`: the organization's, for a user created without one. */
+    async create(organizationId: string, input: CreateMdmUserInput, defaultLanguage: Language = 'en'): Promise<MdmUser> {
       const now = nowIso();
       const user: MdmUser = {
         id: newId(),
@@ -69,7 +70,7 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
         email: input.email.trim(),
         name: input.name ?? null,
         tags: input.tags ?? [],
-        language: input.language ?? 'en',
+        language: input.language ?? defaultLanguage,
         managedAppleId: input.managedAppleId ?? null,
         metadata: input.metadata ?? {},
         createdAt: now,

@@ -2,6 +2,7 @@
 import { decodeJson } from '../../db/dialect.ts';
 import type { OrganizationRow } from '../../db/schema.ts';
 import { toIso } from '../../lib/time.ts';
+import type { Language } from '../../lib/languages.ts';
 import type { Organization, Plan } from './organizations.types.ts';
 
 export function toOrganization(row: OrganizationRow): Organization {
@@ -11,6 +12,7 @@ export function toOrganization(row: OrganizationRow): Organization {
     slug: row.slug,
     plan: decodeJson<Plan>(row.plan),
     emailDomains: row.emailDomains === null ? null : decodeJson<string[]>(row.emailDomains),
+    defaultLanguage: (row.defaultLanguage ?? 'en') as Language,
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };

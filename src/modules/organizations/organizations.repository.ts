@@ -26,7 +26,7 @@ export async function insertOrganization(db: Db, organization: Organization): Pr
 }
 
 // Prepared queries name their columns: `*` would break on PostgreSQL when the table gains one.
-const ORGANIZATION_COLUMNS = ['id', 'slug', 'name', 'plan', 'emailDomains', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof OrganizationRow>;
+const ORGANIZATION_COLUMNS = ['id', 'slug', 'name', 'plan', 'emailDomains', 'defaultLanguage', 'createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof OrganizationRow>;
 const organizationById = prepareQuery((db, a: { id: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('id', '=', a.id));
 const organizationBySlug = prepareQuery((db, a: { slug: string }) => db.selectFrom('organizations').select(ORGANIZATION_COLUMNS).where('slug', '=', a.slug));
 
@@ -52,10 +52,10 @@ export async function countOrganizations(db: Db): Promise<number> {
 }
 
 export async function updateOrganization(db: Db, organization: Organization): Promise<void> {
-  const { id, name, slug, plan, emailDomains, updatedAt } = organization;
+  const { id, name, slug, plan, emailDomains, defaultLanguage, updatedAt } = organization;
   await db
     .updateTable('organizations')
-    .set({ name, slug, plan: encodeJson(plan), emailDomains: encodeEmailDomains(emailDomains), updatedAt })
+    .set({ name, slug, plan: encodeJson(plan), emailDomains: encodeEmailDomains(emailDomains), defaultLanguage, updatedAt })
     .where('id', '=', id)
     .execute();
 }

@@ -1,7 +1,7 @@
 /** Request and response schemas of /v1/organizations. */
 import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.ts';
-import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
+import { BoundedString, EntityId, LanguageSchema, StringEnum, Timestamp } from '../../http/schemas.ts';
 import { MAX_EMAIL_DOMAINS } from './email-domains.ts';
 import { MAX_PLAN_BULK_EMAILS } from './organizations.types.ts';
 import { PLATFORMS } from '../../platforms/platform-names.ts';
@@ -65,13 +65,17 @@ const EmailDomains = Type.Union(
   },
 );
 
+const DefaultLanguage = LanguageSchema(
+  'The language of users created without one (by POST …/mdm/users or by a bulk), and so of their tokens and invitations: en, es, fr, de, it or pt (default en)',
+);
+
 export const CreateOrganizationBody = Type.Object(
-  { name: Name, slug: Slug, plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains) },
+  { name: Name, slug: Slug, plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains), defaultLanguage: Type.Optional(DefaultLanguage) },
   { additionalProperties: false },
 );
 
 export const UpdateOrganizationBody = Type.Object(
-  { name: Type.Optional(Name), slug: Type.Optional(Slug), plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains) },
+  { name: Type.Optional(Name), slug: Type.Optional(Slug), plan: Type.Optional(PlanInput), emailDomains: Type.Optional(EmailDomains), defaultLanguage: Type.Optional(DefaultLanguage) },
   { additionalProperties: false },
 );
 
@@ -96,6 +100,7 @@ export const OrganizationSchema = Type.Object(
     emailDomains: Type.Union([Type.Array(Type.String({ description: 'example.com or *.example.com' })), Type.Null()], {
       description: 'Recipient domains invitations may be sent to, or null for any domain',
     }),
+    defaultLanguage: Type.String({ description: 'The language of users created without one, and of their tokens' }),
     createdAt: Timestamp('When the organization was created'),
     updatedAt: Timestamp('When the organization was last changed'),
   },

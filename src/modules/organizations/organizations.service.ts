@@ -9,6 +9,7 @@ import { withUniqueCheck } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
+import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
 import { normalizeEmailDomains } from './email-domains.ts';
 import * as repository from './organizations.repository.ts';
@@ -19,6 +20,7 @@ export interface CreateOrganizationInput {
   slug: string;
   plan?: PlanInput;
   emailDomains?: string[] | null;
+  defaultLanguage?: Language;
 }
 
 export interface UpdateOrganizationInput {
@@ -27,6 +29,7 @@ export interface UpdateOrganizationInput {
   plan?: PlanInput;
   /** null lifts the allow-list; absent keeps it. */
   emailDomains?: string[] | null;
+  defaultLanguage?: Language;
 }
 
 /** A taken slug is a validation problem of the `slug` field, reported like any other. */
@@ -69,6 +72,7 @@ export function createOrganizationService(deps: { db: Db; changeNotices: ChangeN
         slug: input.slug,
         plan: mergePlan(defaultPlan(), input.plan),
         emailDomains: normalizeEmailDomains(input.emailDomains ?? null),
+        defaultLanguage: input.defaultLanguage ?? 'en',
         createdAt: now,
         updatedAt: now,
       };
@@ -89,6 +93,7 @@ export function createOrganizationService(deps: { db: Db; changeNotices: ChangeN
         slug: input.slug ?? stored.slug,
         plan: mergePlan(stored.plan, input.plan),
         emailDomains: input.emailDomains === undefined ? stored.emailDomains : normalizeEmailDomains(input.emailDomains),
+        defaultLanguage: input.defaultLanguage ?? stored.defaultLanguage,
         updatedAt: nowIso(),
       };
       await withUniqueCheck(repository.updateOrganization(db, next), () => slugTaken(next.slug));

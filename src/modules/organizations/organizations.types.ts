@@ -1,4 +1,5 @@
 /** An organization (tenant) and its plan, as the service and the API see them. */
+import type { Language } from '../../lib/languages.ts';
 import { PLATFORMS, type Platform } from '../../platforms/platform-names.ts';
 
 export interface Plan {
@@ -18,6 +19,8 @@ export interface Organization {
   plan: Plan;
   /** Recipient domains invitations may go to (`example.com`, `*.example.com`); null: any. */
   emailDomains: string[] | null;
+  /** The language of users (and so of their tokens) created without one. */
+  defaultLanguage: Language;
   createdAt: string;
   updatedAt: string;
 }

@@ -107,6 +107,7 @@ const activeKeyByHash = prepareQuery((db, a: { tokenHash: string }) =>
         organization().select('o.name').as('orgName'),
         organization().select('o.plan').as('orgPlan'),
         organization().select('o.emailDomains').as('orgEmailDomains'),
+        organization().select('o.defaultLanguage').as('orgDefaultLanguage'),
         organization().select('o.createdAt').as('orgCreatedAt'),
         organization().select('o.updatedAt').as('orgUpdatedAt'),
       ];
@@ -132,6 +133,7 @@ export async function findActiveKeyByHash(
       name: row.orgName,
       plan: row.orgPlan,
       emailDomains: row.orgEmailDomains,
+      defaultLanguage: row.orgDefaultLanguage ?? 'en',
       createdAt: row.orgCreatedAt,
       updatedAt: row.orgUpdatedAt,
     },
