@@ -84,14 +84,14 @@ describe('collisions and races', () => {
 
   it('uses the existing user when another request created the same address first', async () => {
     const org = await createOrganization(ctx.app);
-    const winner = await createMdmUser(ctx.app, org, { email: 'race@example.com' });
-    const ids = new Map<string, string>();
+    const winner = await createMdmUser(ctx.app, org, { email: 'race@example.com', language: 'it' });
+    const ids = new Map<string, { id: string; language: 'en' | 'es' | 'fr' | 'de' | 'it' | 'pt' }>();
     // The address was free when this request looked, and taken before it inserted.
     await ctx.database.db.transaction().execute((trx) =>
       ctx.services.mdmUsers.createByEmail(trx, org.id, [{ email: 'Race@example.com', normalized: 'race@example.com' }, { email: 'new@example.com', normalized: 'new@example.com' }], 'en', new Date().toISOString(), ids),
     );
-    assert.equal(ids.get('race@example.com'), winner.id);
-    assert.match(ids.get('new@example.com')!, /^[0-9a-f]{24}$/);
+    assert.deepEqual(ids.get('race@example.com'), { id: winner.id, language: 'it' }, 'with the language it was made in');
+    assert.match(ids.get('new@example.com')!.id, /^[0-9a-f]{24}$/);
   });
 });
 

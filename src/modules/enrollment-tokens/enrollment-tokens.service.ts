@@ -53,7 +53,7 @@ export interface TokenServiceDeps {
   segments: SegmentService;
   enterprises: EnterpriseService;
   /** Who tokens are for: users by id, and by address (found or created) for bulk. */
-  mdmUsers: Pick<MdmUserService, 'contactOf' | 'contactsOf' | 'idsByEmail'>;
+  mdmUsers: Pick<MdmUserService, 'contactOf' | 'contactsOf' | 'usersByEmail'>;
   /** Platforms whose tokens a provider makes (Android with AMAPI); none when absent. */
   provisioning?: TokenProvisioning;
 }
@@ -195,14 +195,13 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const { accepted, failures } = classifyAddresses(emails, refusal);
         await assertPendingQuota(trx, organization, accepted.length, now);
         // Users are found by address, and created (in the token's language) where missing.
-        const userIds = await deps.mdmUsers.idsByEmail(trx, organization.id, accepted, common.language ?? organization.defaultLanguage, now);
+        const users = await deps.mdmUsers.usersByEmail(trx, organization.id, accepted, common.language ?? organization.defaultLanguage, now);
         const makeRow = rowFactory({ organizationId: organization.id, adapter, enterpriseId: enterprise.id, common, options, now, platformState: provider?.initialState });
         // Without a language, each token speaks its user's (new users were made in the organization's).
-        const languages = common.language ? null : await deps.mdmUsers.contactsOf(trx, organization.id, [...userIds.values()]);
         const rows = accepted.map((address) => {
-          const userId = userIds.get(address.normalized)!;
-          const row = makeRow(userId);
-          return languages ? { ...row, language: languages.get(userId)?.language ?? organization.defaultLanguage } : row;
+          const user = users.get(address.normalized)!;
+          const row = makeRow(user.id);
+          return common.language ? row : { ...row, language: user.language };
         });
         const stored = await insertWithUniqueCodes(trx, organization.id, rows, common.tags ?? [], invitations, { holdInvitations: provider !== null });
         if (provider) await provider.enqueue(trx, stored.map((row) => ({ id: row.id, expireAt: row.expireAt as string })), now);

@@ -94,10 +94,16 @@ export async function insertMdmUsers(db: Db, rows: ReadonlyArray<Insertable<MdmU
 }
 
 /** Users' ids by normalized address, for any number of addresses (one statement on PostgreSQL). */
-export async function findUserIdsByEmail(db: Db, organizationId: string, normalized: readonly string[], into: Map<string, string>): Promise<void> {
+/** A user found by address: its id and the language of its invitations. */
+export interface UserByEmail {
+  id: string;
+  language: Language;
+}
+
+export async function findUsersByEmail(db: Db, organizationId: string, normalized: readonly string[], into: Map<string, UserByEmail>): Promise<void> {
   for (const condition of isOneOf(db, 'emailNormalized', normalized)) {
-    const rows = await db.selectFrom('mdmUsers').select(['id', 'emailNormalized']).where('organizationId', '=', organizationId).where(condition).execute();
-    for (const row of rows) into.set(row.emailNormalized, row.id);
+    const rows = await db.selectFrom('mdmUsers').select(['id', 'emailNormalized', 'language']).where('organizationId', '=', organizationId).where(condition).execute();
+    for (const row of rows) into.set(row.emailNormalized, { id: row.id, language: row.language as Language });
   }
 }
 

@@ -7,6 +7,7 @@ import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts'
 import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
 import * as repository from './mdm-users.repository.ts';
+import type { UserByEmail } from './mdm-users.repository.ts';
 import type { CreateMdmUserInput, MdmUser, MdmUserFilters, UpdateMdmUserInput, UserAddress } from './mdm-users.types.ts';
 
 function alreadyExists(email: string): AppError {
@@ -27,7 +28,7 @@ const EMPTY_METADATA = encodeJson({});
  * concurrent request may create some of the same users first: they are skipped, and only then
  * (the insert count comes up short) the ids are read back.
  */
-async function createByEmail(executor: Db, organizationId: string, missing: readonly UserAddress[], language: Language, now: string, into: Map<string, string>): Promise<void> {
+async function createByEmail(executor: Db, organizationId: string, missing: readonly UserAddress[], language: Language, now: string, into: Map<string, UserByEmail>): Promise<void> {
   if (missing.length === 0) return;
   const rows = missing.map((user) => ({
     id: newId(),
@@ -43,9 +44,9 @@ async function createByEmail(executor: Db, organizationId: string, missing: read
     updatedAt: now,
   }));
   if ((await repository.insertMdmUsers(executor, rows)) === rows.length) {
-    for (const row of rows) into.set(row.emailNormalized, row.id);
+    for (const row of rows) into.set(row.emailNormalized, { id: row.id, language });
   } else {
-    await repository.findUserIdsByEmail(executor, organizationId, rows.map((row) => row.emailNormalized), into);
+    await repository.findUsersByEmail(executor, organizationId, rows.map((row) => row.emailNormalized), into);
   }
 }
 
@@ -113,9 +114,9 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
      * organization does not have yet, in `language` — all in the caller's transaction, one
      * statement per step whatever the count on PostgreSQL.
      */
-    async idsByEmail(executor: Db, organizationId: string, addresses: readonly UserAddress[], language: Language, now: string): Promise<Map<string, string>> {
-      const ids = new Map<string, string>();
-      await repository.findUserIdsByEmail(executor, organizationId, addresses.map((address) => address.normalized), ids);
+    async usersByEmail(executor: Db, organizationId: string, addresses: readonly UserAddress[], language: Language, now: string): Promise<Map<string, UserByEmail>> {
+      const ids = new Map<string, UserByEmail>();
+      await repository.findUsersByEmail(executor, organizationId, addresses.map((address) => address.normalized), ids);
       await createByEmail(executor, organizationId, addresses.filter((address) => !ids.has(address.normalized)), language, now, ids);
       return ids;
     },
