@@ -31,10 +31,10 @@ export interface ProvisioningRow {
 
 const queue = leaseQueue('androidProvisioning');
 
+/** The columns a new job sets; the rest start at their defaults (null, 0), which keeps a bulk's statements few. */
 const COLUMN_KINDS = {
-  id: 'text', organizationId: 'text', tokenId: 'text', enterpriseName: 'text', action: 'text', googleName: 'text', status: 'text',
-  attempts: 'integer', nextAttemptAt: 'timestamp', leaseOwner: 'text', leaseUntil: 'timestamp', tokenExpireAt: 'timestamp',
-  attemptStartedAt: 'timestamp', attemptOwner: 'text', lastError: 'text', createdAt: 'timestamp',
+  id: 'text', organizationId: 'text', tokenId: 'text', enterpriseName: 'text', action: 'text', status: 'text', nextAttemptAt: 'timestamp',
+  tokenExpireAt: 'timestamp', createdAt: 'timestamp',
 } as const satisfies BulkColumns<'androidProvisioning'>;
 
 function toRow(row: Selectable<AndroidProvisioningTable>): ProvisioningRow {
@@ -59,16 +59,9 @@ export async function enqueueCreates(trx: Db, organizationId: string, enterprise
     tokenId: token.id,
     enterpriseName,
     action: 'CREATE',
-    googleName: null,
     status: 'PENDING',
-    attempts: 0,
     nextAttemptAt: now,
-    leaseOwner: null,
-    leaseUntil: null,
     tokenExpireAt: token.expireAt,
-    attemptStartedAt: null,
-    attemptOwner: null,
-    lastError: null,
     createdAt: now,
   }));
   await insertRows(trx, 'androidProvisioning', COLUMN_KINDS, rows);
