@@ -11,7 +11,7 @@ import { registerApiDocs } from './api-docs.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { type RouteAuth, registerAuth } from './http/auth.ts';
-import { registerIdempotency } from './http/idempotency.ts';
+import { describeIdempotencyKey, registerIdempotency } from './http/idempotency.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -204,6 +204,7 @@ export async function buildApp({ config, database, logStream, services: given }:
         webhooks: openApiWebhooks(),
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+      transform: ({ schema, url, route }) => ({ schema: describeIdempotencyKey(schema, route), url }),
     },
     { uiConfig: { validatorUrl: null } as never },
   );

@@ -3,7 +3,8 @@
  * authenticated and the body validated, so a key is scoped to the API key and a refused body
  * takes no key. A repeat answers the stored first answer with `Idempotent-Replayed: true`.
  */
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { AppError } from '../errors.ts';
 import { fingerprintOf, type IdempotencyService, type IdempotentStart } from '../modules/idempotency/idempotency.service.ts';
 
@@ -15,6 +16,25 @@ declare module 'fastify' {
 
 /** The draft allows any string; keys are kept short and visible (UUIDs, ULIDs, client ids). */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+const IdempotencyKeyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Makes a retry safe: the same key again (same API key, method, path and body, within 24 hours) answers the first answer with `Idempotent-Replayed: true` ' +
+        'instead of doing the work twice; another request under the key 422/5301; while the first still runs 409/5302',
+    }),
+  ),
+});
+
+/** The API description of a route, with the header on the POSTs that take it. */
+export function describeIdempotencyKey(schema: FastifySchema, route: RouteOptions): FastifySchema {
+  const rule = route.config?.auth;
+  if (route.method !== 'POST' || !route.url.startsWith('/v1/') || !rule || 'public' in rule || schema?.headers) return schema;
+  return { ...schema, headers: IdempotencyKeyHeaders };
+}
 
 export function registerIdempotency(app: FastifyInstance, deps: { idempotency: IdempotencyService }): void {
   app.addHook('preHandler', async (request, reply) => {
