@@ -81,6 +81,8 @@ export interface EnrollmentActions {
   workProfileHref?: string;
   /** Windows: the server address and account for manual enrollment. */
   manual?: { server: string; account: string };
+  /** Why the page offers nothing to enroll with yet: the provider is making the token, or could not. */
+  notice?: 'preparing' | 'failed';
 }
 
 /**

@@ -204,6 +204,9 @@ describe('Android tokens made by Google', () => {
     const token = await createToken(ctx.app, org, 'android', user.id, { managementMode: 'PROFILE_OWNER', sendEmail: true });
     const pending = await call(ctx.app, 'GET', `/enroll/android/${token.enrollCode}/qr.png`);
     assert.equal(pending.statusCode, 404, 'no QR code before Google made the token');
+    const preparing = String((await call(ctx.app, 'GET', `/enroll/android/${token.enrollCode}`)).body);
+    assert.match(preparing, /id="enrollment-notice"[^>]*>Your enrollment is still being prepared/, 'the page says so');
+    assert.ok(!preparing.includes('id="provisioning-qr"'));
 
     const sink = await startSmtpSink();
     const mail = createTestWorker(ctx, sink.url);
@@ -319,6 +322,8 @@ describe('Android tokens made by Google', () => {
     assert.equal(failed.config.provisioning, 'FAILED');
     assert.match(failed.config.provisioningError, /HTTP 404/);
     assert.equal(failed.emailDelivery.status, 'FAILED');
+    const page = String((await call(ctx.app, 'GET', `/enroll/android/${token.enrollCode}`)).body);
+    assert.match(page, /id="enrollment-notice"[^>]*>[^<]*could not prepare this enrollment/);
     assert.match(failed.emailDelivery.lastError, /could not make the token/);
     const resend = await call(ctx.app, 'POST', `${tokensUrl(org, 'android')}/${token.id}/resend`, { token: org.adminToken, body: {} });
     assert.equal(resend.statusCode, 400, JSON.stringify(resend.body));

@@ -47,6 +47,7 @@ export const ENROLLMENT_PAGE = `${HEAD}
 <p>{{intro}}</p>
 {{#display}}<p class="muted">{{display}}</p>{{/display}}
 {{#notConfigured}}<p class="warning" id="not-configured" role="alert">{{notConfigured}}</p>{{/notConfigured}}
+{{#notice}}<p class="warning" id="enrollment-notice" role="status">{{notice}}</p>{{/notice}}
 {{#primaryHref}}<a class="action" id="primary-action" href="{{primaryHref}}">{{primaryLabel}}</a>{{/primaryHref}}
 {{#qr}}
 <h2>{{qrTitle}}</h2>

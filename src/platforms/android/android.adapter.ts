@@ -177,7 +177,8 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
 
   enrollmentActions: (token, enterprise) => {
     const enrollment = enrollmentOf(token, enterprise);
-    return enrollment ? { primaryHref: null, qrPayload: enrollment.qr, workProfileHref: workProfileLink(enrollment.value) } : { primaryHref: null };
+    if (enrollment) return { primaryHref: null, qrPayload: enrollment.qr, workProfileHref: workProfileLink(enrollment.value) };
+    return { primaryHref: null, notice: providerStateOf(token)?.provisioning === 'FAILED' ? 'failed' : 'preparing' };
   },
 
   enrollmentFiles: (['png', 'svg'] as const).map((format) => ({

@@ -17,6 +17,8 @@ export const de: PageStrings = {
     body: 'Prüfen Sie, ob Sie den vollständigen Link aus Ihrer Einladung geöffnet haben, oder bitten Sie Ihr IT-Team um einen neuen.',
   },
   notConfigured: '{{org}} hat die Geräteverwaltung noch nicht fertig eingerichtet, daher kann diese Registrierung nicht abgeschlossen werden. Bitte wende dich an dein IT-Team, bevor du beginnst.',
+  preparing: 'Deine Registrierung wird noch vorbereitet. Bitte versuche es in ein paar Minuten erneut.',
+  provisioningFailed: '{{org}} konnte diese Registrierung nicht vorbereiten. Bitte wende dich an dein IT-Team.',
   tooMany: {
     title: 'Zu viele Versuche',
     body: 'Warten Sie eine Minute und versuchen Sie es dann erneut.',

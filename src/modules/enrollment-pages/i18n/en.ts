@@ -17,6 +17,8 @@ export const en: PageStrings = {
     body: 'Check that you opened the whole link from your invitation, or ask your IT team for a new one.',
   },
   notConfigured: '{{org}} has not finished setting up device management yet, so this enrollment cannot complete. Please contact your IT team before you start.',
+  preparing: 'Your enrollment is still being prepared. Please try again in a few minutes.',
+  provisioningFailed: '{{org}} could not prepare this enrollment. Please contact your IT team.',
   tooMany: {
     title: 'Too many attempts',
     body: 'Wait a minute, then try again.',

@@ -17,6 +17,8 @@ export const es: PageStrings = {
     body: 'Comprueba que abriste el enlace completo de tu invitación o pide uno nuevo a tu equipo de TI.',
   },
   notConfigured: '{{org}} aún no ha terminado de configurar la gestión de dispositivos, así que este registro no puede completarse. Ponte en contacto con tu equipo de TI antes de empezar.',
+  preparing: 'Tu registro aún se está preparando. Vuelve a intentarlo en unos minutos.',
+  provisioningFailed: '{{org}} no pudo preparar este registro. Ponte en contacto con tu equipo de TI.',
   tooMany: {
     title: 'Demasiados intentos',
     body: 'Espera un minuto y vuelve a intentarlo.',

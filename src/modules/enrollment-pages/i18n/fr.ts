@@ -17,6 +17,8 @@ export const fr: PageStrings = {
     body: 'Vérifiez que vous avez ouvert le lien complet de votre invitation, ou demandez-en un nouveau à votre équipe informatique.',
   },
   notConfigured: '{{org}} n’a pas encore fini de configurer la gestion des appareils : cette inscription ne peut donc pas aboutir. Contactez votre équipe informatique avant de commencer.',
+  preparing: 'Votre inscription est encore en préparation. Réessayez dans quelques minutes.',
+  provisioningFailed: '{{org}} n’a pas pu préparer cette inscription. Contactez votre équipe informatique.',
   tooMany: {
     title: 'Trop de tentatives',
     body: 'Patientez une minute, puis réessayez.',

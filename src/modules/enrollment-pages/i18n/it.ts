@@ -17,6 +17,8 @@ export const it: PageStrings = {
     body: 'Controlla di aver aperto il link completo del tuo invito o chiedine uno nuovo al tuo team IT.',
   },
   notConfigured: '{{org}} non ha ancora completato la configurazione della gestione dei dispositivi, quindi questa registrazione non può essere completata. Contatta il tuo team IT prima di iniziare.',
+  preparing: 'La tua registrazione è ancora in preparazione. Riprova tra qualche minuto.',
+  provisioningFailed: '{{org}} non è riuscita a preparare questa registrazione. Contatta il tuo team IT.',
   tooMany: {
     title: 'Troppi tentativi',
     body: 'Attendi un minuto e riprova.',

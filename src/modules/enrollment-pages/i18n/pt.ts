@@ -17,6 +17,8 @@ export const pt: PageStrings = {
     body: 'Verifique se abriu a ligação completa do seu convite ou peça uma nova à sua equipa de TI.',
   },
   notConfigured: '{{org}} ainda não terminou de configurar a gestão de dispositivos, por isso este registo não pode ser concluído. Contacte a sua equipa de TI antes de começar.',
+  preparing: 'O seu registo ainda está a ser preparado. Tente novamente dentro de alguns minutos.',
+  provisioningFailed: '{{org}} não conseguiu preparar este registo. Contacte a sua equipa de TI.',
   tooMany: {
     title: 'Demasiadas tentativas',
     body: 'Aguarde um minuto e tente novamente.',

@@ -15,4 +15,8 @@ export interface PageStrings {
   tooMany: { title: string; body: string };
   /** Shown on a token's page while its enterprise's MDM settings are placeholders ({{org}}). */
   notConfigured: string;
+  /** The platform's provider has yet to make the token (Android in AMAPI mode). */
+  preparing: string;
+  /** The provider could not make it. */
+  provisioningFailed: string;
 }
