@@ -5,7 +5,8 @@
  * - `enrollment_tokens.platform_state`: what a platform's provider made for the token, as JSON,
  *   null for tokens enrolld makes alone (for AMAPI: the provisioning status, Google's token name,
  *   value, QR code and expiry, or the error).
- * - `android_provisioning`: a queue table (jobs/lease-queue.ts), one row per AMAPI token: the
+ * - `android_provisioning`: a queue table (jobs/lease-queue.ts), one row per AMAPI token (its id is
+ *   the token's, so the row is found by it without another index): the
  *   Google call still to make (CREATE, then DELETE once the enrolld token is revoked), the
  *   token's expiry (what Google's token expires at too, its only fingerprint in Google's lists),
  *   and `attempt_started_at`, set while a call may have reached Google without its answer being
@@ -44,7 +45,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', types.timestamp, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('android_provisioning_due_idx').on('android_provisioning').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('android_provisioning_token_idx').on('android_provisioning').columns(['token_id']).unique().execute();
   // Only made tokens have a Google name: a bulk's new rows do not pay for this index.
   await db.schema.createIndex('android_provisioning_google_idx').on('android_provisioning').columns(['enterprise_name', 'google_name']).where(sql.ref('google_name'), 'is not', null).execute();
 

@@ -9,7 +9,6 @@ import { insertRows, type BulkColumns } from '../../db/bulk-insert.ts';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
 import type { AndroidProvisioningTable } from '../../db/schema.ts';
-import { newId } from '../../lib/ids.ts';
 import { toIso, toIsoOrNull } from '../../lib/time.ts';
 import { leaseQueue } from '../../jobs/lease-queue.ts';
 import type { CreatedEnrollmentToken } from './google-client.ts';
@@ -54,7 +53,8 @@ function toRow(row: Selectable<AndroidProvisioningTable>): ProvisioningRow {
 /** Queue the creation of Google's tokens for new enrolld tokens (in their transaction). */
 export async function enqueueCreates(trx: Db, organizationId: string, enterpriseName: string, tokens: ReadonlyArray<{ id: string; expireAt: string }>, now: string): Promise<void> {
   const rows = tokens.map((token) => ({
-    id: newId(),
+    // One job per token, under the token's id: a revocation finds it by its primary key.
+    id: token.id,
     organizationId,
     tokenId: token.id,
     enterpriseName,
@@ -72,7 +72,7 @@ export async function enqueueCreates(trx: Db, organizationId: string, enterprise
  * keeps its lease; its outcome, once recorded, finds the DELETE (recordCreated).
  */
 export async function requestDelete(trx: Db, tokenId: string, now: string): Promise<void> {
-  await trx.updateTable('androidProvisioning').set({ action: 'DELETE', status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null }).where('tokenId', '=', tokenId).execute();
+  await trx.updateTable('androidProvisioning').set({ action: 'DELETE', status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null }).where('id', '=', tokenId).execute();
 }
 
 export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<ProvisioningRow[]> {
