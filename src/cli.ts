@@ -16,6 +16,8 @@ import type { CreateOrganizationInput } from './modules/organizations/organizati
 import { CreateServiceAccountBody } from './modules/service-accounts/service-accounts.schemas.ts';
 import type { CreateServiceAccountInput } from './modules/service-accounts/service-accounts.service.ts';
 import { startServer, startWorker } from './server.ts';
+import { TOKEN_STATES } from './modules/enrollment-tokens/enrollment-tokens.types.ts';
+import { PLATFORMS } from './platforms/platform-names.ts';
 
 /** `--database-url` → `databaseUrl`, the attribute commander stores the flag under. */
 const attributeOf = (flag: string) => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -159,6 +161,23 @@ export function buildCli(): Command {
     .argument('<id>', 'the service account id')
     .action(async (id: string, options: { org: string }) => {
       printJson(await withServices(program, async (s) => s.serviceAccounts.revoke((await s.organizations.get(options.org)).id, id, { kind: 'root' })));
+    });
+
+  // Commands against a running server, through its API (src/remote), with any key that may do it.
+  const tokens = program.command('tokens').description('enrollment tokens of a running enrolld, through its API');
+  tokens
+    .command('export')
+    .description('every token of a platform as CSV on stdout, oldest first')
+    .addOption(new Option('--platform <platform>', 'apple, windows or android').choices([...PLATFORMS]).makeOptionMandatory())
+    .addOption(new Option('--state <state>', 'only tokens in this state').choices([...TOKEN_STATES]))
+    .addOption(new Option('--url <url>', 'the server, e.g. https://enrolld.example.com').env('ENROLLD_URL').makeOptionMandatory())
+    .addOption(new Option('--token <key>', 'an API key that may list the platform\'s tokens').env('ENROLLD_TOKEN').makeOptionMandatory())
+    .requiredOption('--org <idOrSlug>', 'the organization (id or slug)')
+    .action(async (options: { platform: string; state?: string; url: string; token: string; org: string }) => {
+      // Loaded here: the server's start never needs the CSV writer.
+      const { exportTokens } = await import('./remote/tokens-export.ts');
+      const written = await exportTokens({ url: options.url, token: options.token, organization: options.org }, options, process.stdout);
+      process.stderr.write(`enrolld: exported ${written} tokens\n`);
     });
 
   return program;
