@@ -104,10 +104,12 @@ export function buildCli(): Command {
     .option('--features <list>', 'comma-separated platforms (apple,windows,android)')
     .option('--bulk-max-emails <n>', 'most addresses per bulk request')
     .option('--email-domains <list>', 'comma-separated recipient domains invitations may go to (example.com, *.example.com); default any')
-    .action(async (options: { slug: string; name: string; features?: string; bulkMaxEmails?: string; emailDomains?: string }) => {
+    .option('--default-language <lang>', 'the language of users created without one, and of their tokens (en, es, fr, de, it, pt); default en')
+    .action(async (options: { slug: string; name: string; features?: string; bulkMaxEmails?: string; emailDomains?: string; defaultLanguage?: string }) => {
       const input = assertValid<CreateOrganizationInput>(CreateOrganizationBody, {
         slug: options.slug,
         name: options.name,
+        ...(options.defaultLanguage !== undefined ? { defaultLanguage: options.defaultLanguage } : {}),
         ...(options.emailDomains !== undefined ? { emailDomains: options.emailDomains.split(',').map((d) => d.trim()) } : {}),
         ...(options.features || options.bulkMaxEmails
           ? {

@@ -27,6 +27,10 @@ describe('enrolld CLI', () => {
     const restricted = runCli(['org', 'create', '--slug', 'tight', '--name', 'Tight', '--email-domains', 'Example.com, *.example.org'], env);
     assert.equal(restricted.status, 0, restricted.stderr);
     assert.deepEqual(restricted.json().emailDomains, ['example.com', '*.example.org']);
+    assert.equal(org.defaultLanguage, 'en');
+    const spanish = runCli(['org', 'create', '--slug', 'hola', '--name', 'Hola', '--default-language', 'es'], env);
+    assert.equal(spanish.status, 0, spanish.stderr);
+    assert.equal(spanish.json().defaultLanguage, 'es');
 
     const listed = runCli(['org', 'list', '--search', 'acme'], env).json();
     assert.deepEqual(listed.items.map((o: { slug: string }) => o.slug), ['acme']);
@@ -56,6 +60,7 @@ describe('enrolld CLI', () => {
       [['org', 'create', '--slug', 'X', '--name', 'x'], env, /^enrolld: Validation Error: "slug" must be 3 to 64 lowercase/],
       [['key', 'create', '--org', 'nope', '--role', 'admin'], env, /^enrolld: Entity not found \(organization\)$/],
       [['org', 'create', '--slug', 'bad-domains', '--name', 'x', '--email-domains', 'example'], env, /^enrolld: Validation Error: "emailDomains\[0\]" "example" must be a domain/],
+      [['org', 'create', '--slug', 'bad-language', '--name', 'x', '--default-language', 'klingon'], env, /^enrolld: Validation Error: .*defaultLanguage/],
       [['key', 'create', '--org', 'acme', '--role', 'owner'], env, /^enrolld: Validation Error: "role" must be one of: admin, developer, viewer/],
       [['key', 'revoke', '--org', 'acme', '0123456789abcdef01234567'], env, /^enrolld: Entity not found \(serviceAccount\)$/],
       [['migrate'], { DATABASE_URL: 'mysql://x' }, /^enrolld: invalid configuration: DATABASE_URL must be sqlite:PATH or postgres:/],
