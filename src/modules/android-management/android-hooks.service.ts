@@ -45,7 +45,7 @@ function identityOf(device: AndroidDevice): DeviceIdentity {
 
 export function createAndroidHookService(deps: {
   db: Db;
-  integrations: Pick<MdmIntegrationService, 'amapiConnectionByHook'>;
+  integrations: Pick<MdmIntegrationService, 'amapiSettingsByHook'>;
   redemption: Pick<RedemptionService, 'redeemForDevice' | 'markEnrolled' | 'recordDeviceReport'>;
   android: PlatformAdapter;
   google: GoogleEndpoints;
@@ -60,7 +60,7 @@ export function createAndroidHookService(deps: {
 
   return {
     async pushed(hookId: string, call: PushCall): Promise<PushResult> {
-      const connection = await deps.integrations.amapiConnectionByHook(hookId);
+      const connection = await deps.integrations.amapiSettingsByHook(hookId);
       if (!connection) throw AppError.notFound('integration');
       const bearer = /^Bearer\s+(\S+)$/i.exec(call.authorization ?? '')?.[1];
       if (!bearer) throw new AppError(ErrorCode.NoAuthToken, 'A Pub/Sub push token (Authorization: Bearer) is required');

@@ -9,11 +9,11 @@ import type { TokenProvisioning } from '../enrollment-tokens/token-provisioning.
 import type { MdmIntegrationService } from '../mdm-integrations/mdm-integrations.service.ts';
 import { enqueueCreates, requestDelete } from './provisioning.repository.ts';
 
-export function createAndroidProvisioning(deps: { integrations: Pick<MdmIntegrationService, 'amapiConnectionOf'> }): TokenProvisioning {
+export function createAndroidProvisioning(deps: { integrations: Pick<MdmIntegrationService, 'amapiSettingsOf'> }): TokenProvisioning {
   return {
     async providerFor(organizationId, platform) {
       if (platform !== 'android') return null;
-      const connection = await deps.integrations.amapiConnectionOf(organizationId);
+      const connection = await deps.integrations.amapiSettingsOf(organizationId);
       if (!connection) return null;
       return {
         initialState: { provisioning: 'PENDING', error: null },

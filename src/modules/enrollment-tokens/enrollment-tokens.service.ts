@@ -333,6 +333,8 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
         const reason = `the platform's provider could not make the token: ${state.error ?? 'unknown error'}`;
         if ((await invitations.failHeld(trx, [tokenId], reason)) > 0) await recordInvitationAttempt(trx, tokenId, 'FAILED', 0, reason);
       }
+      // The token is read back only for an endpoint that hears of it.
+      if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.updated'))) return { events: 0, invitations: released };
       const [token] = await repository.findTokensByIds(trx, [tokenId], now);
       if (!token || token.organizationId !== organizationId) return { events: 0, invitations: released };
       const events = await emitTokenEvents(trx, organizationId, deps.adapters[token.platform], 'enrollment_token.updated', [token]);

@@ -54,14 +54,18 @@ export interface PushIdentity {
   serviceAccountEmail: string;
 }
 
-/** An organization's AMAPI connection, as the Android provisioning and the push endpoint use it. */
-export interface AmapiConnection {
+/** An organization's AMAPI settings, as new tokens and the push endpoint use them (no key opened). */
+export interface AmapiSettingsView {
   organizationId: string;
   enterpriseName: string;
-  serviceAccountKey: ServiceAccountKey;
   pubsub: PushIdentity;
   /** Changes whenever the settings do: a client made for an older one is stale. */
   version: string;
+}
+
+/** The settings with the service account's key, as the provisioning worker calls Google with them. */
+export interface AmapiConnection extends AmapiSettingsView {
+  serviceAccountKey: ServiceAccountKey;
 }
 
 interface AmapiSettings {
@@ -142,17 +146,15 @@ export function createMdmIntegrationService(deps: { db: Db; secrets: SecretBox; 
     }
   }
 
-  async function amapiConnection(row: { organizationId: string; secretSealed: string | null; settings: unknown; updatedAt: unknown }): Promise<AmapiConnection | null> {
+  type AmapiRow = { organizationId: string; secretSealed: string | null; settings: unknown; updatedAt: unknown };
+
+  function amapiSettings(row: AmapiRow): AmapiSettingsView | null {
     if (row.secretSealed === null || row.settings === null || row.settings === undefined) return null;
     const settings = decodeJson<AmapiSettings>(row.settings);
-    return {
-      organizationId: row.organizationId,
-      enterpriseName: settings.enterpriseName,
-      pubsub: settings.pubsub,
-      serviceAccountKey: JSON.parse(secrets.open(row.secretSealed, row.organizationId)) as ServiceAccountKey,
-      version: toIso(row.updatedAt as string),
-    };
+    return { organizationId: row.organizationId, enterpriseName: settings.enterpriseName, pubsub: settings.pubsub, version: toIso(row.updatedAt as string) };
   }
+
+  const selectAmapi = () => db.selectFrom('mdmIntegrations').select(['organizationId', 'secretSealed', 'settings', 'updatedAt']).where('kind', '=', 'amapi');
 
   async function getStepCa(organizationId: string) {
     const found = await find(organizationId, 'step-ca');
@@ -218,16 +220,23 @@ export function createMdmIntegrationService(deps: { db: Db; secrets: SecretBox; 
       return presentAmapi(await save(organizationId, 'amapi', hookId, secret, '/body/enterpriseName', settings));
     },
 
-    /** The organization's AMAPI connection (with its key), or null in local mode. */
-    async amapiConnectionOf(organizationId: string): Promise<AmapiConnection | null> {
-      const row = await db.selectFrom('mdmIntegrations').select(['organizationId', 'secretSealed', 'settings', 'updatedAt']).where('organizationId', '=', organizationId).where('kind', '=', 'amapi').executeTakeFirst();
-      return row ? amapiConnection(row) : null;
+    /** The organization's AMAPI settings, or null in local mode: what a new token needs, without opening the key. */
+    async amapiSettingsOf(organizationId: string): Promise<AmapiSettingsView | null> {
+      const row = await selectAmapi().where('organizationId', '=', organizationId).executeTakeFirst();
+      return row ? amapiSettings(row) : null;
     },
 
-    /** The AMAPI connection whose push endpoint has this hook id, or null. */
-    async amapiConnectionByHook(hookId: string): Promise<AmapiConnection | null> {
-      const row = await db.selectFrom('mdmIntegrations').select(['organizationId', 'secretSealed', 'settings', 'updatedAt']).where('kind', '=', 'amapi').where('publicId', '=', hookId).executeTakeFirst();
-      return row ? amapiConnection(row) : null;
+    /** The organization's AMAPI connection with its key opened, or null in local mode: what calling Google needs. */
+    async amapiConnectionOf(organizationId: string): Promise<AmapiConnection | null> {
+      const row = await selectAmapi().where('organizationId', '=', organizationId).executeTakeFirst();
+      const settings = row ? amapiSettings(row) : null;
+      return settings ? { ...settings, serviceAccountKey: JSON.parse(secrets.open(row!.secretSealed!, row!.organizationId)) as ServiceAccountKey } : null;
+    },
+
+    /** The AMAPI settings whose push endpoint has this hook id, or null. */
+    async amapiSettingsByHook(hookId: string): Promise<AmapiSettingsView | null> {
+      const row = await selectAmapi().where('publicId', '=', hookId).executeTakeFirst();
+      return row ? amapiSettings(row) : null;
     },
 
     /** Remove a registration (step-ca: both of its webhooks). */
