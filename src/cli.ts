@@ -18,6 +18,8 @@ import type { CreateServiceAccountInput } from './modules/service-accounts/servi
 import { startServer, startWorker } from './server.ts';
 import { TOKEN_STATES } from './modules/enrollment-tokens/enrollment-tokens.types.ts';
 import { PLATFORMS } from './platforms/platform-names.ts';
+import { LANGUAGES } from './lib/languages.ts';
+import type { ImportCommandOptions } from './remote/import-command.ts';
 
 /** `--database-url` → `databaseUrl`, the attribute commander stores the flag under. */
 const attributeOf = (flag: string) => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -180,6 +182,27 @@ export function buildCli(): Command {
       const { exportTokens } = await import('./remote/tokens-export.ts');
       const written = await exportTokens({ url: options.url, token: options.token, organization: options.org }, options, process.stdout);
       process.stderr.write(`enrolld: exported ${written} tokens\n`);
+    });
+  tokens
+    .command('import')
+    .description('a token for each row of a CSV (header: email, and any of name, language, tags, displayName), in bulk requests that resume without duplicates')
+    .argument('<file>', 'the CSV file')
+    .addOption(new Option('--platform <platform>', 'apple, windows or android').choices([...PLATFORMS]).makeOptionMandatory())
+    .addOption(new Option('--url <url>', 'the server, e.g. https://enrolld.example.com').env('ENROLLD_URL').makeOptionMandatory())
+    .addOption(new Option('--token <key>', 'an API key that may create the platform\'s tokens (and users, for rows with a name)').env('ENROLLD_TOKEN').makeOptionMandatory())
+    .requiredOption('--org <idOrSlug>', 'the organization (id or slug)')
+    .option('--send-email', 'email each user an invitation', false)
+    .option('--tag <tag>', 'a tag for every token (repeat for more), added to the row\'s own', (tag: string, tags: string[]) => [...tags, tag], [] as string[])
+    .addOption(new Option('--language <lang>', 'the language of rows without one (default: each user\'s)').choices([...LANGUAGES]))
+    .option('--duration <seconds>', 'seconds each token is valid (default 86400)')
+    .option('--options <json>', 'the platform\'s other token fields as a JSON object, e.g. \'{"managementMode":"WORK_PROFILE"}\'')
+    .option('--report <file>', 'write the per-row report here (default: stdout)')
+    .option('--resume <report>', 'continue the import this report was written for, appending to it')
+    .option('--chunk-size <n>', 'rows per bulk request, at most the organization\'s bulkMaxEmails', '1000')
+    .option('--give-up-after <seconds>', 'how long one request is tried again while the server is unreachable or failing', '300')
+    .action(async (file: string, options: ImportCommandOptions) => {
+      const { runImport } = await import('./remote/import-command.ts');
+      process.exitCode = await runImport(file, options);
     });
 
   return program;

@@ -125,12 +125,49 @@ describe('Idempotency-Key', () => {
       assert.equal(repeat.statusCode, 409, JSON.stringify(repeat.body));
       assert.equal(repeat.body.error.code, 5302);
       assert.equal(await tokenCount(app, org), 0, 'not run twice');
-      // Its node died: five minutes later the key is taken over and the request runs.
-      now = new Date('2027-02-01T08:05:01Z');
+      // Its node renews the lease while the work goes on: still taken after the first lease.
+      now = new Date('2027-02-01T08:00:10Z');
+      if (running.kind === 'first') await running.renew();
+      now = new Date('2027-02-01T08:00:20Z');
+      const stillRunning = await call(app, 'POST', bulkUrl(org), { token: ROOT_KEY, body, headers: { 'idempotency-key': 'held' } });
+      assert.equal(stillRunning.statusCode, 409, 'a renewed lease keeps the key');
+      // Its node died (no more renewals): once the lease lapses the key is taken over and the request runs.
+      now = new Date('2027-02-01T08:00:25Z');
       const retaken = await call(app, 'POST', bulkUrl(org), { token: ROOT_KEY, body, headers: { 'idempotency-key': 'held' } });
       assert.equal(retaken.statusCode, 200, JSON.stringify(retaken.body));
       assert.equal(retaken.headers['idempotent-replayed'], undefined);
       assert.equal(await tokenCount(app, org), 1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a retried bulk from its own transaction when the node died between the commit and the answer', async () => {
+    let now = new Date('2027-03-01T08:00:00Z');
+    const services = createServices(ctx.database, ctx.config);
+    const real = createIdempotencyService({ db: ctx.database.db, now: () => now });
+    // The node dies right after the bulk's transaction commits: nothing it would do afterwards
+    // (write the answer as it is sent, or free the key) reaches the database.
+    services.idempotency = {
+      async start(scope, key, fingerprint) {
+        const started = await real.start(scope, key, fingerprint);
+        if (started.kind !== 'first') return started;
+        return { ...started, finish: async (status, body, within) => (within ? started.finish(status, body, within) : undefined), abandon: async () => undefined, renew: async () => undefined };
+      },
+    };
+    const app = await buildApp({ config: ctx.config, database: ctx.database, services });
+    try {
+      const org = await createOrganization(app);
+      const body = bulkBody(['a@example.com', 'b@example.com', 'c@example.com']);
+      const first = await post(app, org, bulkUrl(org), body, 'crash');
+      assert.equal(first.statusCode, 200, JSON.stringify(first.body));
+      // The client never heard that answer; it retries once the dead node's lease has lapsed.
+      now = new Date('2027-03-01T08:01:00Z');
+      const retried = await post(app, org, bulkUrl(org), body, 'crash');
+      assert.equal(retried.statusCode, 200, JSON.stringify(retried.body));
+      assert.equal(retried.headers['idempotent-replayed'], 'true', 'answered, not done again');
+      assert.deepEqual(retried.body.data.tokens, first.body.data.tokens);
+      assert.equal(await tokenCount(app, org), 3);
     } finally {
       await app.close();
     }

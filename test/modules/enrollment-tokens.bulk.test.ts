@@ -33,11 +33,16 @@ for (const platform of PLATFORMS) {
         displayName: 'Rollout',
       });
       assert.equal(response.statusCode, 200, JSON.stringify(response.body));
-      assert.deepEqual(response.body.data, { total: 3, success: 3, fail: 0, failures: [] });
+      const { tokens: createdTokens, ...counts } = response.body.data;
+      assert.deepEqual(counts, { total: 3, success: 3, fail: 0, failures: [] });
       assert.equal(await countUsers(org), 3);
 
       const listed = await call(ctx.app, 'GET', tokensUrl(org, platform), { token: org.adminToken, query: { sort: 'createdAt:asc' } });
       const tokens = listed.body.data.items;
+      assert.deepEqual(createdTokens.map((t: any) => t.email), ['new1@example.com', 'KNOWN@example.com', 'New2@Example.com'], 'each address trimmed, in request order');
+      for (const { email, id } of createdTokens) {
+        assert.equal(tokens.find((t: any) => t.id === id).mdmUser.email.toLowerCase(), email.toLowerCase(), 'with the id of its own token');
+      }
       assert.deepEqual(tokens.map((t: any) => t.mdmUser.email).sort(), ['Known@Example.com', 'New2@Example.com', 'new1@example.com']);
       assert.equal(tokens.find((t: any) => t.mdmUser.email === 'Known@Example.com').mdmUser.id, existing.id);
       for (const token of tokens) {
@@ -81,13 +86,13 @@ describe('bulk edge cases', () => {
   it('accepts an empty list: nothing to do', async () => {
     const org = await createOrganization(ctx.app);
     const response = await bulk(org, 'android', []);
-    assert.deepEqual(response.body.data, { total: 0, success: 0, fail: 0, failures: [] });
+    assert.deepEqual(response.body.data, { total: 0, success: 0, fail: 0, failures: [], tokens: [] });
   });
 
   it('answers all-invalid lists with every address failed and nothing written', async () => {
     const org = await createOrganization(ctx.app);
     const response = await bulk(org, 'apple', ['x', 'y@', '@z.com']);
-    assert.deepEqual({ ...response.body.data, failures: response.body.data.failures.length }, { total: 3, success: 0, fail: 3, failures: 3 });
+    assert.deepEqual({ ...response.body.data, failures: response.body.data.failures.length }, { total: 3, success: 0, fail: 3, failures: 3, tokens: [] });
     assert.equal(await countUsers(org), 0);
   });
 
@@ -110,7 +115,7 @@ describe('bulk edge cases', () => {
 
     const exact = await bulk(org, 'apple', emails.slice(0, 10_000));
     assert.equal(exact.statusCode, 200);
-    assert.deepEqual(exact.body.data, { total: 10_000, success: 10_000, fail: 0, failures: [] });
+    assert.deepEqual({ ...exact.body.data, tokens: exact.body.data.tokens.length }, { total: 10_000, success: 10_000, fail: 0, failures: [], tokens: 10_000 });
     assert.equal(await countTokens(ctx.app, org, 'apple'), 10_000);
     assert.equal(await countUsers(org), 10_000);
     const codes = await ctx.database.db.selectFrom('enrollmentTokens').select('enrollCode').where('organizationId', '=', org.id).execute();

@@ -68,6 +68,16 @@ export function tokenSchemas(adapter: PlatformAdapter) {
         ),
         { description: 'Each failed address with its reason' },
       ),
+      tokens: Type.Array(
+        Type.Object(
+          {
+            email: Type.String({ description: 'The address, trimmed' }),
+            id: EntityId('The token created for it'),
+          },
+          { description: 'A created token' },
+        ),
+        { description: 'Each address that got a token, in request order, with its token id' },
+      ),
     },
     { description: 'Outcome of a bulk creation' },
   );

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../db/database.ts';
 import { encodeJson } from '../../db/dialect.ts';
+import { recordAnswerIn } from '../idempotency/answer-in-transaction.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
@@ -210,7 +211,12 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
           const tokens = stored.map((row) => repository.insertedToken(row, contacts.get(row.mdmUserId)!, now));
           queuedEvents = await emitTokenEvents(trx, organization.id, adapter, 'enrollment_token.created', tokens);
         }
-        return { total: emails.length, success: accepted.length, fail: failures.length, failures };
+        // stored[i] is accepted[i]'s token: the rows keep their order through the insert.
+        const created = accepted.map((address, i) => ({ email: address.email, id: stored[i]!.id }));
+        const answer = { total: emails.length, success: accepted.length, fail: failures.length, failures, tokens: created };
+        // A retry of this request after a crash is answered with these tokens, never makes more.
+        await recordAnswerIn(trx, answer);
+        return answer;
       });
       invitationsQueued(body.sendEmail && !provider ? result.success : 0);
       if (provider && result.success > 0) deps.onProvisioningQueued?.();

@@ -83,4 +83,6 @@ export interface BulkResult {
   success: number;
   fail: number;
   failures: BulkFailure[];
+  /** Each address that got a token (trimmed, in request order) with the token's id. */
+  tokens: Array<{ email: string; id: string }>;
 }

@@ -58,9 +58,23 @@ export async function takeOverKey(db: Db, a: NewKey): Promise<boolean> {
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The first request's answer, to give again. */
-export async function completeKey(db: Db, scope: string, key: string, status: number, body: string): Promise<void> {
-  await db.updateTable('idempotencyKeys').set({ status: 'DONE', responseStatus: status, responseBody: body, lockedUntil: null }).where('scope', '=', scope).where('key', '=', key).where('status', '=', 'RUNNING').execute();
+/** The first request still runs: its key stays taken until `lockedUntil`. */
+export async function renewKey(db: Db, scope: string, key: string, fingerprint: string, lockedUntil: string): Promise<void> {
+  await db.updateTable('idempotencyKeys').set({ lockedUntil }).where('scope', '=', scope).where('key', '=', key).where('fingerprint', '=', fingerprint).where('status', '=', 'RUNNING').execute();
+}
+
+/**
+ * The first request's answer, to give again: written in the work's own transaction where the work
+ * records it there, then (or otherwise) as it is sent, over what the transaction wrote.
+ */
+export async function completeKey(db: Db, scope: string, key: string, fingerprint: string, status: number, body: string): Promise<void> {
+  await db
+    .updateTable('idempotencyKeys')
+    .set({ status: 'DONE', responseStatus: status, responseBody: body, lockedUntil: null })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('fingerprint', '=', fingerprint)
+    .execute();
 }
 
 /** The first request did nothing worth repeating (a server error, a rate limit): the key is free again. */
