@@ -195,7 +195,7 @@ export function buildCli(): Command {
     .option('--tag <tag>', 'a tag for every token (repeat for more), added to the row\'s own', (tag: string, tags: string[]) => [...tags, tag], [] as string[])
     .addOption(new Option('--language <lang>', 'the language of rows without one (default: each user\'s)').choices([...LANGUAGES]))
     .option('--duration <seconds>', 'seconds each token is valid (default 86400)')
-    .option('--options <json>', 'the platform\'s other token fields as a JSON object, e.g. \'{"managementMode":"WORK_PROFILE"}\'')
+    .option('--options <json>', 'the platform\'s other token fields as a JSON object, e.g. \'{"managementMode":"PROFILE_OWNER"}\'')
     .option('--report <file>', 'write the per-row report here (default: stdout)')
     .option('--resume <report>', 'continue the import this report was written for, appending to it')
     .option('--chunk-size <n>', 'rows per bulk request, at most the organization\'s bulkMaxEmails', '1000')

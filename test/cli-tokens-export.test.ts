@@ -5,13 +5,12 @@
  * stderr with a non-zero exit when the key or the server is wrong.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestContext, type TestContext } from './helpers/app.ts';
 import { createKey, createMdmUser, createOrganization } from './helpers/factories.ts';
 import { call } from './helpers/http.ts';
-import { BIN, freePort } from './helpers/process.ts';
+import { freePort, runCliAsync as runCli } from './helpers/process.ts';
 import { tokensUrl } from './helpers/tokens.ts';
 
 let ctx: TestContext;
@@ -21,17 +20,6 @@ before(async () => {
   baseUrl = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
 });
 after(async () => ctx.close());
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('enrolld tokens export', () => {
   it('writes every token of the platform as CSV, oldest first, across pages', async () => {

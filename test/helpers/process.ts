@@ -39,6 +39,37 @@ export function runCli(args: string[], env: Record<string, string>): CliResult {
   };
 }
 
+export interface CliProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Start a program without waiting for it (it may be killed), collecting its output. */
+export function spawnProgram(file: string, args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = track(spawn(file, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Run a program to its end without blocking the test's own server. */
+export async function runProgram(file: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const program = spawnProgram(file, args, env);
+  const { code } = await program.exited;
+  return { code, stdout: program.stdout(), stderr: program.stderr() };
+}
+
+/** Start the `enrolld` command without waiting for it. */
+export const spawnCli = (args: string[], env: Record<string, string> = {}) => spawnProgram(process.execPath, [BIN, ...args], env);
+
+/** Run the `enrolld` command to its end. */
+export const runCliAsync = (args: string[], env: Record<string, string> = {}) => runProgram(process.execPath, [BIN, ...args], env);
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -57,9 +88,9 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** Start `enrolld serve` and wait until /healthz answers (or the process dies). */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
+/** Start `enrolld serve` (on `port`, or a free one) and wait until /healthz answers (or the process dies). */
+export async function startServerProcess(env: Record<string, string>, args: string[] = [], port?: number): Promise<RunningServer> {
+  port ??= await freePort();
   const child = track(
     spawn(process.execPath, [BIN, 'serve', ...args], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
