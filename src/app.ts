@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { type RouteAuth, registerAuth } from './http/auth.ts';
 import { describeIdempotencyKey, registerIdempotency } from './http/idempotency.ts';
+import { registerPreconditions } from './http/preconditions.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { ErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -234,6 +235,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     findOrganization: (idOrSlug) => services.organizations.find(idOrSlug),
   });
   registerIdempotency(app, { idempotency: services.idempotency });
+  registerPreconditions(app);
 
   await app.register(operationsRoutes, { ping: () => database.ping() });
   // With ENROLLD_METRICS_PORT the metrics are served only on that listener (server.ts).

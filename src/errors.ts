@@ -29,6 +29,8 @@ export const ErrorCode = {
   IdempotencyKeyMismatch: 5301,
   /** enrolld's own: the first request with this Idempotency-Key is still running. */
   IdempotencyKeyInUse: 5302,
+  /** enrolld's own: If-Match named a version the resource no longer has. */
+  PreconditionFailed: 5303,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -59,6 +61,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { httpStatus: number; messa
   [ErrorCode.TokenRevoked]: { httpStatus: 400, message: 'Enrollment token revoked' },
   [ErrorCode.IdempotencyKeyMismatch]: { httpStatus: 422, message: 'Idempotency-Key already used for another request' },
   [ErrorCode.IdempotencyKeyInUse]: { httpStatus: 409, message: 'A request with this Idempotency-Key is still running' },
+  [ErrorCode.PreconditionFailed]: { httpStatus: 412, message: 'Precondition failed: the resource changed since the ETag sent in If-Match; read it again' },
 });
 
 export interface FieldProblem {

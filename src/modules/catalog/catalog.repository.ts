@@ -52,15 +52,21 @@ export async function listItems(db: Db, organizationId: string, kind: CatalogKin
   return { items: rows.map(toItem), total };
 }
 
-export async function updateItem(db: Db, item: CatalogItem): Promise<void> {
-  await db
+/** Written only while the row still has the version `readAt` (false: it changed meanwhile). */
+export async function updateItem(db: Db, item: CatalogItem, readAt: string): Promise<boolean> {
+  const result = await db
     .updateTable('catalogItems')
     .set({ name: item.name, data: encodeJson(item.data), updatedAt: item.updatedAt })
     .where('organizationId', '=', item.organization)
     .where('id', '=', item.id)
-    .execute();
+    .where('updatedAt', '=', readAt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteItem(db: Db, organizationId: string, id: string): Promise<void> {
-  await db.deleteFrom('catalogItems').where('organizationId', '=', organizationId).where('id', '=', id).execute();
+/** With `readAt`, deleted only while the row still has that version. */
+export async function deleteItem(db: Db, organizationId: string, id: string, readAt?: string): Promise<boolean> {
+  let query = db.deleteFrom('catalogItems').where('organizationId', '=', organizationId).where('id', '=', id);
+  if (readAt !== undefined) query = query.where('updatedAt', '=', readAt);
+  return Number((await query.executeTakeFirst()).numDeletedRows) === 1;
 }

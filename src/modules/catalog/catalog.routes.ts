@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
+import { preconditionOf, versionedRead, versionedWrite } from '../../http/preconditions.ts';
 import { listQuery, pageOf, pageRequestFrom } from '../../http/pagination.ts';
 import { EntityId, errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { CatalogService } from './catalog.service.ts';
@@ -39,23 +40,26 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
 
   app.get(
     '/:id',
-    { config: permission('get'), schema: { tags, summary: `Get (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } } },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }) },
     async (request) => ok(present(await catalog.get(organizationOf(request).id, kind.kind, request.params.id))),
   );
 
   app.put(
     '/:id',
     {
-      config: permission('update'),
-      schema: { tags, summary: `Update (${kind.kind}); fields left out are kept`, params: ItemParams, body: kind.updateBody, response: { 200: one, ...errors } },
+      config: { ...permission('update'), versioned: true },
+      schema: versionedWrite({ tags, summary: `Update (${kind.kind}); fields left out are kept`, params: ItemParams, body: kind.updateBody, response: { 200: one, ...errors } }),
     },
     async (request) =>
-      ok(present(await catalog.update(organizationOf(request).id, kind.kind, request.params.id, request.body as Record<string, unknown>))),
+      ok(present(await catalog.update(organizationOf(request).id, kind.kind, request.params.id, request.body as Record<string, unknown>, preconditionOf(request)))),
   );
 
   app.delete(
     '/:id',
-    { config: permission('remove'), schema: { tags, summary: `Delete (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } } },
-    async (request) => ok(present(await catalog.remove(organizationOf(request).id, kind.kind, request.params.id))),
+    {
+      config: { ...permission('remove'), versioned: true },
+      schema: versionedWrite({ tags, summary: `Delete (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }),
+    },
+    async (request) => ok(present(await catalog.remove(organizationOf(request).id, kind.kind, request.params.id, preconditionOf(request)))),
   );
 };

@@ -1,9 +1,10 @@
 /** CRUD for every catalog kind, and the batched reference lookup tokens use. */
 import type { Db } from '../../db/database.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
+import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import { CATALOG } from './catalog.kinds.ts';
 import * as repository from './catalog.repository.ts';
 import type { CatalogItem, CatalogKindName } from './catalog.types.ts';
@@ -33,17 +34,21 @@ export function createCatalogService(deps: { db: Db }) {
       return buildPage(items, total, page);
     },
 
-    async update(organizationId: string, kind: CatalogKindName, id: string, body: Record<string, unknown>): Promise<CatalogItem> {
-      const current = await get(organizationId, kind, id);
-      const { name, data } = CATALOG[kind].toData(body, current);
-      const next: CatalogItem = { ...current, name, data, updatedAt: nowIso() };
-      await repository.updateItem(db, next);
-      return next;
+    async update(organizationId: string, kind: CatalogKindName, id: string, body: Record<string, unknown>, precondition?: Precondition): Promise<CatalogItem> {
+      return writeVersioned(precondition, async () => {
+        const current = await get(organizationId, kind, id);
+        assertPrecondition(precondition, current.updatedAt);
+        const { name, data } = CATALOG[kind].toData(body, current);
+        const next: CatalogItem = { ...current, name, data, updatedAt: nextVersion(current.updatedAt, nowIso()) };
+        return (await repository.updateItem(db, next, current.updatedAt)) ? next : null;
+      });
     },
 
-    async remove(organizationId: string, kind: CatalogKindName, id: string): Promise<CatalogItem> {
+    async remove(organizationId: string, kind: CatalogKindName, id: string, precondition?: Precondition): Promise<CatalogItem> {
       const current = await get(organizationId, kind, id);
-      await repository.deleteItem(db, organizationId, current.id);
+      assertPrecondition(precondition, current.updatedAt);
+      const deleted = await repository.deleteItem(db, organizationId, current.id, precondition && current.updatedAt);
+      if (!deleted && precondition) throw new AppError(ErrorCode.PreconditionFailed);
       return current;
     },
 

@@ -294,7 +294,7 @@ export interface TokenChanges {
  * Apply changes only while the token is still PENDING and unexpired (one conditional update, so a
  * redemption racing the update wins cleanly). Answers whether the row changed.
  */
-export async function updatePendingToken(trx: Db, organizationId: string, id: string, changes: TokenChanges, now: string): Promise<boolean> {
+export async function updatePendingToken(trx: Db, organizationId: string, id: string, changes: TokenChanges, now: string, readAt: string): Promise<boolean> {
   const result = await trx
     .updateTable('enrollmentTokens')
     .set({ ...changes, tags: encodeJson(changes.tags) })
@@ -302,6 +302,7 @@ export async function updatePendingToken(trx: Db, organizationId: string, id: st
     .where('id', '=', id)
     .where('state', '=', 'PENDING')
     .where('expireAt', '>', now)
+    .where('updatedAt', '=', readAt)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -315,15 +316,16 @@ export async function markInvitationQueued(trx: Db, id: string, now: string): Pr
     .execute();
 }
 
-/** Answers whether the token changed (false: it was DELETED already). */
-export async function markDeleted(db: Db, organizationId: string, id: string, now: string): Promise<boolean> {
-  const result = await db
+/** Answers whether the token changed (false: it was DELETED already, or no longer has the version `readAt`). */
+export async function markDeleted(db: Db, organizationId: string, id: string, now: string, readAt?: string): Promise<boolean> {
+  let query = db
     .updateTable('enrollmentTokens')
     .set({ state: 'DELETED', updatedAt: now })
     .where('organizationId', '=', organizationId)
     .where('id', '=', id)
-    .where('state', '!=', 'DELETED')
-    .executeTakeFirst();
+    .where('state', '!=', 'DELETED');
+  if (readAt !== undefined) query = query.where('updatedAt', '=', readAt);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { organizationOf, principalOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
+import { preconditionOf, versionedRead, versionedWrite } from '../../http/preconditions.ts';
 import { pageRequestFrom } from '../../http/pagination.ts';
 import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
@@ -71,17 +72,17 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
 
   app.get(
     '/:tokenId',
-    { config: permission('get'), schema: { tags, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } } },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } }) },
     async (request) => ok(secrets(request).token(await tokens.get(organizationOf(request).id, adapter, request.params.tokenId))),
   );
 
   app.put(
     '/:tokenId',
     {
-      config: permission('update'),
-      schema: { tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } },
+      config: { ...permission('update'), versioned: true },
+      schema: versionedWrite({ tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } }),
     },
-    async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body))),
+    async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body, preconditionOf(request)))),
   );
 
   app.post(
@@ -101,7 +102,10 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
 
   app.delete(
     '/:tokenId',
-    { config: permission('remove'), schema: { tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } } },
-    async (request) => ok(secrets(request).token(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId))),
+    {
+      config: { ...permission('remove'), versioned: true },
+      schema: versionedWrite({ tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } }),
+    },
+    async (request) => ok(secrets(request).token(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId, preconditionOf(request)))),
   );
 };

@@ -9,6 +9,7 @@ import { recordAnswerIn } from '../idempotency/answer-in-transaction.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
+import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -235,11 +236,12 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     presentToken,
 
     /** Change displayName, tags, policies or segment of a PENDING token; anything else → 5120. */
-    async update(organizationId: string, adapter: PlatformAdapter, id: string, body: UpdateTokenBody) {
-      const queuedEvents = await db.transaction().execute(async (trx) => {
+    async update(organizationId: string, adapter: PlatformAdapter, id: string, body: UpdateTokenBody, precondition?: Precondition) {
+      const queuedEvents = await writeVersioned(precondition, () => db.transaction().execute(async (trx) => {
         const now = nowIso();
         const current = await repository.findToken(trx, organizationId, adapter.platform, id, now);
         if (!current) throw AppError.notFound('enrollmentToken');
+        assertPrecondition(precondition, current.updatedAt);
         if (current.state !== 'PENDING') {
           throw new AppError(ErrorCode.ErrorUpdatingEntity, `Error updating entity: the token is ${current.state}, only PENDING tokens change`);
         }
@@ -258,16 +260,18 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
             policyId: options.policyId,
             segmentId: options.segmentId,
             options: encodeJson(options.options),
-            updatedAt: now,
+            updatedAt: nextVersion(current.updatedAt, now),
           },
           now,
+          current.updatedAt,
         );
-        if (!changed) throw new AppError(ErrorCode.ErrorUpdatingEntity, 'Error updating entity: the token stopped being PENDING');
+        // Changed since it was read (it may have stopped being PENDING): read again, or refused with a precondition.
+        if (!changed) return null;
         if (body.tags !== undefined) await repository.replaceTags(trx, organizationId, { id: current.id, platform: current.platform, state: 'PENDING', createdAt: current.createdAt, expireAt: current.expireAt, tags });
         if (!(await webhooks.wants(trx, organizationId, 'enrollment_token.updated'))) return 0;
         const updated = await repository.findToken(trx, organizationId, adapter.platform, current.id, now);
         return emitTokenEvents(trx, organizationId, adapter, 'enrollment_token.updated', [updated!]);
-      });
+      }));
       webhooks.queued(queuedEvents);
       return presentOne(organizationId, adapter, id);
     },
@@ -302,11 +306,17 @@ export function createEnrollmentTokenService(deps: TokenServiceDeps) {
     },
 
     /** Revoke: the token becomes DELETED and its link stops working. Revoking twice is harmless. */
-    async remove(organizationId: string, adapter: PlatformAdapter, id: string) {
+    async remove(organizationId: string, adapter: PlatformAdapter, id: string, precondition?: Precondition) {
       const token = await find(organizationId, adapter, id);
+      assertPrecondition(precondition, token.updatedAt);
       const revoked = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        if (!(await repository.markDeleted(trx, organizationId, token.id, now))) return null;
+        // With a precondition, revoked only while the token still has the version the client saw.
+        const readAt = precondition && token.state !== 'DELETED' ? token.updatedAt : undefined;
+        if (!(await repository.markDeleted(trx, organizationId, token.id, readAt ? nextVersion(readAt, now) : now, readAt))) {
+          if (readAt) throw new AppError(ErrorCode.PreconditionFailed);
+          return null;
+        }
         if (providerStateOf(token)) await provisioning.revoked(trx, token, now);
         return { events: await emitTokenEvents(trx, organizationId, adapter, 'enrollment_token.revoked', [{ ...token, state: 'DELETED', updatedAt: now }]) };
       });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
+import { preconditionOf, versionedRead, versionedWrite } from '../../http/preconditions.ts';
 import { BoundedString, EntityId, errorResponses, OrganizationParams, success, Timestamp } from '../../http/schemas.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import { type EnterpriseService, presentEnterprise } from './enterprises.service.ts';
@@ -40,16 +41,16 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
 
   app.get(
     '/',
-    { config: permission('get'), schema: { tags, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } } },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } }) },
     async (request) => ok(presentEnterprise(adapter, await enterprises.getOrCreate(organizationOf(request).id, adapter.platform))),
   );
 
   app.put(
     '/',
     {
-      config: permission('update'),
-      schema: { tags, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } },
+      config: { ...permission('update'), versioned: true },
+      schema: versionedWrite({ tags, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } }),
     },
-    async (request) => ok(presentEnterprise(adapter, await enterprises.update(organizationOf(request).id, adapter.platform, request.body))),
+    async (request) => ok(presentEnterprise(adapter, await enterprises.update(organizationOf(request).id, adapter.platform, request.body, preconditionOf(request)))),
   );
 };

@@ -11,6 +11,7 @@ import { createRowCache, ROW_CACHE_DEFAULTS } from '../../db/row-cache.ts';
 import type { EnterpriseTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso, toIso } from '../../lib/time.ts';
+import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { Platform } from '../../platforms/platform-names.ts';
 import { type Branding, DEFAULT_BRANDING, type Enterprise } from './enterprises.types.ts';
@@ -93,22 +94,28 @@ export function createEnterpriseService(deps: { db: Db; changeNotices: ChangeNot
   return {
     getOrCreate,
 
-    async update(organizationId: string, platform: Platform, input: UpdateEnterpriseInput): Promise<Enterprise> {
-      const current = await readOrCreate(db, organizationId, platform);
-      const next: Enterprise = {
-        ...current,
-        name: input.name ?? current.name,
-        configuration: { ...current.configuration, ...input.configuration },
-        settings: input.settings ? mergeSettings(adapters[platform], current.settings, input.settings) : current.settings,
-        updatedAt: nowIso(),
-      };
-      await db
-        .updateTable('enterprises')
-        .set({ name: next.name, configuration: encodeJson(next.configuration), settings: encodeJson(next.settings), updatedAt: next.updatedAt })
-        .where('id', '=', current.id)
-        .execute();
+    /** Merge `input` into the enterprise; with a precondition (If-Match), only into the version the client saw. */
+    async update(organizationId: string, platform: Platform, input: UpdateEnterpriseInput, precondition?: Precondition): Promise<Enterprise> {
+      const updated = await writeVersioned(precondition, async () => {
+        const current = await readOrCreate(db, organizationId, platform);
+        assertPrecondition(precondition, current.updatedAt);
+        const next: Enterprise = {
+          ...current,
+          name: input.name ?? current.name,
+          configuration: { ...current.configuration, ...input.configuration },
+          settings: input.settings ? mergeSettings(adapters[platform], current.settings, input.settings) : current.settings,
+          updatedAt: nextVersion(current.updatedAt, nowIso()),
+        };
+        const result = await db
+          .updateTable('enterprises')
+          .set({ name: next.name, configuration: encodeJson(next.configuration), settings: encodeJson(next.settings), updatedAt: next.updatedAt })
+          .where('id', '=', current.id)
+          .where('updatedAt', '=', current.updatedAt)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1 ? next : null;
+      });
       changeNotices.changed();
-      return next;
+      return updated;
     },
   };
 }

@@ -128,11 +128,16 @@ export async function listMdmUsers(db: Db, organizationId: string, filters: MdmU
   return { items: rows.map(toMdmUser), total };
 }
 
-export async function updateMdmUser(db: Db, user: MdmUser): Promise<void> {
+/** Written only while the row still has the version `readAt` (false: it changed meanwhile). */
+export async function updateMdmUser(db: Db, user: MdmUser, readAt: string): Promise<boolean> {
   const { id, organizationId, createdAt: _createdAt, ...changes } = toRow(user);
-  await db.updateTable('mdmUsers').set(changes).where('organizationId', '=', organizationId).where('id', '=', id).execute();
+  const result = await db.updateTable('mdmUsers').set(changes).where('organizationId', '=', organizationId).where('id', '=', id).where('updatedAt', '=', readAt).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteMdmUser(db: Db, organizationId: string, id: string): Promise<void> {
-  await db.deleteFrom('mdmUsers').where('organizationId', '=', organizationId).where('id', '=', id).execute();
+/** With `readAt`, deleted only while the row still has that version. */
+export async function deleteMdmUser(db: Db, organizationId: string, id: string, readAt?: string): Promise<boolean> {
+  let query = db.deleteFrom('mdmUsers').where('organizationId', '=', organizationId).where('id', '=', id);
+  if (readAt !== undefined) query = query.where('updatedAt', '=', readAt);
+  return Number((await query.executeTakeFirst()).numDeletedRows) === 1;
 }

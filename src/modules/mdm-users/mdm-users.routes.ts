@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
 import { pageRequestFrom } from '../../http/pagination.ts';
+import { preconditionOf, versionedRead, versionedWrite } from '../../http/preconditions.ts';
 import { errorResponses, success } from '../../http/schemas.ts';
 import {
   CreateMdmUserBody,
@@ -53,31 +54,31 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
 
   app.get(
     '/:mdmUserId',
-    { config: permission('get'), schema: { tags, summary: 'Get an MDM user', params: MdmUserParams, response: { 200: one, ...errors } } },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: 'Get an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }) },
     async (request) => ok(await mdmUsers.get(organizationOf(request).id, request.params.mdmUserId)),
   );
 
   app.put(
     '/:mdmUserId',
     {
-      config: permission('update'),
-      schema: {
+      config: { ...permission('update'), versioned: true },
+      schema: versionedWrite({
         tags,
         summary: 'Update an MDM user (fields left out are kept)',
         params: MdmUserParams,
         body: UpdateMdmUserBody,
         response: { 200: one, ...errors },
-      },
+      }),
     },
-    async (request) => ok(await mdmUsers.update(organizationOf(request).id, request.params.mdmUserId, request.body)),
+    async (request) => ok(await mdmUsers.update(organizationOf(request).id, request.params.mdmUserId, request.body, preconditionOf(request))),
   );
 
   app.delete(
     '/:mdmUserId',
     {
-      config: permission('remove'),
-      schema: { tags, summary: 'Delete an MDM user', params: MdmUserParams, response: { 200: one, ...errors } },
+      config: { ...permission('remove'), versioned: true },
+      schema: versionedWrite({ tags, summary: 'Delete an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }),
     },
-    async (request) => ok(await mdmUsers.remove(organizationOf(request).id, request.params.mdmUserId)),
+    async (request) => ok(await mdmUsers.remove(organizationOf(request).id, request.params.mdmUserId, preconditionOf(request))),
   );
 };

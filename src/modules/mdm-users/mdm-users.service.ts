@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import type { Language } from '../../lib/languages.ts';
 import { nowIso } from '../../lib/time.ts';
+import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import * as repository from './mdm-users.repository.ts';
 import type { UserByEmail } from './mdm-users.repository.ts';
 import type { CreateMdmUserInput, MdmUser, MdmUserFilters, UpdateMdmUserInput, UserAddress } from './mdm-users.types.ts';
@@ -87,20 +88,23 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
     },
 
     /** Partial update: fields left out keep their values; `null` clears a nullable field. */
-    async update(organizationId: string, id: string, input: UpdateMdmUserInput): Promise<MdmUser> {
-      const current = await get(organizationId, id);
-      const next: MdmUser = {
-        ...current,
-        email: input.email?.trim() ?? current.email,
-        name: input.name === undefined ? current.name : input.name,
-        tags: input.tags ?? current.tags,
-        language: input.language ?? current.language,
-        managedAppleId: input.managedAppleId === undefined ? current.managedAppleId : input.managedAppleId,
-        metadata: input.metadata ?? current.metadata,
-        updatedAt: nowIso(),
-      };
-      await withUniqueCheck(repository.updateMdmUser(db, next), () => alreadyExists(next.email));
-      return next;
+    async update(organizationId: string, id: string, input: UpdateMdmUserInput, precondition?: Precondition): Promise<MdmUser> {
+      return writeVersioned(precondition, async () => {
+        const current = await get(organizationId, id);
+        assertPrecondition(precondition, current.updatedAt);
+        const next: MdmUser = {
+          ...current,
+          email: input.email?.trim() ?? current.email,
+          name: input.name === undefined ? current.name : input.name,
+          tags: input.tags ?? current.tags,
+          language: input.language ?? current.language,
+          managedAppleId: input.managedAppleId === undefined ? current.managedAppleId : input.managedAppleId,
+          metadata: input.metadata ?? current.metadata,
+          updatedAt: nextVersion(current.updatedAt, nowIso()),
+        };
+        const written = await withUniqueCheck(repository.updateMdmUser(db, next, current.updatedAt), () => alreadyExists(next.email));
+        return written ? next : null;
+      });
     },
 
     /** Who a new token is for: the user's id, address and name, or null (read in `executor`'s transaction). */
@@ -128,12 +132,14 @@ export function createMdmUserService(deps: MdmUserServiceDeps) {
      * tokens go with them. Check and delete share a transaction, so a token created meanwhile
      * cannot be deleted unseen.
      */
-    async remove(organizationId: string, id: string): Promise<MdmUser> {
+    async remove(organizationId: string, id: string, precondition?: Precondition): Promise<MdmUser> {
       return db.transaction().execute(async (trx) => {
         const current = await repository.findMdmUser(trx, organizationId, id);
         if (!current) throw AppError.notFound('mdmUser');
+        assertPrecondition(precondition, current.updatedAt);
         if (await deps.hasPendingTokens(trx, current.id)) throw new AppError(ErrorCode.MdmUserHasPendingTokens);
-        await repository.deleteMdmUser(trx, organizationId, current.id);
+        const deleted = await repository.deleteMdmUser(trx, organizationId, current.id, precondition && current.updatedAt);
+        if (!deleted && precondition) throw new AppError(ErrorCode.PreconditionFailed);
         return current;
       });
     },

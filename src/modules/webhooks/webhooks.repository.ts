@@ -58,14 +58,17 @@ export async function insertEndpoint(db: Db, endpoint: StoredEndpoint): Promise<
 }
 
 /** Write the endpoint's changed fields (the id and organization never change). */
-export async function updateEndpoint(db: Db, endpoint: StoredEndpoint): Promise<void> {
+/** Written only while the row still has the version `readAt` (false: it changed meanwhile). */
+export async function updateEndpoint(db: Db, endpoint: StoredEndpoint, readAt: string): Promise<boolean> {
   const { id, organizationId, createdAt: _createdAt, eventTypes, ...fields } = endpoint;
-  await db
+  const result = await db
     .updateTable('webhookEndpoints')
     .set({ ...fields, eventTypes: eventTypes === null ? null : encodeJson(eventTypes) })
     .where('id', '=', id)
     .where('organizationId', '=', organizationId)
-    .execute();
+    .where('updatedAt', '=', readAt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function findEndpoint(db: Db, organizationId: string, id: string): Promise<StoredEndpoint | null> {
@@ -85,9 +88,11 @@ export async function listEndpoints(db: Db, organizationId: string, page: PageRe
   return { items: rows.map(toEndpoint), total };
 }
 
-export async function deleteEndpoint(db: Db, organizationId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('webhookEndpoints').where('organizationId', '=', organizationId).where('id', '=', id).executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+/** With `readAt`, deleted only while the row still has that version. */
+export async function deleteEndpoint(db: Db, organizationId: string, id: string, readAt?: string): Promise<boolean> {
+  let query = db.deleteFrom('webhookEndpoints').where('organizationId', '=', organizationId).where('id', '=', id);
+  if (readAt !== undefined) query = query.where('updatedAt', '=', readAt);
+  return Number((await query.executeTakeFirst()).numDeletedRows) === 1;
 }
 
 /** What event fan-out needs of an organization's enabled endpoints: which types each receives. */

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organizationOf } from '../../http/auth.ts';
 import { ok } from '../../http/envelope.ts';
+import { preconditionOf, versionedRead, versionedWrite } from '../../http/preconditions.ts';
 import { pageRequestFrom } from '../../http/pagination.ts';
 import { errorResponses, success } from '../../http/schemas.ts';
 import {
@@ -58,8 +59,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.get(
     '/:webhookId',
     {
-      config: permission('get'),
-      schema: { tags, summary: 'Get a webhook endpoint', params: WebhookParams, response: { 200: success(WebhookSchema, 'The endpoint'), ...errorResponses(400, 401, 403, 404) } },
+      config: { ...permission('get'), versioned: true },
+      schema: versionedRead({ tags, summary: 'Get a webhook endpoint', params: WebhookParams, response: { 200: success(WebhookSchema, 'The endpoint'), ...errorResponses(400, 401, 403, 404) } }),
     },
     async (request) => ok(await webhooks.get(organizationOf(request).id, request.params.webhookId)),
   );
@@ -67,30 +68,30 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.put(
     '/:webhookId',
     {
-      config: permission('update'),
-      schema: {
+      config: { ...permission('update'), versioned: true },
+      schema: versionedWrite({
         tags,
         summary: 'Change a webhook endpoint (only the fields given)',
         params: WebhookParams,
         body: UpdateWebhookBody,
         response: { 200: success(WebhookSchema, 'The endpoint after the change'), ...errorResponses(400, 401, 403, 404) },
-      },
+      }),
     },
-    async (request) => ok(await webhooks.update(organizationOf(request).id, request.params.webhookId, request.body)),
+    async (request) => ok(await webhooks.update(organizationOf(request).id, request.params.webhookId, request.body, preconditionOf(request))),
   );
 
   app.delete(
     '/:webhookId',
     {
-      config: permission('remove'),
-      schema: {
+      config: { ...permission('remove'), versioned: true },
+      schema: versionedWrite({
         tags,
         summary: 'Delete a webhook endpoint with its delivery log',
         params: WebhookParams,
         response: { 200: success(WebhookSchema, 'The deleted endpoint'), ...errorResponses(400, 401, 403, 404) },
-      },
+      }),
     },
-    async (request) => ok(await webhooks.remove(organizationOf(request).id, request.params.webhookId)),
+    async (request) => ok(await webhooks.remove(organizationOf(request).id, request.params.webhookId, preconditionOf(request))),
   );
 
   app.post(

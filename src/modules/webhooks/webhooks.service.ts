@@ -9,6 +9,7 @@ import { AppError, ErrorCode } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { buildPage, type Page, type PageRequest } from '../../lib/pagination.ts';
 import { nowIso } from '../../lib/time.ts';
+import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import { urlProblem } from './destination.ts';
 import { PING_EVENT } from './webhook-events.ts';
 import { eventBody, newMessageId } from './webhook-outbox.ts';
@@ -157,44 +158,51 @@ export function createWebhookService(deps: WebhookServiceDeps) {
      * Change what is given. Enabling an endpoint (also one enrolld disabled after its failures)
      * starts it afresh: its run of failures is forgotten.
      */
-    async update(organizationId: string, id: string, input: UpdateWebhookInput): Promise<WebhookEndpoint> {
+    async update(organizationId: string, id: string, input: UpdateWebhookInput, precondition?: Precondition): Promise<WebhookEndpoint> {
       if (input.url !== undefined) assertUrl(input.url);
-      const now = nowIso();
-      const endpoint = await find(organizationId, id);
-      const next: repository.StoredEndpoint = {
-        ...endpoint,
-        url: input.url ?? endpoint.url,
-        description: input.description ?? endpoint.description,
-        eventTypes: input.eventTypes !== undefined ? normalizeTypes(input.eventTypes) : endpoint.eventTypes,
-        updatedAt: now,
-      };
-      if (input.enabled === true && endpoint.disabledAt !== null) Object.assign(next, { disabledAt: null, disabledReason: null, failingSince: null });
-      if (input.enabled === false && endpoint.disabledAt === null) Object.assign(next, { disabledAt: now, disabledReason: DISABLED_BY_REQUEST });
-      await repository.updateEndpoint(db, next);
-      return present(next, now);
+      return writeVersioned(precondition, async () => {
+        const endpoint = await find(organizationId, id);
+        assertPrecondition(precondition, endpoint.updatedAt);
+        const now = nextVersion(endpoint.updatedAt, nowIso());
+        const next: repository.StoredEndpoint = {
+          ...endpoint,
+          url: input.url ?? endpoint.url,
+          description: input.description ?? endpoint.description,
+          eventTypes: input.eventTypes !== undefined ? normalizeTypes(input.eventTypes) : endpoint.eventTypes,
+          updatedAt: now,
+        };
+        if (input.enabled === true && endpoint.disabledAt !== null) Object.assign(next, { disabledAt: null, disabledReason: null, failingSince: null });
+        if (input.enabled === false && endpoint.disabledAt === null) Object.assign(next, { disabledAt: now, disabledReason: DISABLED_BY_REQUEST });
+        return (await repository.updateEndpoint(db, next, endpoint.updatedAt)) ? present(next, now) : null;
+      });
     },
 
     /** Deletes the endpoint and its delivery log; deliveries still queued are dropped. */
-    async remove(organizationId: string, id: string): Promise<WebhookEndpoint> {
+    async remove(organizationId: string, id: string, precondition?: Precondition): Promise<WebhookEndpoint> {
       const endpoint = await find(organizationId, id);
-      if (!(await repository.deleteEndpoint(db, organizationId, id))) throw AppError.notFound('webhook');
+      assertPrecondition(precondition, endpoint.updatedAt);
+      if (!(await repository.deleteEndpoint(db, organizationId, id, precondition && endpoint.updatedAt))) {
+        throw precondition ? new AppError(ErrorCode.PreconditionFailed) : AppError.notFound('webhook');
+      }
       return present(endpoint, nowIso());
     },
 
     /** A new secret, answered once; the previous one keeps signing beside it for 24 hours. */
     async rotateSecret(organizationId: string, id: string): Promise<WebhookEndpoint & { secret: string }> {
-      const now = nowIso();
-      const endpoint = await find(organizationId, id);
-      const secret = newSigningSecret();
-      const next: repository.StoredEndpoint = {
-        ...endpoint,
-        secretSealed: deps.secrets.seal(secret, organizationId),
-        previousSecretSealed: endpoint.secretSealed,
-        previousSecretUntil: new Date(Date.parse(now) + ROTATION_OVERLAP_MS).toISOString(),
-        updatedAt: now,
-      };
-      await repository.updateEndpoint(db, next);
-      return { ...present(next, now), secret };
+      // Two rotations racing: the second reads again, so the first's secret becomes its previous one.
+      return writeVersioned(undefined, async () => {
+        const endpoint = await find(organizationId, id);
+        const now = nextVersion(endpoint.updatedAt, nowIso());
+        const secret = newSigningSecret();
+        const next: repository.StoredEndpoint = {
+          ...endpoint,
+          secretSealed: deps.secrets.seal(secret, organizationId),
+          previousSecretSealed: endpoint.secretSealed,
+          previousSecretUntil: new Date(Date.parse(now) + ROTATION_OVERLAP_MS).toISOString(),
+          updatedAt: now,
+        };
+        return (await repository.updateEndpoint(db, next, endpoint.updatedAt)) ? { ...present(next, now), secret } : null;
+      });
     },
 
     /** Queue a `ping` event to this endpoint alone (whatever types it receives); answers its delivery. */
