@@ -7,14 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerApiDocs } from './api-docs.ts';
+import { registerApiDocs } from './http/openapi/api-docs.ts';
+import { apiDocumentOptions } from './http/openapi/document-options.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { type RouteAuth, registerAuth } from './http/auth.ts';
-import { describeIdempotencyKey, registerIdempotency } from './http/idempotency.ts';
+import { registerIdempotency } from './http/idempotency.ts';
 import { registerPreconditions } from './http/preconditions.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
-import { ErrorEnvelope } from './http/schemas.ts';
+import { ErrorEnvelope, ValidationErrorEnvelope } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { CATALOG } from './modules/catalog/catalog.kinds.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
@@ -26,7 +27,6 @@ import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
 import { serviceAccountRoutes } from './modules/service-accounts/service-accounts.routes.ts';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
-import { openApiWebhooks } from './modules/webhooks/webhook-docs.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
@@ -173,40 +173,13 @@ export async function buildApp({ config, database, logStream, services: given }:
   });
 
   app.addSchema(ErrorEnvelope);
+  app.addSchema(ValidationErrorEnvelope);
   registerErrorHandling(app);
 
   // /openapi.json and /docs: made on the first request for either (api-docs.ts).
   registerApiDocs(
     app,
-    {
-      openapi: {
-        openapi: '3.1.0',
-        info: {
-          title: 'enrolld API',
-          version: '1',
-          description:
-            'Device-enrollment tokens for Apple, Windows and Android MDM, compatible with Applivery\'s enrollment-token API. ' +
-            'Every answer is `{status: true, data}` or `{status: false, error: {code, message, data?}}`, and every `/v1` answer ' +
-            '(errors too) carries `Cache-Control: no-store`: answers hold keys, enrollment codes and tenant data that no cache may keep.',
-        },
-        servers: [{ url: config.publicUrl }],
-        components: {
-          securitySchemes: {
-            bearer: {
-              type: 'http',
-              scheme: 'bearer',
-              description:
-                'A service-account token or the root key. A header longer than 1,024 characters is refused unread (401/4004). ' +
-                'Token codes and links need `mdm.<platform>.enrollmentToken.readSecret` (not held by the viewer role): without it they are null.',
-            },
-          },
-        },
-        security: [{ bearer: [] }],
-        webhooks: openApiWebhooks(),
-      },
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
-      transform: ({ schema, url, route }) => ({ schema: describeIdempotencyKey(schema, route), url }),
-    },
+    apiDocumentOptions(config.publicUrl),
     { uiConfig: { validatorUrl: null } as never },
   );
 

@@ -32,7 +32,10 @@ function fromFastifyError(error: FastifyError): AppError | null {
   if (status === 429) return new AppError(ErrorCode.TooManyRequests);
   if (status === 404) return new AppError(ErrorCode.RouteNotFound);
   if (status >= 400 && status < 500) {
-    return new AppError(ErrorCode.ValidationError, `${ERROR_TABLE[ErrorCode.ValidationError].message}: ${describeClientError(error)}`);
+    // Named like a validation error's problems, so every 3000 answer lists what was refused.
+    const path = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? '/headers/content-type' : error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? '/headers/content-length' : '/body';
+    const message = describeClientError(error);
+    return new AppError(ErrorCode.ValidationError, `${ERROR_TABLE[ErrorCode.ValidationError].message}: ${message}`, { errors: [{ path, message }] });
   }
   return null;
 }

@@ -18,6 +18,7 @@ export function listQuery<F extends readonly string[], P extends TProperties>(so
       sort: Type.Optional(
         Type.String({
           pattern: `^(${sortFields.join('|')})(:(asc|desc))?$`,
+          examples: [`${sortFields[0]}:desc`],
           description: `Sort as \`field\` or \`field:asc|desc\`; fields: ${sortFields.join(', ')}. Default createdAt:desc`,
           errorMessage: `must be one of ${sortFields.join(', ')}, optionally followed by :asc or :desc`,
         }),
@@ -49,5 +50,6 @@ export const pageOf = <T extends TSchema>(item: T, description: string) =>
       prevPage: Type.Union([Type.Integer(), Type.Null()], { description: 'The previous page number, or null' }),
       nextPage: Type.Union([Type.Integer(), Type.Null()], { description: 'The next page number, or null' }),
     },
-    { description },
+    // A page of a named resource is named too: `MdmUserPage`.
+    { description, ...(typeof item.title === 'string' ? { title: `${item.title}Page` } : {}) },
   );

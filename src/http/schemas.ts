@@ -71,7 +71,7 @@ export const MAX_TAGS = 100;
 export const MAX_REFERENCES = 200;
 
 export const Tags = (description: string) =>
-  Type.Array(BoundedString(128, { description: 'A tag (at most 128 characters)' }), { maxItems: MAX_TAGS, description: `${description} (at most ${MAX_TAGS})` });
+  Type.Array(BoundedString(128, { description: 'A tag (at most 128 characters)' }), { maxItems: MAX_TAGS, description: `${description} (at most ${MAX_TAGS})`, examples: [['sales', 'madrid']] });
 
 export const OrganizationParams = Type.Object(
   {
@@ -93,6 +93,14 @@ export const success = <T extends TSchema>(data: T, description: string) =>
     { description },
   );
 
+const FieldProblemSchema = Type.Object(
+  {
+    path: Type.String({ description: 'JSON pointer of the offending value, e.g. /body/tags/2 or /query/limit' }),
+    message: Type.String({ description: 'The rule it breaks' }),
+  },
+  { description: 'One refused value' },
+);
+
 export const ErrorEnvelope = Type.Object(
   {
     status: Type.Literal(false, { description: 'Always false on failure' }),
@@ -101,15 +109,32 @@ export const ErrorEnvelope = Type.Object(
         code: Type.Integer({ description: 'Applivery-compatible error code (see the error-code table)' }),
         message: Type.String({ description: 'Human-readable message; for validation errors it names each field and rule' }),
         data: Type.Optional(
-          Type.Record(Type.String(), Type.Unknown(), {
-            description: 'Details; validation errors carry `errors: [{path, message}]`',
-          }),
+          Type.Object(
+            { errors: Type.Optional(Type.Array(FieldProblemSchema, { description: 'Validation errors (code 3000): each refused value' })) },
+            { description: 'Details: `errors` for validation errors; `entity` for 3001; `limit` and `max` for 5017', additionalProperties: true },
+          ),
         ),
       },
       { description: 'What went wrong' },
     ),
   },
   { $id: 'ErrorEnvelope', description: 'The failure envelope' },
+);
+
+/** The failure envelope of a request refused as invalid (400/3000). */
+export const ValidationErrorEnvelope = Type.Object(
+  {
+    status: Type.Literal(false, { description: 'Always false on failure' }),
+    error: Type.Object(
+      {
+        code: Type.Literal(3000, { description: 'Validation Error' }),
+        message: Type.String({ description: 'Names each refused field and the rule it breaks' }),
+        data: Type.Object({ errors: Type.Array(FieldProblemSchema, { description: 'Each refused value' }) }, { description: 'The refused values' }),
+      },
+      { description: 'What was refused' },
+    ),
+  },
+  { $id: 'ValidationErrorEnvelope', description: 'The failure envelope of an invalid request' },
 );
 
 /** The error responses every authenticated route can give, for the OpenAPI document. */

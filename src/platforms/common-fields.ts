@@ -4,31 +4,35 @@
  * policy assignments and the common part of a serialized token.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
-import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, MAX_INTEGER_ID, MAX_REFERENCES, Tags, Timestamp } from '../http/schemas.ts';
+import { BoundedString, EntityId, LanguageSchema, LenientBoolean, LenientInteger, MAX_INTEGER_ID, MAX_REFERENCES, StringEnum, Tags, Timestamp } from '../http/schemas.ts';
+import { PLATFORMS } from './platform-names.ts';
 import type { CatalogItem, CatalogKindName } from '../modules/catalog/catalog.types.ts';
 import type { Reference } from './platform.ts';
 import {
   DEFAULT_DURATION_SECONDS,
+  EMAIL_STATUSES,
   MAX_DURATION_SECONDS,
   MIN_DURATION_SECONDS,
   type StoredToken,
+  TOKEN_STATES,
 } from '../modules/enrollment-tokens/enrollment-tokens.types.ts';
 
 export const MAX_EMAIL_TEXT = 5000;
 
 export const commonBodyFields = {
   sendEmail: LenientBoolean({ description: 'Email the user an invitation (required). true/false or "true"/"false" in any case' }),
-  displayName: Type.Optional(BoundedString(128, { description: 'Label of the token, e.g. "Jane – iPhone" (at most 128 characters, may be empty)' })),
+  displayName: Type.Optional(BoundedString(128, { description: 'Label of the token, e.g. "Jane – iPhone" (at most 128 characters, may be empty)', examples: ['Jane – iPhone'] })),
   tags: Type.Optional(Tags('Free-form labels, each at most 128 characters')),
   duration: Type.Optional(
     LenientInteger({
+      examples: [DEFAULT_DURATION_SECONDS],
       minimum: MIN_DURATION_SECONDS,
       maximum: MAX_DURATION_SECONDS,
       description: `Seconds the token is valid: ${MIN_DURATION_SECONDS} (1 minute) to ${MAX_DURATION_SECONDS} (30 days); default ${DEFAULT_DURATION_SECONDS} (1 day)`,
     }),
   ),
   language: Type.Optional(LanguageSchema('Language of the invitation and enrollment page: en (default), es, fr, de, it, pt')),
-  emailText: Type.Optional(BoundedString(MAX_EMAIL_TEXT, { description: `Personal note added to the invitation (at most ${MAX_EMAIL_TEXT} characters)` })),
+  emailText: Type.Optional(BoundedString(MAX_EMAIL_TEXT, { description: `Personal note added to the invitation (at most ${MAX_EMAIL_TEXT} characters)`, examples: ['Welcome to Acme! Open this on your new phone.'] })),
 };
 
 export const SegmentId = LenientInteger({ minimum: 1, maximum: MAX_INTEGER_ID, description: 'Segment (integer id) the enrolled device joins' });
@@ -141,7 +145,7 @@ export const commonResponseFields = {
   ),
   displayName: Type.String({ description: 'Label of the token' }),
   tags: Type.Array(Type.String({ description: 'A tag' }), { description: 'Free-form labels' }),
-  state: Type.String({ description: 'PENDING, DONE (redeemed), EXPIRED (past expireAt) or DELETED (revoked)' }),
+  state: StringEnum(TOKEN_STATES, { description: 'PENDING, DONE (redeemed), EXPIRED (past expireAt) or DELETED (revoked)' }),
   createdAt: Timestamp('When the token was created'),
   updatedAt: Timestamp('When the token was last changed'),
   expireAt: Timestamp('When the token stops working: createdAt + duration'),
@@ -152,11 +156,11 @@ export const commonResponseFields = {
   sendEmail: Type.Boolean({ description: 'Whether an invitation is emailed' }),
   emailText: Type.String({ description: 'Personal note in the invitation' }),
   segmentId: Type.Union([Type.Integer(), Type.Null()], { description: 'Segment the device joins, or null' }),
-  platform: Type.String({ description: 'apple, windows or android' }),
-  language: Type.String({ description: 'Language of the invitation and enrollment page' }),
+  platform: StringEnum(PLATFORMS, { description: 'apple, windows or android' }),
+  language: LanguageSchema('Language of the invitation and enrollment page'),
   emailDelivery: Type.Object(
     {
-      status: Type.String({ description: 'NONE (no email), QUEUED, SENT or FAILED' }),
+      status: StringEnum(EMAIL_STATUSES, { description: 'NONE (no email), QUEUED, SENT or FAILED' }),
       attempts: Type.Integer({ description: 'Delivery attempts so far' }),
       sentAt: Type.Union([Type.String(), Type.Null()], { description: 'When the invitation was accepted by the mail server' }),
       lastError: Type.Union([Type.String(), Type.Null()], { description: 'The last delivery error, if any' }),

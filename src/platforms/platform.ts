@@ -129,7 +129,8 @@ export interface EnrollmentFileTools {
 /** A file the public enrollment link offers besides its page: GET /enroll/<platform>/<code>/<name>. */
 export interface EnrollmentFile<Options = Record<string, unknown>> {
   name: string;
-  /** OpenAPI: what the route serves, and the response's description. */
+  /** OpenAPI: the operation's id, what the route serves, and the response's description. */
+  operationId: string;
   summary: string;
   description: string;
   contentType: string;
@@ -167,6 +168,8 @@ export interface PlatformAdapter<Fields extends TProperties = TProperties, Updat
   readOptions(body: OptionsBody<Fields>): PlatformOptions<Options>;
   /** The platform fields of a stored token, in body form, so an update can merge over them. */
   optionsAsBody(token: StoredToken<Options>): OptionsBody<Fields>;
+  /** Error codes of this platform's own that creating or changing a token can answer (for the API description). */
+  documentedErrors?: readonly ErrorCode[];
   /** Checks that need the referenced items themselves (Apple: attached profiles → 5086). */
   checkReferences?(body: OptionsBody<Fields>, items: ReadonlyMap<string, CatalogItem>): void;
   serialize(token: StoredToken<Options>, context: SerializeContext): Record<string, unknown>;

@@ -22,6 +22,7 @@ export const androidHookRoutes: FastifyPluginAsyncTypebox<{ hooks: AndroidHookSe
       config: { auth: { public: true } as const },
       schema: {
         tags: ['Android integrations'],
+        operationId: 'receiveAndroidPubSubPush',
         summary: 'Pub/Sub push endpoint for Android Management API notifications (ENROLLMENT, STATUS_REPORT)',
         description:
           "Requires the push subscription's OIDC token (`Authorization: Bearer`, signed by Google for the registered audience and service account). Every authenticated push is acknowledged with 204, whatever it changed: a repeated messageId changes nothing.",

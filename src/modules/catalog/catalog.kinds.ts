@@ -49,6 +49,7 @@ const POLICY_FIELDS: Partial<Record<Platform, { fields: TProperties; defaults: R
         [
           Type.String({
             pattern: '^(enterprises/[A-Za-z0-9_-]{1,100}/policies/)?[A-Za-z0-9_.-]{1,100}$',
+            examples: ['enterprises/LC01abcdef/policies/fully-managed'],
             description: 'The policy in Google (enterprises/…/policies/… or its id)',
             errorMessage: 'must be an AMAPI policy name such as enterprises/LC0…/policies/default, or its id',
           }),
@@ -69,6 +70,7 @@ function policyKind(platform: Platform): CatalogKind {
     path: `mdm/${platform}/enterprise/policies`,
     permission: `mdm.${platform}.policy`,
     label: `${platformLabel} policies`,
+    names: { one: `${platformLabel}Policy`, many: `${platformLabel}Policies` },
     ...bodies({ config: Config, ...extra.fields }, []),
     response: Type.Object({ ...commonResponse, config: Config, ...extra.fields }, { description: `A ${platformLabel} policy (${kind})` }),
     toData: (body, previous) => merge(body, previous, { config: {}, ...extra.defaults }),
@@ -85,6 +87,7 @@ const admProfile: CatalogKind = {
   path: 'mdm/apple/enterprise/profiles',
   permission: 'mdm.apple.profile',
   label: 'Apple profiles',
+  names: { one: 'AppleProfile', many: 'AppleProfiles' },
   ...bodies(
     {
       type: StringEnum(PROFILE_TYPES, { description: 'standalone (assignable to tokens) or attached (part of a policy); default standalone' }),
@@ -122,6 +125,7 @@ const admApplication: CatalogKind = {
   path: 'mdm/apple/enterprise/applications',
   permission: 'mdm.apple.application',
   label: 'Apple applications',
+  names: { one: 'AppleApplication', many: 'AppleApplications' },
   ...bodies(
     {
       bundleId: BoundedString(255, { minLength: 1, description: 'Bundle identifier, e.g. com.example.app' }),
@@ -130,7 +134,7 @@ const admApplication: CatalogKind = {
     ['bundleId', 'platform'],
   ),
   response: Type.Object(
-    { ...commonResponse, bundleId: Type.String({ description: 'Bundle identifier' }), platform: Type.String({ description: 'Apple platform' }) },
+    { ...commonResponse, bundleId: Type.String({ description: 'Bundle identifier' }), platform: StringEnum(APPLE_APP_PLATFORMS, { description: 'Apple platform' }) },
     { description: 'An Apple application' },
   ),
   toData: (body, previous) => merge(body, previous, {}),
@@ -139,7 +143,7 @@ const admApplication: CatalogKind = {
 
 const VppConfig = Type.Object(
   {
-    countryISO2ACode: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country code', errorMessage: 'must be two upper-case letters' }),
+    countryISO2ACode: Type.String({ pattern: '^[A-Z]{2}$', examples: ['ES'], description: 'ISO 3166-1 alpha-2 country code', errorMessage: 'must be two upper-case letters' }),
     defaultPlatform: StringEnum(APPLE_APP_PLATFORMS, { description: 'Default platform for licences' }),
     locationName: BoundedString(128, { description: 'Location name in Apple Business Manager' }),
   },
@@ -151,6 +155,7 @@ const admVppLocation: CatalogKind = {
   path: 'mdm/apple/enterprise/vpp-locations',
   permission: 'mdm.apple.vppLocation',
   label: 'Apple VPP locations',
+  names: { one: 'AppleVppLocation', many: 'AppleVppLocations' },
   ...bodies({ config: VppConfig }, ['config']),
   response: Type.Object(
     {

@@ -12,7 +12,9 @@ import type { CatalogKind } from './catalog.types.ts';
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService; kind: CatalogKind }> = async (app, { catalog, kind }) => {
   const tags = [kind.label];
   const permission = (action: string) => ({ auth: { permission: `${kind.permission}.${action}` } });
-  const one = success(kind.response, `The ${kind.kind}`);
+  // Named in the API description after the kind: `ApplePolicy`.
+  const Item = { ...kind.response, title: kind.names.one };
+  const one = success(Item, `The ${kind.kind}`);
   const errors = errorResponses(400, 401, 403, 404);
   const ItemParams = Type.Object({ ...OrganizationParams.properties, id: EntityId(`${kind.kind} id`) }, { additionalProperties: false });
   const ListQuery = listQuery(['createdAt', 'updatedAt', 'name'] as const, {
@@ -22,7 +24,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
 
   app.post(
     '/',
-    { config: permission('create'), schema: { tags, summary: `Create (${kind.kind})`, params: OrganizationParams, body: kind.createBody, response: { 200: one, ...errors } } },
+    { config: permission('create'), schema: { tags, operationId: `create${kind.names.one}`, summary: `Create (${kind.kind})`, params: OrganizationParams, body: kind.createBody, response: { 200: one, ...errors } } },
     async (request) => ok(present(await catalog.create(organizationOf(request).id, kind.kind, request.body as Record<string, unknown>))),
   );
 
@@ -30,7 +32,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
     '/',
     {
       config: permission('list'),
-      schema: { tags, summary: `List (${kind.kind})`, params: OrganizationParams, querystring: ListQuery, response: { 200: success(pageOf(kind.response, 'A page'), 'A page'), ...errors } },
+      schema: { tags, operationId: `list${kind.names.many}`, summary: `List (${kind.kind})`, params: OrganizationParams, querystring: ListQuery, response: { 200: success(pageOf(Item, 'A page'), 'A page'), ...errors } },
     },
     async (request) => {
       const page = await catalog.list(organizationOf(request).id, kind.kind, request.query.search, pageRequestFrom(request.query, 'createdAt'));
@@ -40,7 +42,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
 
   app.get(
     '/:id',
-    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }) },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, operationId: `get${kind.names.one}`, summary: `Get (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }) },
     async (request) => ok(present(await catalog.get(organizationOf(request).id, kind.kind, request.params.id))),
   );
 
@@ -48,7 +50,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
     '/:id',
     {
       config: { ...permission('update'), versioned: true },
-      schema: versionedWrite({ tags, summary: `Update (${kind.kind}); fields left out are kept`, params: ItemParams, body: kind.updateBody, response: { 200: one, ...errors } }),
+      schema: versionedWrite({ tags, operationId: `update${kind.names.one}`, summary: `Update (${kind.kind}); fields left out are kept`, params: ItemParams, body: kind.updateBody, response: { 200: one, ...errors } }),
     },
     async (request) =>
       ok(present(await catalog.update(organizationOf(request).id, kind.kind, request.params.id, request.body as Record<string, unknown>, preconditionOf(request)))),
@@ -58,7 +60,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService;
     '/:id',
     {
       config: { ...permission('remove'), versioned: true },
-      schema: versionedWrite({ tags, summary: `Delete (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }),
+      schema: versionedWrite({ tags, operationId: `delete${kind.names.one}`, summary: `Delete (${kind.kind})`, params: ItemParams, response: { 200: one, ...errors } }),
     },
     async (request) => ok(present(await catalog.remove(organizationOf(request).id, kind.kind, request.params.id, preconditionOf(request)))),
   );

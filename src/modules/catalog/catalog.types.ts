@@ -30,6 +30,8 @@ export interface CatalogKind {
   permission: string;
   /** OpenAPI tag and human label. */
   label: string;
+  /** The item's name in operation ids and schema names: `ApplePolicy`, `ApplePolicies`. */
+  names: { one: string; many: string };
   createBody: TObject;
   updateBody: TObject;
   /** The item as answered (organization, timestamps and the kind's fields). */

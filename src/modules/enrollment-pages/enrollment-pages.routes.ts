@@ -49,7 +49,8 @@ export interface EnrollmentPageRouteOptions {
 }
 
 export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRouteOptions> = async (app, { pages, adapters, rateLimit }) => {
-  const config = { auth: { public: true } as const };
+  // The limiter is the plugin's own hook (one budget per address for every page and file); the description learns of it here.
+  const config = { auth: { public: true } as const, errors: [ErrorCode.TooManyRequests] };
   // One budget per address for all the links (page, profile, QR), not one per route.
   app.addHook('onRequest', app.rateLimit(perAddressLimit(rateLimit)));
   const tags = ['Enrollment links (public)'];
@@ -67,6 +68,7 @@ export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRoute
       config,
       schema: {
         tags,
+        operationId: 'getEnrollmentPage',
         summary: 'The enrollment page a user opens on the device (HTML, in the token’s language)',
         security: [],
         params: PageParams,
@@ -83,7 +85,7 @@ export const enrollmentPageRoutes: FastifyPluginAsyncTypebox<EnrollmentPageRoute
         `/${adapter.platform}/:code/${file.name}`,
         {
           config,
-          schema: { tags, summary: file.summary, security: [], params: CodeParams, response: { 200: Binary(file.description, file.contentType), ...NOTICES } },
+          schema: { tags, operationId: file.operationId, summary: file.summary, security: [], params: CodeParams, response: { 200: Binary(file.description, file.contentType), ...NOTICES } },
         },
         async (request, reply) => send(reply, await pages.file(adapter.platform, file.name, request.params.code, languageOf(request))),
       );

@@ -12,6 +12,10 @@ export const CodeParams = Type.Object({ code: Code }, { additionalProperties: fa
 
 export const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String({ description: 'An HTML page' }) } } });
 
-export const Binary = (description: string, contentType: string) => ({ description, content: { [contentType]: { schema: Type.String({ description }) } } });
+/** A file answered as bytes: binary in the description (SVG, being text, is a string). */
+export const Binary = (description: string, contentType: string) => ({
+  description,
+  content: { [contentType]: { schema: Type.String({ description, ...(contentType.startsWith('image/svg') ? {} : { format: 'binary' }) }) } },
+});
 
 export const NOTICES = { 404: Html('Unknown or revoked link: a notice page'), 410: Html('Expired or used link: a notice page') };

@@ -14,12 +14,15 @@ import { parseTagsFilter, tokenSchemas } from './enrollment-tokens.schemas.ts';
 import type { EnrollmentTokenService } from './enrollment-tokens.service.ts';
 import type { TokenState } from './enrollment-tokens.types.ts';
 import { secretViewFor } from './token-secrets.ts';
+import { ErrorCode } from '../../errors.ts';
 
 export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: EnrollmentTokenService; adapter: PlatformAdapter }> = async (
   app,
   { tokens, adapter },
 ) => {
   const schemas = tokenSchemas(adapter);
+  const createErrors = [ErrorCode.EntityNotFound, ErrorCode.FeatureNotAllowed, ErrorCode.LimitExceeded, ...(adapter.documentedErrors ?? [])];
+  const updateErrors = [ErrorCode.ErrorUpdatingEntity, ...(adapter.documentedErrors ?? [])];
   const tags = [`${adapter.label} enrollment tokens`];
   const permission = (action: string) => ({ auth: { permission: `mdm.${adapter.platform}.enrollmentToken.${action}` } });
   const one = success(schemas.token, 'The token');
@@ -29,8 +32,8 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
   app.post(
     '/',
     {
-      config: permission('create'),
-      schema: { tags, summary: `Create an ${adapter.label} enrollment token for one user`, params: OrganizationParams, body: schemas.createBody, response: { 200: one, ...errors } },
+      config: { ...permission('create'), errors: createErrors },
+      schema: { tags, operationId: `create${adapter.label}EnrollmentToken`, summary: `Create an ${adapter.label} enrollment token for one user`, params: OrganizationParams, body: schemas.createBody, response: { 200: one, ...errors } },
     },
     async (request) => ok(secrets(request).token(await tokens.create(organizationOf(request), adapter, request.body))),
   );
@@ -38,9 +41,10 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
   app.post(
     '/bulk',
     {
-      config: permission('create'),
+      config: { ...permission('create'), errors: createErrors },
       schema: {
         tags,
+        operationId: `create${adapter.label}EnrollmentTokensInBulk`,
         summary: `Create ${adapter.label} enrollment tokens for many users at once`,
         params: OrganizationParams,
         body: schemas.bulkBody,
@@ -54,7 +58,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
     '/',
     {
       config: permission('list'),
-      schema: { tags, summary: `List ${adapter.label} enrollment tokens`, params: OrganizationParams, querystring: schemas.listQuery, response: { 200: success(schemas.page, 'A page of tokens'), ...errors } },
+      schema: { tags, operationId: `list${adapter.label}EnrollmentTokens`, summary: `List ${adapter.label} enrollment tokens`, params: OrganizationParams, querystring: schemas.listQuery, response: { 200: success(schemas.page, 'A page of tokens'), ...errors } },
     },
     async (request) => {
       const query = request.query as Record<string, unknown> & { page: number; limit: number; sort?: string };
@@ -72,15 +76,15 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
 
   app.get(
     '/:tokenId',
-    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } }) },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, operationId: `get${adapter.label}EnrollmentToken`, summary: `Get an ${adapter.label} enrollment token`, params: schemas.params, response: { 200: one, ...errors } }) },
     async (request) => ok(secrets(request).token(await tokens.get(organizationOf(request).id, adapter, request.params.tokenId))),
   );
 
   app.put(
     '/:tokenId',
     {
-      config: { ...permission('update'), versioned: true },
-      schema: versionedWrite({ tags, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } }),
+      config: { ...permission('update'), versioned: true, errors: updateErrors },
+      schema: versionedWrite({ tags, operationId: `update${adapter.label}EnrollmentToken`, summary: 'Update a PENDING token (displayName, tags, policies, segment)', params: schemas.params, body: schemas.updateBody, response: { 200: one, ...errors } }),
     },
     async (request) => ok(secrets(request).token(await tokens.update(organizationOf(request).id, adapter, request.params.tokenId, request.body, preconditionOf(request)))),
   );
@@ -88,9 +92,10 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
   app.post(
     '/:tokenId/resend',
     {
-      config: permission('update'),
+      config: { ...permission('update'), errors: [ErrorCode.ErrorUpdatingEntity] },
       schema: {
         tags,
+        operationId: `resend${adapter.label}EnrollmentTokenInvitation`,
         summary: 'Queue the invitation again (PENDING tokens only), optionally with another note or language',
         params: schemas.params,
         body: schemas.resendBody,
@@ -104,7 +109,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<{ tokens: Enrollme
     '/:tokenId',
     {
       config: { ...permission('remove'), versioned: true },
-      schema: versionedWrite({ tags, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } }),
+      schema: versionedWrite({ tags, operationId: `revoke${adapter.label}EnrollmentToken`, summary: 'Revoke a token: DELETED, its link stops working', params: schemas.params, response: { 200: one, ...errors } }),
     },
     async (request) => ok(secrets(request).token(await tokens.remove(organizationOf(request).id, adapter, request.params.tokenId, preconditionOf(request)))),
   );

@@ -79,7 +79,7 @@ export function tokenSchemas(adapter: PlatformAdapter) {
         { description: 'Each address that got a token, in request order, with its token id' },
       ),
     },
-    { description: 'Outcome of a bulk creation' },
+    { title: 'BulkTokenResult', description: 'Outcome of a bulk creation' },
   );
   return { createBody, bulkBody, updateBody, resendBody, listQuery: listQuerySchema, params, token: adapter.tokenSchema, page: pageOf(adapter.tokenSchema, 'A page of tokens'), bulkResult };
 }

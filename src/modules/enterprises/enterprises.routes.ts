@@ -19,14 +19,14 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
     {
       id: EntityId('Enterprise id'),
       organization: Type.String({ description: 'Organization id' }),
-      platform: Type.String({ description: 'The platform' }),
+      platform: Type.Literal(adapter.platform, { description: 'The platform' }),
       name: Type.String({ description: 'Name' }),
       configuration: BrandingOutput,
       settings: adapter.enterprise.output,
       createdAt: Timestamp('When it was created'),
       updatedAt: Timestamp('When it was last changed'),
     },
-    { description: `The ${adapter.label} enterprise` },
+    { title: `${adapter.label}Enterprise`, description: `The ${adapter.label} enterprise` },
   );
   const UpdateBody = Type.Object(
     {
@@ -41,7 +41,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
 
   app.get(
     '/',
-    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } }) },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, operationId: `get${adapter.label}Enterprise`, summary: `Get the ${adapter.label} enterprise`, params: OrganizationParams, response: { 200: one, ...errors } }) },
     async (request) => ok(presentEnterprise(adapter, await enterprises.getOrCreate(organizationOf(request).id, adapter.platform))),
   );
 
@@ -49,7 +49,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox<{ enterprises: Enterpri
     '/',
     {
       config: { ...permission('update'), versioned: true },
-      schema: versionedWrite({ tags, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } }),
+      schema: versionedWrite({ tags, operationId: `update${adapter.label}Enterprise`, summary: `Update the ${adapter.label} enterprise (parts left out are kept)`, params: OrganizationParams, body: UpdateBody, response: { 200: one, ...errors } }),
     },
     async (request) => ok(presentEnterprise(adapter, await enterprises.update(organizationOf(request).id, adapter.platform, request.body, preconditionOf(request)))),
   );

@@ -8,7 +8,7 @@ export const Nullable = (maxLength: number, description: string, format?: string
 export const BrandingInput = Type.Object(
   {
     primaryColor: Type.Optional(
-      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'Brand colour as #rrggbb', errorMessage: 'must be a colour written #rrggbb' }),
+      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', examples: ['#0b5fff'], description: 'Brand colour as #rrggbb', errorMessage: 'must be a colour written #rrggbb' }),
     ),
     logo: Nullable(2048, 'Logo URL (https)', 'uri'),
     contactEmail: Nullable(254, 'Help-desk email shown to users', 'email'),

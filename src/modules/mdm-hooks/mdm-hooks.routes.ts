@@ -43,6 +43,7 @@ export const mdmHookRoutes: FastifyPluginAsyncTypebox<{ hooks: MdmHookService }>
       config,
       schema: {
         tags: ['Apple integrations'],
+        operationId: 'receiveStepCaScepChallenge',
         summary: "step-ca's SCEPCHALLENGE webhook: allows a certificate request once per one-time challenge of a live Apple token",
         description:
           'Signed by step-ca: `X-Smallstep-Webhook-ID` names the registered webhook, `X-Smallstep-Signature` is the hex HMAC-SHA256 of the body keyed with its base64-decoded secret. 401 when unknown or unsigned (nothing consumed).',
@@ -59,6 +60,7 @@ export const mdmHookRoutes: FastifyPluginAsyncTypebox<{ hooks: MdmHookService }>
       config,
       schema: {
         tags: ['Apple integrations'],
+        operationId: 'receiveStepCaScepNotification',
         summary: "step-ca's NOTIFYING webhook: the certificate issued for an allowed request (or the error), recorded in the token's audit",
         body: RawBody,
         response: { 200: success(Type.Object({}, { description: 'Nothing' }), 'Recorded'), ...errorResponses(400, 401) },
@@ -76,6 +78,7 @@ export const mdmHookRoutes: FastifyPluginAsyncTypebox<{ hooks: MdmHookService }>
       config,
       schema: {
         tags: ['Apple integrations'],
+        operationId: 'receiveNanoMdmCheckIn',
         summary: "NanoMDM's (or MicroMDM's) check-in webhook: Authenticate redeems the token the profile names, TokenUpdate marks the device enrolled, CheckOut checked out",
         description: 'The hook id in the URL names the organization. With an HMAC key registered, `X-Hmac-Signature` (base64 HMAC-SHA256 of the body) is required. Always 200 for a valid event, whatever it changed: NanoMDM does not retry.',
         params: Type.Object({ hookId: Type.String({ minLength: 1, maxLength: 64, description: 'The hook id of the URL enrolld made' }) }),

@@ -21,7 +21,7 @@ const Removed = success(Type.Object({}, { description: 'Nothing' }), 'Removed: i
 export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: MdmIntegrationService }> = async (app, { integrations }) => {
   app.get(
     '/step-ca',
-    { config: read, schema: { tags, summary: 'The registered step-ca SCEP webhook (404 until one is registered)', params: OrganizationParams, response: { 200: success(StepCaSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
+    { config: read, schema: { tags, operationId: 'getStepCaIntegration', summary: 'The registered step-ca SCEP webhook (404 until one is registered)', params: OrganizationParams, response: { 200: success(StepCaSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(await integrations.getStepCa(organizationOf(request).id)),
   );
   app.put(
@@ -30,6 +30,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
       config: write,
       schema: {
         tags,
+        operationId: 'putStepCaIntegration',
         summary: 'Register the step-ca SCEPCHALLENGE webhook: the ID and secret `step ca provisioner webhook add` printed',
         params: OrganizationParams,
         body: StepCaBody,
@@ -40,7 +41,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
   );
   app.delete(
     '/step-ca',
-    { config: write, schema: { tags, summary: 'Remove the step-ca webhook', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: write, schema: { tags, operationId: 'deleteStepCaIntegration', summary: 'Remove the step-ca webhook', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'step-ca');
       return ok({});
@@ -49,7 +50,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
 
   app.get(
     '/nanomdm',
-    { config: read, schema: { tags, summary: 'The NanoMDM check-in webhook URL (404 until one is made)', params: OrganizationParams, response: { 200: success(NanoMdmSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
+    { config: read, schema: { tags, operationId: 'getNanoMdmIntegration', summary: 'The NanoMDM check-in webhook URL (404 until one is made)', params: OrganizationParams, response: { 200: success(NanoMdmSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(await integrations.getNanoMdm(organizationOf(request).id)),
   );
   app.put(
@@ -58,6 +59,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
       config: write,
       schema: {
         tags,
+        operationId: 'putNanoMdmIntegration',
         summary: "Make (or keep) the NanoMDM check-in webhook URL, with NanoMDM's -webhook-hmac-key",
         params: OrganizationParams,
         body: NanoMdmBody,
@@ -68,7 +70,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
   );
   app.delete(
     '/nanomdm',
-    { config: write, schema: { tags, summary: 'Remove the NanoMDM webhook (its URL stops working)', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: write, schema: { tags, operationId: 'deleteNanoMdmIntegration', summary: 'Remove the NanoMDM webhook (its URL stops working)', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'nanomdm');
       return ok({});
@@ -83,7 +85,7 @@ const androidTags = ['Android integrations'];
 export const amapiIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: MdmIntegrationService }> = async (app, { integrations }) => {
   app.get(
     '/amapi',
-    { config: androidRead, schema: { tags: androidTags, summary: "The organization's Android mode: local, or amapi with its connection (never the key)", params: OrganizationParams, response: { 200: success(AmapiSchema, 'The mode'), ...errorResponses(401, 403, 404) } } },
+    { config: androidRead, schema: { tags: androidTags, operationId: 'getAmapiIntegration', summary: "The organization's Android mode: local, or amapi with its connection (never the key)", params: OrganizationParams, response: { 200: success(AmapiSchema, 'The mode'), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(await integrations.getAmapi(organizationOf(request).id)),
   );
   app.put(
@@ -92,6 +94,7 @@ export const amapiIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: M
       config: androidWrite,
       schema: {
         tags: androidTags,
+        operationId: 'putAmapiIntegration',
         summary: "Make Android tokens through Google's Android Management API: the enterprise, the service account's key and the Pub/Sub push identity",
         params: OrganizationParams,
         body: AmapiBody,
@@ -102,7 +105,7 @@ export const amapiIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: M
   );
   app.delete(
     '/amapi',
-    { config: androidWrite, schema: { tags: androidTags, summary: 'Return to local mode: new Android tokens are made by enrolld alone', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: androidWrite, schema: { tags: androidTags, operationId: 'deleteAmapiIntegration', summary: 'Return to local mode: new Android tokens are made by enrolld alone', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'amapi');
       return ok({});

@@ -7,6 +7,7 @@ const WebhookId = (description: string) =>
     minLength: 1,
     maxLength: 128,
     pattern: '^[A-Za-z0-9-]+$',
+    examples: ['0f8e3b2a-6c1d-4e5f-9a7b-2c3d4e5f6a7b'],
     description,
     errorMessage: 'must be the webhook ID step-ca printed (letters, digits and dashes)',
   });
@@ -15,6 +16,7 @@ const WebhookSecret = (description: string) =>
     minLength: 44,
     maxLength: 1024,
     pattern: '^[A-Za-z0-9+/]+={0,2}$',
+    examples: ['c2VjcmV0IGJ5dGVzIHRoYXQgc3RlcC1jYSBwcmludGVkIGZvciB0aGUgd2ViaG9vaw=='],
     description,
     errorMessage: 'must be the base64 secret step-ca printed (at least 32 bytes)',
   });
@@ -81,6 +83,7 @@ export const AmapiBody = Type.Object(
   {
     enterpriseName: Type.String({
       pattern: '^enterprises/[A-Za-z0-9_-]{1,100}$',
+      examples: ['enterprises/LC01abcdef'],
       description: 'The Android Enterprise, as Google names it: `enterprises/LC0…`',
       errorMessage: 'must be an enterprise name such as enterprises/LC02abcd1',
     }),

@@ -15,6 +15,7 @@ import {
   UpdateMdmUserBody,
 } from './mdm-users.schemas.ts';
 import type { MdmUserService } from './mdm-users.service.ts';
+import { ErrorCode } from '../../errors.ts';
 
 const tags = ['MDM users'];
 const permission = (action: string) => ({ auth: { permission: `mdm.global.mdmUser.${action}` } });
@@ -25,8 +26,8 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
   app.post(
     '/',
     {
-      config: permission('create'),
-      schema: { tags, summary: 'Create an MDM user', params: OrganizationParams, body: CreateMdmUserBody, response: { 200: one, ...errors } },
+      config: { ...permission('create'), errors: [ErrorCode.MdmUserAlreadyExists] },
+      schema: { tags, operationId: 'createMdmUser', summary: 'Create an MDM user', params: OrganizationParams, body: CreateMdmUserBody, response: { 200: one, ...errors } },
     },
     async (request) => {
       const organization = organizationOf(request);
@@ -40,6 +41,7 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
       config: permission('list'),
       schema: {
         tags,
+        operationId: 'listMdmUsers',
         summary: 'List MDM users',
         params: OrganizationParams,
         querystring: ListMdmUsersQuery,
@@ -54,16 +56,17 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
 
   app.get(
     '/:mdmUserId',
-    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, summary: 'Get an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }) },
+    { config: { ...permission('get'), versioned: true }, schema: versionedRead({ tags, operationId: 'getMdmUser', summary: 'Get an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }) },
     async (request) => ok(await mdmUsers.get(organizationOf(request).id, request.params.mdmUserId)),
   );
 
   app.put(
     '/:mdmUserId',
     {
-      config: { ...permission('update'), versioned: true },
+      config: { ...permission('update'), versioned: true, errors: [ErrorCode.MdmUserAlreadyExists] },
       schema: versionedWrite({
         tags,
+        operationId: 'updateMdmUser',
         summary: 'Update an MDM user (fields left out are kept)',
         params: MdmUserParams,
         body: UpdateMdmUserBody,
@@ -76,8 +79,8 @@ export const mdmUserRoutes: FastifyPluginAsyncTypebox<{ mdmUsers: MdmUserService
   app.delete(
     '/:mdmUserId',
     {
-      config: { ...permission('remove'), versioned: true },
-      schema: versionedWrite({ tags, summary: 'Delete an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }),
+      config: { ...permission('remove'), versioned: true, errors: [ErrorCode.MdmUserHasPendingTokens] },
+      schema: versionedWrite({ tags, operationId: 'deleteMdmUser', summary: 'Delete an MDM user', params: MdmUserParams, response: { 200: one, ...errors } }),
     },
     async (request) => ok(await mdmUsers.remove(organizationOf(request).id, request.params.mdmUserId, preconditionOf(request))),
   );

@@ -8,11 +8,12 @@ const Email = Type.String({
   format: 'email',
   maxLength: MAX_EMAIL_LENGTH,
   description: 'Email address; unique per organization, compared without regard to case',
+  examples: ['jane@example.com'],
   errorMessage: 'must be a valid email address',
 });
 
 const fields = {
-  name: Type.Union([BoundedString(128), Type.Null()], {
+  name: Type.Union([BoundedString(128, { examples: ['Jane Doe'] }), Type.Null()], {
     description: 'Full name shown in invitations (at most 128 characters), or null',
     errorMessage: 'must be a string of at most 128 characters, or null',
   }),
@@ -52,13 +53,13 @@ export const MdmUserSchema = Type.Object(
     email: Type.String({ description: 'Email address' }),
     name: Type.Union([Type.String(), Type.Null()], { description: 'Full name, or null' }),
     tags: Type.Array(Type.String({ description: 'A tag' }), { description: 'Free-form labels' }),
-    language: Type.String({ description: 'Language of the user\'s invitations' }),
+    language: LanguageSchema('Language of the user\'s invitations'),
     managedAppleId: Type.Union([Type.String(), Type.Null()], { description: 'Managed Apple ID, or null' }),
     metadata: FreeFormObject('Free-form JSON object kept with the user'),
     createdAt: Timestamp('When the user was created'),
     updatedAt: Timestamp('When the user was last changed'),
   },
-  { description: 'An MDM user' },
+  { title: 'MdmUser', description: 'An MDM user' },
 );
 
 export const ListMdmUsersQuery = listQuery(['createdAt', 'updatedAt', 'email', 'name'] as const, {

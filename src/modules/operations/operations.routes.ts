@@ -10,13 +10,13 @@ const tags = ['Operations'];
 export const operationsRoutes: FastifyPluginAsyncTypebox<{ ping(): Promise<boolean> }> = async (app, { ping }) => {
   app.get(
     '/healthz',
-    { schema: { tags, summary: 'Liveness: the process answers', response: { 200: Health } } },
+    { schema: { tags, operationId: 'getLiveness', summary: 'Liveness: the process answers', response: { 200: Health } } },
     async () => ok({ status: 'ok' }),
   );
 
   app.get(
     '/readyz',
-    { schema: { tags, summary: 'Readiness: the database answers', response: { 200: Health, ...errorResponses(503) } } },
+    { schema: { tags, operationId: 'getReadiness', summary: 'Readiness: the database answers', response: { 200: Health, ...errorResponses(503) } } },
     async () => {
       if (!(await ping())) throw new AppError(ErrorCode.ServiceUnavailable, 'Service unavailable: the database does not answer');
       return ok({ status: 'ok' });

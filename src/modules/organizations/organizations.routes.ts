@@ -22,7 +22,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
     '/',
     {
       config: rootOnly,
-      schema: { tags, summary: 'Create an organization', body: CreateOrganizationBody, response: { 200: one, ...errorResponses(400, 401, 403) } },
+      schema: { tags, operationId: 'createOrganization', summary: 'Create an organization', body: CreateOrganizationBody, response: { 200: one, ...errorResponses(400, 401, 403) } },
     },
     async (request) => ok(await organizations.create(request.body)),
   );
@@ -33,6 +33,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
       config: rootOnly,
       schema: {
         tags,
+        operationId: 'listOrganizations',
         summary: 'List organizations',
         querystring: ListOrganizationsQuery,
         response: { 200: success(OrganizationPage, 'A page of organizations'), ...errorResponses(400, 401, 403) },
@@ -45,7 +46,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
     '/:organizationId',
     {
       config: rootOnly,
-      schema: { tags, summary: 'Get an organization', params: OrganizationParams, response: { 200: one, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, operationId: 'getOrganization', summary: 'Get an organization', params: OrganizationParams, response: { 200: one, ...errorResponses(400, 401, 403, 404) } },
     },
     async (request) => ok(organizationOf(request)),
   );
@@ -56,6 +57,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
       config: rootOnly,
       schema: {
         tags,
+        operationId: 'updateOrganization',
         summary: 'Update an organization (name, slug, plan, emailDomains)',
         params: OrganizationParams,
         body: UpdateOrganizationBody,
@@ -71,6 +73,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ organizations: Orga
       config: rootOnly,
       schema: {
         tags,
+        operationId: 'deleteOrganization',
         summary: 'Delete an organization and everything it owns',
         params: OrganizationParams,
         response: { 200: one, ...errorResponses(400, 401, 403, 404) },

@@ -11,6 +11,7 @@ export const SLUG_PATTERN = '^(?![a-f0-9]{24}$)[a-z0-9-]{3,64}$';
 
 const Slug = Type.String({
   pattern: SLUG_PATTERN,
+  examples: ['acme'],
   description: 'URL-safe name usable in place of the id: 3–64 of a-z, 0-9 and "-", not 24 hex characters',
   errorMessage: 'must be 3 to 64 lowercase letters, digits or dashes, and not a 24-character hex string',
 });
@@ -86,7 +87,7 @@ export const OrganizationSchema = Type.Object(
     slug: Type.String({ description: 'URL-safe name usable in place of the id' }),
     plan: Type.Object(
       {
-        features: Type.Array(Type.String({ description: 'A platform' }), { description: 'Platforms allowed' }),
+        features: Type.Array(StringEnum(PLATFORMS, { description: 'A platform' }), { description: 'Platforms allowed' }),
         limits: Type.Object(
           {
             bulkMaxEmails: Type.Integer({ description: 'Most addresses per bulk request' }),
@@ -100,11 +101,11 @@ export const OrganizationSchema = Type.Object(
     emailDomains: Type.Union([Type.Array(Type.String({ description: 'example.com or *.example.com' })), Type.Null()], {
       description: 'Recipient domains invitations may be sent to, or null for any domain',
     }),
-    defaultLanguage: Type.String({ description: 'The language of users created without one, and of their tokens' }),
+    defaultLanguage: LanguageSchema('The language of users created without one, and of their tokens'),
     createdAt: Timestamp('When the organization was created'),
     updatedAt: Timestamp('When the organization was last changed'),
   },
-  { description: 'An organization (tenant)' },
+  { title: 'Organization', description: 'An organization (tenant)' },
 );
 
 export const ORGANIZATION_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'slug'] as const;

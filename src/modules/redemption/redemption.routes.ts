@@ -13,6 +13,7 @@ import type { PlatformAdapter } from '../../platforms/platform.ts';
 import type { RedemptionService } from './redemption.service.ts';
 import { secretViewFor } from '../enrollment-tokens/token-secrets.ts';
 import { AttemptSchema, DeviceSchema, RedeemBody } from './redemption.schemas.ts';
+import { ErrorCode } from '../../errors.ts';
 
 export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: RedemptionService; adapter: PlatformAdapter; rateLimit: number }> = async (
   app,
@@ -25,9 +26,10 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
   app.post(
     '/enrollment-tokens/redeem',
     {
-      config: { ...tokenPermission('redeem'), rateLimit: perKeyLimit(rateLimit) },
+      config: { ...tokenPermission('redeem'), rateLimit: perKeyLimit(rateLimit), errors: [ErrorCode.TokenAlreadyUsed, ErrorCode.TokenExpired, ErrorCode.TokenRevoked] },
       schema: {
         tags: tokenTags,
+        operationId: `redeem${adapter.label}EnrollmentToken`,
         summary: 'Report the device that enrolled with a code: PENDING → DONE, exactly once',
         params: OrganizationParams,
         body: RedeemBody,
@@ -49,6 +51,7 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
       config: tokenPermission('get'),
       schema: {
         tags: tokenTags,
+        operationId: `list${adapter.label}EnrollmentTokenRedemptions`,
         summary: 'Every redemption attempt of a token, won or refused',
         params: Type.Object({ ...OrganizationParams.properties, tokenId: EntityId('Enrollment token id') }, { additionalProperties: false }),
         querystring: listQuery(['createdAt'] as const, {}),
@@ -68,6 +71,7 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
       config: { auth: { permission: `mdm.${adapter.platform}.device.list` } },
       schema: {
         tags: [`${adapter.label} devices`],
+        operationId: `list${adapter.label}Devices`,
         summary: `List enrolled ${adapter.label} devices`,
         params: OrganizationParams,
         querystring: listQuery(['createdAt'] as const, {}),

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { BoundedString, EntityId, StringEnum, Timestamp } from '../../http/schemas.ts';
 import { DEVICE_STATUSES, LIFECYCLE_EVENTS, REDEMPTION_OUTCOMES } from './redemption.types.ts';
 import { SECRET_NOTE } from '../../platforms/common-fields.ts';
+import { PLATFORMS } from '../../platforms/platform-names.ts';
 
 export const Identifier = (description: string) => Type.Optional(BoundedString(128, { minLength: 1, description }));
 
@@ -16,7 +17,7 @@ export const DeviceInput = Type.Object(
     osVersion: Identifier('Operating system version'),
     name: Identifier('The name its user gave it'),
   },
-  { additionalProperties: false, description: 'The enrolled device; at least one of serialNumber, udid, imei, meid identifies it' },
+  { additionalProperties: false, title: 'DeviceIdentity', description: 'The enrolled device; at least one of serialNumber, udid, imei, meid identifies it' },
 );
 
 export const RedeemBody = Type.Object(
@@ -24,7 +25,7 @@ export const RedeemBody = Type.Object(
     code: Type.String({ minLength: 1, maxLength: 64, description: "The token's enrollCode (any case; dashes and spaces ignored)" }),
     device: DeviceInput,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'RedeemBody' },
 );
 
 export const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
@@ -33,7 +34,7 @@ export const DeviceSchema = Type.Object(
   {
     id: EntityId('Device id'),
     organizationId: Type.String({ description: 'Organization id' }),
-    platform: Type.String({ description: 'apple, windows or android' }),
+    platform: StringEnum(PLATFORMS, { description: 'apple, windows or android' }),
     tokenId: Nullable('The token it enrolled with'),
     serialNumber: Nullable('Serial number'),
     udid: Nullable('UDID'),
@@ -51,7 +52,7 @@ export const DeviceSchema = Type.Object(
     providerState: Type.Union([Type.String(), Type.Null()], { description: 'The state its provider gives it (Android in amapi mode: ACTIVE, DISABLED, DELETED, PROVISIONING, LOST), or null' }),
     createdAt: Timestamp('When its token was redeemed'),
   },
-  { description: 'An enrolled device' },
+  { title: 'Device', description: 'An enrolled device' },
 );
 
 export const AttemptSchema = Type.Object(
@@ -64,11 +65,14 @@ export const AttemptSchema = Type.Object(
         'A redemption: REDEEMED, REPEATED, ALREADY_USED, EXPIRED, REVOKED or NOT_FOUND. Reported by the SCEP CA and the MDM server: SCEP_ALLOWED, SCEP_REFUSED, CERTIFICATE_ISSUED, CERTIFICATE_FAILED, ENROLLED, CHECKED_OUT',
     }),
     clientAddress: Nullable('Address of the caller'),
-    device: Type.Record(Type.String(), Type.Unknown(), { description: 'The device identifiers presented' }),
+    device: Type.Object(
+      Object.fromEntries(Object.keys(DeviceInput.properties).map((name) => [name, Type.Optional(Type.String({ description: DeviceInput.properties[name as keyof typeof DeviceInput.properties].description }))])),
+      { description: 'The device identifiers presented' },
+    ),
     detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
       description: 'What a CA or MDM entry adds (SCEP transaction, certificate serial and validity, refusal reason); null for redemptions',
     }),
     createdAt: Timestamp('When it was attempted'),
   },
-  { description: 'A redemption attempt' },
+  { title: 'Redemption', description: 'A redemption attempt, or a lifecycle entry a CA or MDM server reported' },
 );

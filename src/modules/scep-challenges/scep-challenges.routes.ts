@@ -11,14 +11,16 @@ import { perKeyLimit } from '../../http/rate-limits.ts';
 import { errorResponses, OrganizationParams, success } from '../../http/schemas.ts';
 import type { ScepChallengeService } from './scep-challenges.service.ts';
 import { VerifiedSchema } from './scep-challenges.schemas.ts';
+import { ErrorCode } from '../../errors.ts';
 
 export const scepChallengeRoutes: FastifyPluginAsyncTypebox<{ scepChallenges: ScepChallengeService; rateLimit: number }> = async (app, { scepChallenges, rateLimit }) => {
   app.post(
     '/verify',
     {
-      config: { auth: { permission: 'mdm.apple.enrollmentToken.redeem' }, rateLimit: perKeyLimit(rateLimit) },
+      config: { auth: { permission: 'mdm.apple.enrollmentToken.redeem' }, rateLimit: perKeyLimit(rateLimit), errors: [ErrorCode.EntityNotFound, ErrorCode.TokenAlreadyUsed, ErrorCode.TokenExpired, ErrorCode.TokenRevoked] },
       schema: {
         tags: ['Apple enrollment tokens'],
+        operationId: 'verifyScepChallenge',
         summary: 'Verify and consume the SCEP challenge a device presents (404 unknown, 400/5201 already used, 5202 expired, 5203 revoked)',
         params: OrganizationParams,
         body: Type.Object(

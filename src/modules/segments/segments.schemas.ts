@@ -29,7 +29,7 @@ export const SegmentSchema = Type.Object(
     createdAt: Timestamp('When it was created'),
     updatedAt: Timestamp('When it was last changed'),
   },
-  { description: 'A segment' },
+  { title: 'Segment', description: 'A segment' },
 );
 
 export const ListQuery = listQuery(['createdAt', 'name', 'id'] as const, {

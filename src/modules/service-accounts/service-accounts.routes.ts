@@ -28,6 +28,7 @@ export const serviceAccountRoutes: FastifyPluginAsyncTypebox<{ serviceAccounts: 
       config: permission('create'),
       schema: {
         tags,
+        operationId: 'createServiceAccount',
         summary: 'Create a service account and return its token once',
         params: OrganizationParams,
         body: CreateServiceAccountBody,
@@ -43,6 +44,7 @@ export const serviceAccountRoutes: FastifyPluginAsyncTypebox<{ serviceAccounts: 
       config: permission('list'),
       schema: {
         tags,
+        operationId: 'listServiceAccounts',
         summary: 'List service accounts (without secrets)',
         params: OrganizationParams,
         querystring: ListServiceAccountsQuery,
@@ -58,6 +60,7 @@ export const serviceAccountRoutes: FastifyPluginAsyncTypebox<{ serviceAccounts: 
       config: permission('remove'),
       schema: {
         tags,
+        operationId: 'revokeServiceAccount',
         summary: 'Revoke a service account: its token stops working at once',
         description:
           'A key may revoke only keys whose every permission it holds itself, and never the organization\'s last admin key ' +

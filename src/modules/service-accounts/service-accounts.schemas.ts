@@ -31,18 +31,18 @@ const accountFields = {
   id: EntityId('Service account id'),
   organization: EntityId('The organization the key belongs to'),
   name: Type.String({ description: 'What the key is for' }),
-  role: Type.Union([Type.String(), Type.Null()], { description: 'The role, or null for an explicit permission list' }),
+  role: Type.Union([StringEnum(ROLES, { description: 'The role' }), Type.Null()], { description: 'The role, or null for an explicit permission list' }),
   permissions: Type.Array(Type.String({ description: 'A permission' }), { description: 'Everything the key may do' }),
   tokenPrefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
   createdAt: Timestamp('When the key was created'),
   revokedAt: Type.Union([Type.String(), Type.Null()], { description: 'When the key was revoked, or null while it works' }),
 };
 
-export const ServiceAccountSchema = Type.Object(accountFields, { description: 'A service account (API key); the secret is never shown again' });
+export const ServiceAccountSchema = Type.Object(accountFields, { title: 'ServiceAccount', description: 'A service account (API key); the secret is never shown again' });
 
 export const CreatedServiceAccountSchema = Type.Object(
   { ...accountFields, token: Type.String({ description: 'The bearer token. Shown only in this response: store it now' }) },
-  { description: 'The new service account with its token' },
+  { title: 'ServiceAccountWithToken', description: 'The new service account with its token' },
 );
 
 export const ListServiceAccountsQuery = listQuery(['createdAt', 'name'] as const, {});

@@ -20,7 +20,7 @@ export const signingIdentityRoutes: FastifyPluginAsyncTypebox<{ signingIdentitie
     '/',
     {
       config: permission('get'),
-      schema: { tags, summary: 'The certificate enrollment profiles are signed with (generated on first use)', params: OrganizationParams, response: { 200: one, ...errors } },
+      schema: { tags, operationId: 'getAppleSigningCertificate', summary: 'The certificate enrollment profiles are signed with (generated on first use)', params: OrganizationParams, response: { 200: one, ...errors } },
     },
     async (request) => ok(await signingIdentities.describe(organizationOf(request).id)),
   );
@@ -29,7 +29,7 @@ export const signingIdentityRoutes: FastifyPluginAsyncTypebox<{ signingIdentitie
     '/',
     {
       config: permission('update'),
-      schema: { tags, summary: 'Sign profiles with your own certificate chain and key', params: OrganizationParams, body: UploadBody, response: { 200: one, ...errors } },
+      schema: { tags, operationId: 'putAppleSigningCertificate', summary: 'Sign profiles with your own certificate chain and key', params: OrganizationParams, body: UploadBody, response: { 200: one, ...errors } },
     },
     async (request) => ok(await signingIdentities.upload(organizationOf(request).id, request.body)),
   );
@@ -38,7 +38,7 @@ export const signingIdentityRoutes: FastifyPluginAsyncTypebox<{ signingIdentitie
     '/',
     {
       config: permission('update'),
-      schema: { tags, summary: 'Drop the current identity and sign with a newly generated self-signed one', params: OrganizationParams, response: { 200: one, ...errors } },
+      schema: { tags, operationId: 'resetAppleSigningCertificate', summary: 'Drop the current identity and sign with a newly generated self-signed one', params: OrganizationParams, response: { 200: one, ...errors } },
     },
     async (request) => ok(await signingIdentities.reset(organizationOf(request).id)),
   );

@@ -114,9 +114,13 @@ const HEADERS = [
   },
 ].map(({ name, description }): OpenAPIV3_1.ParameterObject => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
 
+/** `enrollment_token.created` → `enrollmentTokenCreatedEvent` */
+const operationIdOf = (type: string) => `${type.split(/[._]/).map((word, i) => (i === 0 ? word : word[0]!.toUpperCase() + word.slice(1))).join('')}Event`;
+
 function entry(type: string, description: string, dataDescription: string): OpenAPIV3_1.PathItemObject {
   return {
     post: {
+      operationId: operationIdOf(type),
       summary: type,
       description:
         `${description} Sent to every enabled endpoint of the organization that receives the type. Any 2xx answer delivers it; ` +

@@ -31,6 +31,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('create'),
       schema: {
         tags,
+        operationId: 'createWebhook',
         summary: 'Create a webhook endpoint and return its signing secret once',
         description: 'A URL that is a loopback, private, link-local or other non-public literal address answers 400/3000.',
         params: OrganizationParams,
@@ -47,6 +48,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('list'),
       schema: {
         tags,
+        operationId: 'listWebhooks',
         summary: 'List webhook endpoints',
         params: OrganizationParams,
         querystring: ListWebhooksQuery,
@@ -60,7 +62,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     '/:webhookId',
     {
       config: { ...permission('get'), versioned: true },
-      schema: versionedRead({ tags, summary: 'Get a webhook endpoint', params: WebhookParams, response: { 200: success(WebhookSchema, 'The endpoint'), ...errorResponses(400, 401, 403, 404) } }),
+      schema: versionedRead({ tags, operationId: 'getWebhook', summary: 'Get a webhook endpoint', params: WebhookParams, response: { 200: success(WebhookSchema, 'The endpoint'), ...errorResponses(400, 401, 403, 404) } }),
     },
     async (request) => ok(await webhooks.get(organizationOf(request).id, request.params.webhookId)),
   );
@@ -71,6 +73,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: { ...permission('update'), versioned: true },
       schema: versionedWrite({
         tags,
+        operationId: 'updateWebhook',
         summary: 'Change a webhook endpoint (only the fields given)',
         params: WebhookParams,
         body: UpdateWebhookBody,
@@ -86,6 +89,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: { ...permission('remove'), versioned: true },
       schema: versionedWrite({
         tags,
+        operationId: 'deleteWebhook',
         summary: 'Delete a webhook endpoint with its delivery log',
         params: WebhookParams,
         response: { 200: success(WebhookSchema, 'The deleted endpoint'), ...errorResponses(400, 401, 403, 404) },
@@ -100,6 +104,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('update'),
       schema: {
         tags,
+        operationId: 'rotateWebhookSecret',
         summary: 'Replace the signing secret; the previous one keeps signing beside it for 24 hours',
         params: WebhookParams,
         response: { 200: success(WebhookWithSecretSchema, 'The endpoint with its new secret'), ...errorResponses(400, 401, 403, 404) },
@@ -114,6 +119,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('update'),
       schema: {
         tags,
+        operationId: 'testWebhook',
         summary: 'Send a ping event to the endpoint',
         params: WebhookParams,
         response: { 200: success(DeliverySchema, 'The queued delivery'), ...errorResponses(400, 401, 403, 404) },
@@ -128,6 +134,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('get'),
       schema: {
         tags,
+        operationId: 'listWebhookDeliveries',
         summary: "List the endpoint's deliveries: status, attempts, last answer or error, next attempt",
         params: WebhookParams,
         querystring: ListDeliveriesQuery,
@@ -146,6 +153,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       config: permission('update'),
       schema: {
         tags,
+        operationId: 'retryWebhookDelivery',
         summary: 'Attempt a delivery again now',
         description: 'A delivery a worker is attempting at this moment answers 400/5120.',
         params: DeliveryParams,

@@ -6,11 +6,12 @@ import { MAX_URL_LENGTH } from './destination.ts';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.ts';
 
 const Url = Type.String({
+  examples: ['https://hooks.example.com/enrolld'],
   minLength: 1,
   maxLength: MAX_URL_LENGTH,
   description: `Where events are POSTed: an http or https URL (at most ${MAX_URL_LENGTH} characters) of a public address`,
 });
-const Description = BoundedString(512, { description: 'What the endpoint is for (at most 512 characters)' });
+const Description = BoundedString(512, { description: 'What the endpoint is for (at most 512 characters)', examples: ['Helpdesk: new enrollments'] });
 const EventTypes = Type.Union(
   [
     Type.Array(StringEnum(WEBHOOK_EVENT_TYPES, { description: 'An event type' }), {
@@ -41,7 +42,7 @@ export const UpdateWebhookBody = Type.Object(
 
 export const WebhookParams = Type.Object({ ...OrganizationParams.properties, webhookId: EntityId('Webhook endpoint id') }, { additionalProperties: false });
 export const DeliveryParams = Type.Object(
-  { ...WebhookParams.properties, deliveryId: Type.String({ pattern: '^msg_[a-f0-9]{24}$', description: 'Delivery id (its webhook-id)', errorMessage: 'must be a delivery id (msg_ and 24 hexadecimal characters)' }) },
+  { ...WebhookParams.properties, deliveryId: Type.String({ pattern: '^msg_[a-f0-9]{24}$', examples: ['msg_6b0e9085c630ff1e619fc670'], description: 'Delivery id (its webhook-id)', errorMessage: 'must be a delivery id (msg_ and 24 hexadecimal characters)' }) },
   { additionalProperties: false },
 );
 
@@ -61,13 +62,13 @@ const endpointFields = {
   updatedAt: Timestamp('When it was last changed'),
 };
 
-export const WebhookSchema = Type.Object(endpointFields, { description: 'A webhook endpoint (its secret is never shown again)' });
+export const WebhookSchema = Type.Object(endpointFields, { title: 'Webhook', description: 'A webhook endpoint (its secret is never shown again)' });
 export const WebhookWithSecretSchema = Type.Object(
   {
     ...endpointFields,
     secret: Type.String({ description: 'The signing secret (whsec_…), for a Standard Webhooks verifier. Shown only in this response: store it now' }),
   },
-  { description: 'The endpoint with its new signing secret' },
+  { title: 'WebhookWithSecret', description: 'The endpoint with its new signing secret' },
 );
 
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
@@ -77,7 +78,14 @@ export const DeliverySchema = Type.Object(
     id: Type.String({ description: 'The message id, sent as webhook-id on every attempt' }),
     endpointId: EntityId('The endpoint'),
     eventType: Type.String({ description: 'The event type (or ping)' }),
-    event: Type.Unknown({ description: 'The body delivered: {type, timestamp, data}' }),
+    event: Type.Object(
+      {
+        type: Type.String({ description: 'The event type' }),
+        timestamp: Timestamp('When it happened'),
+        data: Type.Record(Type.String(), Type.Unknown(), { description: 'The object it is about, as the API answers it' }),
+      },
+      { description: 'The body delivered (see the webhooks section for each type)' },
+    ),
     status: StringEnum(DELIVERY_STATUSES, { description: 'PENDING (to attempt or retry), DELIVERED (a 2xx answer) or FAILED (every attempt failed)' }),
     attempts: Type.Integer({ description: 'Attempts made' }),
     nextAttemptAt: NullableString('When it is attempted next; null unless PENDING'),
@@ -87,7 +95,7 @@ export const DeliverySchema = Type.Object(
     createdAt: Timestamp('When the event happened'),
     deliveredAt: NullableString('When a 2xx answer came'),
   },
-  { description: 'One event delivered to one endpoint' },
+  { title: 'WebhookDelivery', description: 'One event delivered to one endpoint' },
 );
 
 export const ListWebhooksQuery = listQuery(['createdAt', 'url'] as const, {});

@@ -34,7 +34,8 @@ export interface WebhookDelivery {
   id: string;
   endpointId: string;
   eventType: string;
-  event: unknown;
+  /** The body as delivered: `{type, timestamp, data}`. */
+  event: { type: string; timestamp: string; data: Record<string, unknown> };
   status: 'PENDING' | 'DELIVERED' | 'FAILED';
   attempts: number;
   nextAttemptAt: string | null;
@@ -86,7 +87,7 @@ function presentDelivery(delivery: repository.StoredDelivery): WebhookDelivery {
     id: delivery.id,
     endpointId: delivery.endpointId,
     eventType: delivery.eventType,
-    event: decodeJson(delivery.payload),
+    event: decodeJson(delivery.payload) as WebhookDelivery['event'],
     status: delivery.status,
     attempts: delivery.attempts,
     nextAttemptAt: delivery.status === 'PENDING' ? delivery.nextAttemptAt : null,

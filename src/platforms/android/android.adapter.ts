@@ -84,7 +84,7 @@ const tokenSchema = Type.Object(
     organizationId: Type.String({ description: 'Organization id' }),
     emmEnterpriseId: Type.String({ description: 'Android enterprise id' }),
     emmDeviceId: Type.Union([Type.String(), Type.Null()], { description: 'The enrolled device, null until redeemed' }),
-    managementMode: Type.String({ description: 'DEVICE_OWNER, PROFILE_OWNER, COPE or USERLESS' }),
+    managementMode: StringEnum(MANAGEMENT_MODES, { description: 'DEVICE_OWNER, PROFILE_OWNER, COPE or USERLESS' }),
     config: Type.Object(
       {
         qrCode: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: `The provisioning JSON the QR code encodes (it carries the code). ${SECRET_NOTE}` }),
@@ -98,19 +98,19 @@ const tokenSchema = Type.Object(
       },
       { description: 'Provisioning data' },
     ),
-    type: Type.String({ description: 'Always "emm"' }),
-    subType: Type.String({ description: 'Always "enrollment"' }),
+    type: Type.Literal('emm', { description: 'Always "emm"' }),
+    subType: Type.Literal('enrollment', { description: 'Always "enrollment"' }),
     policyId: Type.Union([Type.String(), Type.Null()], { description: 'The main Android policy id, or null' }),
     emmPolicyAssignments: assignmentsResponse('emmPolicyId', 'emmPolicy', 'Android policy'),
     summary: Type.Object(
       {
-        managementMode: Type.String({ description: 'Management mode' }),
+        managementMode: StringEnum(MANAGEMENT_MODES, { description: 'Management mode' }),
         expirationTimestamp: Type.String({ description: 'Same as expireAt' }),
       },
       { description: 'Summary' },
     ),
   },
-  { description: 'An Android enrollment token' },
+  { title: 'AndroidEnrollmentToken', description: 'An Android enrollment token' },
 );
 
 // Seed 004's option set has no segmentId (the other platforms' pages do).
@@ -141,7 +141,7 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
         dpcComponentName: Type.Optional(BoundedString(255, { minLength: 1, description: 'Device admin component of the DPC' })),
         dpcDownloadUrl: Type.Optional(BoundedString(2048, { format: 'uri', description: 'Where the device downloads the DPC' })),
         dpcSignatureChecksum: Type.Optional(
-          Type.String({ pattern: '^[A-Za-z0-9_-]{43}=?$', description: 'URL-safe base64 SHA-256 of the DPC signing certificate', errorMessage: 'must be a URL-safe base64 SHA-256 digest' }),
+          Type.String({ pattern: '^[A-Za-z0-9_-]{43}=?$', examples: ['I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg'], description: 'URL-safe base64 SHA-256 of the DPC signing certificate', errorMessage: 'must be a URL-safe base64 SHA-256 digest' }),
         ),
       },
       { additionalProperties: false, description: 'Android provisioning settings' },
@@ -183,6 +183,7 @@ export const androidAdapter: PlatformAdapter<typeof createFields, typeof updateF
 
   enrollmentFiles: (['png', 'svg'] as const).map((format) => ({
     name: `qr.${format}`,
+    operationId: `getAndroidEnrollmentQrCode${format === 'png' ? 'Png' : 'Svg'}`,
     summary: `The Android provisioning QR code (${format.toUpperCase()}); it encodes the token's config.qrCode`,
     description: `The QR code as ${format.toUpperCase()}`,
     contentType: format === 'png' ? 'image/png' : 'image/svg+xml',

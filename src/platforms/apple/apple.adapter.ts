@@ -42,6 +42,7 @@ export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appl
   createFields: appleCreateFields,
   updateFields: appleUpdateFields,
   tokenSchema: appleTokenSchema,
+  documentedErrors: [ErrorCode.AttachedProfileNotAllowed],
 
   enterprise: {
     input: appleEnterpriseInput,
@@ -87,6 +88,7 @@ export const appleAdapter: PlatformAdapter<typeof appleCreateFields, typeof appl
   enrollmentFiles: [
     {
       name: 'profile',
+      operationId: 'getAppleEnrollmentProfile',
       summary: 'The CMS-signed MDM enrollment profile (.mobileconfig) with a one-time SCEP challenge',
       description: 'A DER CMS SignedData .mobileconfig',
       contentType: 'application/x-apple-aspen-config',

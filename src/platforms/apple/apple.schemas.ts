@@ -78,8 +78,8 @@ export const appleTokenSchema = Type.Object(
       },
       { description: 'Enrollment profile facts' },
     ),
-    type: Type.String({ description: 'Always "user"' }),
-    subType: Type.String({ description: 'Always "standard"' }),
+    type: Type.Literal('user', { description: 'Always "user"' }),
+    subType: Type.Literal('standard', { description: 'Always "standard"' }),
     admPolicy: Type.Union([Item('The Apple policy'), Type.Null()], { description: 'The main Apple policy, or null' }),
     admPolicyAssignments: assignmentsResponse('admPolicyId', 'admPolicy', 'Apple policy'),
     admVppLocation: Type.Union([Item('The VPP location'), Type.Null()], { description: 'The VPP location, or null' }),
@@ -88,7 +88,7 @@ export const appleTokenSchema = Type.Object(
     applications: Type.Array(Item('An application assignment'), { description: 'Application assignments' }),
     configuration: Item('Enrollment configuration'),
   },
-  { description: 'An Apple enrollment token' },
+  { title: 'AppleEnrollmentToken', description: 'An Apple enrollment token' },
 );
 
 const Url = (description: string) => BoundedString(2048, { format: 'uri', description });
@@ -100,7 +100,7 @@ const KeyUsage = Type.Union(
   SCEP_KEY_USAGES.map((usage) => Type.Literal(usage)),
   { 'x-lenient': 'integer', description: 'SCEP Key Usage: 1 (signing), 4 (encryption) or 5 (both)', errorMessage: `must be one of: ${SCEP_KEY_USAGES.join(', ')}` },
 );
-const Topic = (description: string) => BoundedString(255, { minLength: 1, pattern: '^com\\.apple\\.mgmt\\.', errorMessage: 'must be an MDM push topic (com.apple.mgmt.…) of at most 255 characters', description });
+const Topic = (description: string) => BoundedString(255, { minLength: 1, pattern: '^com\\.apple\\.mgmt\\.', examples: ['com.apple.mgmt.External.2f3c6a1e-8d4b-4a57-9c0e-5b1d7f3a9e21'], errorMessage: 'must be an MDM push topic (com.apple.mgmt.…) of at most 255 characters', description });
 
 export const appleEnterpriseInput = Type.Object(
   {

@@ -48,13 +48,13 @@ const tokenSchema = Type.Object(
     winEnterpriseId: Type.String({ description: 'Windows enterprise id' }),
     winDeviceId: Type.Union([Type.String(), Type.Null()], { description: 'The enrolled device, null until redeemed' }),
     config: Type.Record(Type.String(), Type.Unknown(), { description: 'Token configuration' }),
-    type: Type.String({ description: 'Always "enrollment"' }),
-    subType: Type.String({ description: 'Always "standard"' }),
+    type: Type.Literal('enrollment', { description: 'Always "enrollment"' }),
+    subType: Type.Literal('standard', { description: 'Always "standard"' }),
     winPolicyId: Type.Union([Type.String(), Type.Null()], { description: 'The main Windows policy id, or null' }),
     winPolicyAssignments: assignmentsResponse('winPolicyId', 'winPolicy', 'Windows policy'),
     summary: Type.Object({ expirationTimestamp: Type.String({ description: 'Same as expireAt' }) }, { description: 'Summary' }),
   },
-  { description: 'A Windows enrollment token' },
+  { title: 'WindowsEnrollmentToken', description: 'A Windows enrollment token' },
 );
 
 const createFields = {
@@ -78,6 +78,7 @@ export const windowsAdapter: PlatformAdapter<typeof createFields, typeof updateF
   createFields,
   updateFields,
   tokenSchema,
+  documentedErrors: [ErrorCode.WindowsEnterpriseNotConfigured],
 
   enterprise: {
     input: Type.Object(

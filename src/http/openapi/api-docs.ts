@@ -13,7 +13,8 @@
 import type { SwaggerOptions } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController, type RouteOptions } from 'fastify';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { registerErrorHandling } from '../error-handler.ts';
+import { finalizeDocument } from './finalize-document.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,7 +64,8 @@ export function registerApiDocs(app: FastifyInstance, swaggerOptions: SwaggerOpt
     for (const schema of Object.values(app.getSchemas())) docs.addSchema(schema);
     registerErrorHandling(docs);
     await docs.register(swagger, swaggerOptions);
-    await docs.register(swaggerUi, { ...uiOptions, routePrefix: DOCS_PREFIX });
+    // The UI shows the same finished document as /openapi.json.
+    await docs.register(swaggerUi, { ...uiOptions, routePrefix: DOCS_PREFIX, transformSpecification: (built) => finalizeDocument(built, routes) });
     const never = () => {
       throw new Error('a route copied for the API description was called');
     };
@@ -79,7 +81,8 @@ export function registerApiDocs(app: FastifyInstance, swaggerOptions: SwaggerOpt
       throw error;
     }));
 
-  app.decorate('openApiDocument', async () => (await docsApp()).swagger());
+  let finished: Record<string, unknown> | undefined;
+  app.decorate('openApiDocument', async () => (finished ??= finalizeDocument((await docsApp()).swagger(), routes)));
 
   // A HEAD request is passed on as a GET: the app's HEAD route then answers with the GET's
   // headers and length and no body, as for every other GET route.
