@@ -6,6 +6,7 @@
 import { type TSchema, type TLiteral, type TUnion, Type, type StringOptions, type SchemaOptions } from '@sinclair/typebox';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { LANGUAGES } from '../lib/languages.ts';
+import { ErrorCode } from '../errors.ts';
 
 export const ORGANIZATION_PARAM_PATTERN = '^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$';
 
@@ -106,7 +107,10 @@ export const ErrorEnvelope = Type.Object(
     status: Type.Literal(false, { description: 'Always false on failure' }),
     error: Type.Object(
       {
-        code: Type.Integer({ description: 'Applivery-compatible error code (see the error-code table)' }),
+        code: Type.Union(
+          Object.values(ErrorCode).map((code) => Type.Literal(code)),
+          { description: 'Applivery-compatible error code: one of the error table\'s (each operation\'s description lists those it can answer)' },
+        ),
         message: Type.String({ description: 'Human-readable message; for validation errors it names each field and rule' }),
         data: Type.Optional(
           Type.Object(
