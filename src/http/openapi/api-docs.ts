@@ -52,6 +52,9 @@ export function registerApiDocs(app: FastifyInstance, swaggerOptions: SwaggerOpt
     if (route.method !== 'HEAD' && !route.url.startsWith(DOCS_PREFIX)) routes.push(route);
   });
 
+  /** The finished document, made once from the inner instance's. */
+  let finished: Record<string, unknown> | undefined;
+
   async function build(): Promise<FastifyInstance> {
     const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')]);
     const docs: FastifyInstance = Fastify({
@@ -64,8 +67,8 @@ export function registerApiDocs(app: FastifyInstance, swaggerOptions: SwaggerOpt
     for (const schema of Object.values(app.getSchemas())) docs.addSchema(schema);
     registerErrorHandling(docs);
     await docs.register(swagger, swaggerOptions);
-    // The UI shows the same finished document as /openapi.json.
-    await docs.register(swaggerUi, { ...uiOptions, routePrefix: DOCS_PREFIX, transformSpecification: (built) => finalizeDocument(built, routes) });
+    // The UI shows the same finished document as /openapi.json (finished once).
+    await docs.register(swaggerUi, { ...uiOptions, routePrefix: DOCS_PREFIX, transformSpecification: (built) => (finished ??= finalizeDocument(built, routes)) });
     const never = () => {
       throw new Error('a route copied for the API description was called');
     };
@@ -81,7 +84,6 @@ export function registerApiDocs(app: FastifyInstance, swaggerOptions: SwaggerOpt
       throw error;
     }));
 
-  let finished: Record<string, unknown> | undefined;
   app.decorate('openApiDocument', async () => (finished ??= finalizeDocument((await docsApp()).swagger(), routes)));
 
   // A HEAD request is passed on as a GET: the app's HEAD route then answers with the GET's
