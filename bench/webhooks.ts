@@ -93,6 +93,7 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   const agent = new Agent({ connections: CONCURRENCY });
   const queue = [...signed];
   const directStarted = performance.now();
+  const directCpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -103,13 +104,16 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
     }),
   );
   const directMs = performance.now() - directStarted;
+  const directCpuUs = cpuSince(directCpu);
   await agent.close();
 
   const worker = createWebhookWorker({ db: database.db, dialect: database.dialect, secrets: services.secrets, log }, { concurrency: CONCURRENCY, allowPrivate: true });
   const started = performance.now();
+  const enrolldCpu = process.cpuUsage();
   let delivered = 0;
   for (let handled = await worker.drain(); handled > 0; handled = await worker.drain()) delivered += handled;
   const enrolldMs = performance.now() - started;
+  const enrolldCpuUs = cpuSince(enrolldCpu);
   await worker.stop();
   if (delivered !== COUNT) throw new Error(`delivered ${delivered}`);
   const done = await database.db.selectFrom('webhookDeliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'DELIVERED').executeTakeFirstOrThrow();
@@ -117,7 +121,13 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   await app.close();
   await database.close();
   await target.drop();
-  return { enrolldRate: (COUNT / enrolldMs) * 1000, directRate: (COUNT / directMs) * 1000, bulkWithMs, bulkWithoutMs };
+  return { enrolldRate: (COUNT / enrolldMs) * 1000, directRate: (COUNT / directMs) * 1000, enrolldCpuPer: enrolldCpuUs / COUNT, directCpuPer: directCpuUs / COUNT, bulkWithMs, bulkWithoutMs };
+}
+
+/** User + system CPU of this process since `start`, in µs: steadier than a rate on a shared host. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-bench-webhooks-'));
@@ -138,6 +148,7 @@ try {
   ];
   console.log(formatTable(figures));
   console.log(`\nruns (deliveries/s): enrolld ${results.map((r) => r.enrolldRate.toFixed(0)).join(', ')} | undici direct ${results.map((r) => r.directRate.toFixed(0)).join(', ')}`);
+  console.log(`CPU of this process per delivery (µs, median): enrolld ${median(results.map((r) => r.enrolldCpuPer)).toFixed(1)} | undici direct ${median(results.map((r) => r.directCpuPer)).toFixed(1)} (the receiver runs in its own process)`);
   console.log(`runs (bulk ms): with ${results.map((r) => r.bulkWithMs.toFixed(0)).join(', ')} | without ${results.map((r) => r.bulkWithoutMs.toFixed(0)).join(', ')}`);
   console.log(`database: ${databaseLabel()}`);
   if (values.json) emitJson(figures, databaseLabel());
