@@ -43,6 +43,9 @@ import { limitNameOf } from './http/rate-limits.ts';
 import { servedRegistry, UNMATCHED_ROUTE } from './modules/metrics/metrics.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { createServices, isMetricsEnabled, type Services } from './services.ts';
+import cookie from '@fastify/cookie';
+import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
+import { digestsEqual, hashSecret } from './lib/secrets.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -202,9 +205,11 @@ export async function buildApp({ config, database, logStream, services: given }:
     onExceeded: (_request, key) => services.metrics.rateLimited.inc({ limit: limitNameOf(key) }),
   });
 
+  await app.register(cookie);
   registerAuth(app, {
     rootKey: config.rootKey,
-    authenticateKey: (token) => services.serviceAccounts.authenticate(token),
+    authenticateKeyHash: (hash) => services.serviceAccounts.authenticateHash(hash),
+    findSession: (secret) => services.sessions.find(secret),
     findOrganization: (idOrSlug) => services.organizations.find(idOrSlug),
   });
   registerIdempotency(app, { idempotency: services.idempotency });
@@ -215,6 +220,16 @@ export async function buildApp({ config, database, logStream, services: given }:
   if (config.metrics.token && config.metrics.port === null) {
     await app.register(metricsRoutes, { registry: servedRegistry(services.metrics), token: config.metrics.token });
   }
+  await app.register(sessionRoutes, {
+    prefix: '/v1/session',
+    sessions: services.sessions,
+    principalOfKey: async (key) => {
+      const keyHash = hashSecret(key);
+      if (config.rootKey && digestsEqual(keyHash, hashSecret(config.rootKey))) return { principal: { kind: 'root' }, keyHash };
+      const found = await services.serviceAccounts.authenticateHash(keyHash);
+      return found ? { principal: found.principal, keyHash } : null;
+    },
+  });
   await app.register(organizationRoutes, { prefix: '/v1/organizations', organizations: services.organizations });
   await app.register(serviceAccountRoutes, {
     prefix: '/v1/organizations/:organizationId/service-accounts',

@@ -43,6 +43,8 @@ export interface Config {
   readonly trustProxy: boolean | string[];
   readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
+  /** A console session unused this long ends (ENROLLD_SESSION_IDLE_MINUTES). */
+  readonly sessionIdleMinutes: number;
   readonly email: {
     /** Delivery attempts before an invitation with temporary failures is given up (FAILED). */
     readonly maxAttempts: number;
@@ -126,6 +128,7 @@ export const CONFIG_VARIABLES = {
   ENROLLD_GOOGLE_API_ROOT_URL: '--google-api-root-url',
   ENROLLD_GOOGLE_OAUTH_TOKEN_URL: '--google-oauth-token-url',
   ENROLLD_GOOGLE_OIDC_CERTS_URL: '--google-oidc-certs-url',
+  ENROLLD_SESSION_IDLE_MINUTES: '--session-idle-minutes',
   ENROLLD_METRICS_TOKEN: '--metrics-token',
   ENROLLD_METRICS_PORT: '--metrics-port',
 } as const;
@@ -291,6 +294,7 @@ export function loadConfig(source: ConfigSource, cwd: string = process.cwd()): C
       leaseSeconds: parseInteger(source, 'ENROLLD_EMAIL_LEASE_SECONDS', 120, 1, 86_400),
       orgRateLimit: parseInteger(source, 'ENROLLD_EMAIL_ORG_RATE_LIMIT', 5000, 1, 10_000_000),
     }),
+    sessionIdleMinutes: parseInteger(source, 'ENROLLD_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     webhooks: Object.freeze({
       concurrency: parseInteger(source, 'ENROLLD_WEBHOOK_CONCURRENCY', 16, 1, 1000),
       allowPrivate: parseBoolean(source, 'ENROLLD_WEBHOOK_ALLOW_PRIVATE', false),

@@ -28,6 +28,7 @@ import { createMdmHookService } from './modules/mdm-hooks/mdm-hooks.service.ts';
 import { createAndroidProvisioning } from './modules/android-management/android-provisioning.ts';
 import { createAndroidHookService } from './modules/android-management/android-hooks.service.ts';
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.ts';
+import { createSessionService } from './modules/sessions/sessions.service.ts';
 
 export interface ServiceHooks {
   /** Called after a commit that queued invitations (the in-process worker wakes up). */
@@ -51,7 +52,7 @@ export const isMetricsEnabled = (config: Pick<Config, 'metrics'>) => config.metr
  */
 export function createServices(
   database: DatabaseHandle,
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics' | 'webhooks'> & Partial<Pick<Config, 'google'>>,
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'secretKey' | 'dataDir' | 'metrics' | 'webhooks'> & Partial<Pick<Config, 'google' | 'sessionIdleMinutes'>>,
   hooks: ServiceHooks = {},
   metrics: Metrics = createMetrics(database, { enabled: isMetricsEnabled(config) }),
 ) {
@@ -92,6 +93,7 @@ export function createServices(
   return {
     google,
     idempotency: createIdempotencyService({ db }),
+    sessions: createSessionService({ db, idleMinutes: config.sessionIdleMinutes ?? 30 }),
     metrics,
     organizations,
     signingIdentities,

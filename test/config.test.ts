@@ -22,6 +22,7 @@ describe('configuration', () => {
       redisUrl: null,
       logLevel: 'info',
       email: { maxAttempts: 8, retryBaseSeconds: 30, leaseSeconds: 120, orgRateLimit: 5000 },
+      sessionIdleMinutes: 30,
       webhooks: { concurrency: 16, allowPrivate: false, leaseSeconds: 60 },
       amapi: { concurrency: 4, leaseSeconds: 90 },
       google: { apiRootUrl: null, oauthTokenUrl: null, oidcCertsUrl: null },

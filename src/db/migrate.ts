@@ -21,6 +21,7 @@ import * as mdmIntegrations from './migrations/0012_mdm_integrations.ts';
 import * as androidManagement from './migrations/0013_android_management.ts';
 import * as idempotencyKeys from './migrations/0014_idempotency_keys.ts';
 import * as defaultLanguage from './migrations/0015_default_language.ts';
+import * as sessions from './migrations/0016_sessions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_android_management': androidManagement,
   '0014_idempotency_keys': idempotencyKeys,
   '0015_default_language': defaultLanguage,
+  '0016_sessions': sessions,
 };
 
 /** Every migration's name, oldest first. */

@@ -74,6 +74,7 @@ export interface Database {
   androidProvisioning: AndroidProvisioningTable;
   pubsubMessages: PubsubMessageTable;
   idempotencyKeys: IdempotencyKeyTable;
+  sessions: SessionTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -334,6 +335,16 @@ export interface PubsubMessageTable {
   organizationId: string;
   messageId: string;
   receivedAt: Timestamp;
+}
+
+/** A signed-in browser session, acting as the key it was opened with (see migration 0016). */
+export interface SessionTable {
+  idHash: string;
+  keyHash: string;
+  csrfHash: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
 }
 
 /** A request made with an Idempotency-Key, and its answer once given (see migration 0014). */

@@ -2,8 +2,10 @@
  * Authentication and authorization for every /v1 route, in one onRequest hook, before the body
  * is even validated (an anonymous caller learns nothing about a route's schema):
  *
- *   1. no or empty bearer token                      → 401/4002
+ *   1. no or empty bearer token, and no session      → 401/4002
  *   2. unknown, malformed or revoked token           → 401/4004
+ *      (a session acts as the key it was opened with: revoked key, revoked session; a
+ *      state-changing request made with a session without its X-CSRF-Token → 403/4003)
  *   3. route is root-only, or the key lacks the permission → 403/4003
  *   4. `:organizationId` names another organization  → 403/4003, whether or not it exists
  *   5. (root key) the organization does not exist    → 404/3001
@@ -11,15 +13,22 @@
  * Each route declares its rule in `config.auth`; a route under /v1 without one refuses to
  * register, so nothing is public by accident.
  */
+import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canAddressOrganization, hasPermission, type Principal } from '../auth/principal.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { digestsEqual, hashSecret } from '../lib/secrets.ts';
 import type { Organization } from '../modules/organizations/organizations.types.ts';
 import type { AuthenticatedKey } from '../modules/service-accounts/service-accounts.service.ts';
+import type { LiveSession } from '../modules/sessions/sessions.service.ts';
 import { ORGANIZATION_PARAM_PATTERN } from './schemas.ts';
 
-export type RouteAuth = { public: true } | { rootOnly: true } | { permission: string };
+/** public: no key; signedIn: any valid key; rootOnly: the root key; permission: a key holding it. */
+export type RouteAuth = { public: true } | { signedIn: true } | { rootOnly: true } | { permission: string };
+
+/** The cookie a browser session lives in (modules/sessions). */
+export const SESSION_COOKIE = 'enrolld_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,7 +42,10 @@ declare module 'fastify' {
 
 export interface AuthDependencies {
   rootKey: string | null;
-  authenticateKey(token: string): Promise<AuthenticatedKey | null>;
+  /** The live key with this hash (of its token), or null. */
+  authenticateKeyHash(hash: string): Promise<AuthenticatedKey | null>;
+  /** The live session of a cookie's secret, or null. */
+  findSession(secret: string): Promise<LiveSession | null>;
   findOrganization(idOrSlug: string): Promise<Organization | null>;
 }
 
@@ -90,27 +102,39 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
     }
   });
 
+  /** The hash of the key the request acts as: its bearer token's, else its session's (a bearer wins). */
+  async function presentedKeyHash(request: FastifyRequest): Promise<string> {
+    const token = parseBearerToken(request.headers.authorization);
+    if (token === null) throw new AppError(ErrorCode.InvalidToken);
+    if (token !== undefined) return hashSecret(token);
+    const secret = request.cookies?.[SESSION_COOKIE];
+    const session = secret ? await deps.findSession(secret) : null;
+    if (!session) throw new AppError(ErrorCode.NoAuthToken);
+    const csrf = request.headers['x-csrf-token'];
+    if (!SAFE_METHODS.has(request.method) && !session.csrfMatches(Array.isArray(csrf) ? csrf[0] : csrf)) {
+      throw new AppError(ErrorCode.Forbidden, 'Forbidden: a change made with a session must carry its X-CSRF-Token');
+    }
+    return session.keyHash;
+  }
+
   app.addHook('onRequest', async (request) => {
     const rule = request.routeOptions.config.auth;
     if (request.is404 || !rule || 'public' in rule) return;
 
-    const token = parseBearerToken(request.headers.authorization);
-    if (token === undefined) throw new AppError(ErrorCode.NoAuthToken);
-    if (token === null) throw new AppError(ErrorCode.InvalidToken);
-
+    const tokenHash = await presentedKeyHash(request);
     let principal: Principal;
     let ownOrganization: Organization | null = null;
-    const tokenHash = hashSecret(token);
     if (rootKeyHash && digestsEqual(tokenHash, rootKeyHash)) {
       principal = { kind: 'root' };
     } else {
-      const key = await deps.authenticateKey(token);
+      const key = await deps.authenticateKeyHash(tokenHash);
       if (!key) throw new AppError(ErrorCode.InvalidToken);
       principal = key.principal;
       ownOrganization = key.organization;
     }
 
-    if ('rootOnly' in rule ? principal.kind !== 'root' : !hasPermission(principal, rule.permission)) {
+    const refused = 'rootOnly' in rule ? principal.kind !== 'root' : 'permission' in rule ? !hasPermission(principal, rule.permission) : false;
+    if (refused) {
       throw new AppError(ErrorCode.Forbidden, 'Forbidden: this key lacks the permission for this action');
     }
     request.principal = principal;

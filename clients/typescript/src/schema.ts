@@ -46,6 +46,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this request acts as (with a session or a bearer key)
+         * @description Errors:
+         *     - 503 / 1005: Service unavailable
+         *     - 401 / 4002: No auth token
+         *     - 403 / 4003: Forbidden
+         *     - 401 / 4004: Invalid Token
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in with an API key: a session cookie (HttpOnly, SameSite=Strict) that acts as the key, and its CSRF token
+         * @description Errors:
+         *     - 413 / 1003: Payload too large
+         *     - 429 / 1004: Too many requests
+         *     - 503 / 1005: Service unavailable
+         *     - 400 / 3000: Validation Error
+         *     - 401 / 4004: Invalid Token
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out: the session ends at once and its cookie is cleared
+         * @description Errors:
+         *     - 503 / 1005: Service unavailable
+         *     - 401 / 4002: No auth token
+         *     - 403 / 4003: Forbidden
+         *     - 401 / 4004: Invalid Token
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations": {
         parameters: {
             query?: never;
@@ -2601,6 +2642,49 @@ export interface components {
                 };
             };
         };
+        /** SignInBody */
+        SignInBody: {
+            /**
+             * @description An API key: a service account's token, or the root key
+             * @example ek_6b0e9085c630ff1e619fc666_example
+             */
+            key: string;
+        };
+        /**
+         * SignedInAs
+         * @description Who the request acts as
+         */
+        SignedInAs: {
+            /**
+             * @description root: the root key (every organization); serviceAccount: an organization's key
+             * @enum {string}
+             */
+            kind: "root" | "serviceAccount";
+            /** @description The key's service account, or null for the root key */
+            serviceAccountId: string | null;
+            /** @description The key's organization, or null for the root key */
+            organizationId: string | null;
+            /** @description Its slug, or null for the root key */
+            organizationSlug: string | null;
+            /** @description What the key may do (every permission for the root key: ["*"]) */
+            permissions: string[];
+        };
+        /**
+         * OpenedSession
+         * @description The session; its secret is in the HttpOnly cookie enrolld_session
+         */
+        OpenedSession: {
+            /** @description Send it as X-CSRF-Token with every POST, PUT and DELETE made with the session (shown once) */
+            csrfToken: string;
+            /**
+             * Format: date-time
+             * @description When the session ends however it is used (ISO-8601 UTC with milliseconds)
+             */
+            expiresAt: string;
+            /** @description The session ends after this long unused */
+            idleMinutes: number;
+            signedInAs: components["schemas"]["SignedInAs"];
+        };
         /**
          * Organization
          * @description An organization (tenant)
@@ -4251,6 +4335,308 @@ export interface operations {
                             status: string;
                         };
                     };
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who */
+            200: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": true,
+                     *       "data": {
+                     *         "kind": "root",
+                     *         "serviceAccountId": "example",
+                     *         "organizationId": "example",
+                     *         "organizationSlug": "example",
+                     *         "permissions": [
+                     *           "example"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always true on success
+                         * @enum {boolean}
+                         */
+                        status: true;
+                        data: components["schemas"]["SignedInAs"];
+                    };
+                };
+            };
+            /** @description Error 4002, 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 4003 (the envelope's error.code) */
+            403: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "key": "ek_6b0e9085c630ff1e619fc666_example"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignInBody"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": true,
+                     *       "data": {
+                     *         "csrfToken": "example",
+                     *         "expiresAt": "2026-12-01T09:16:53.406Z",
+                     *         "idleMinutes": 1,
+                     *         "signedInAs": {
+                     *           "kind": "root",
+                     *           "serviceAccountId": "example",
+                     *           "organizationId": "example",
+                     *           "organizationSlug": "example",
+                     *           "permissions": [
+                     *             "example"
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always true on success
+                         * @enum {boolean}
+                         */
+                        status: true;
+                        data: components["schemas"]["OpenedSession"];
+                    };
+                };
+            };
+            /** @description Error 3000 (the envelope's error.code) */
+            400: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorEnvelope"];
+                };
+            };
+            /** @description Error 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1003 (the envelope's error.code) */
+            413: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1004 (the envelope's error.code) */
+            429: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who was signed in */
+            200: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": true,
+                     *       "data": {
+                     *         "kind": "root",
+                     *         "serviceAccountId": "example",
+                     *         "organizationId": "example",
+                     *         "organizationSlug": "example",
+                     *         "permissions": [
+                     *           "example"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Always true on success
+                         * @enum {boolean}
+                         */
+                        status: true;
+                        data: components["schemas"]["SignedInAs"];
+                    };
+                };
+            };
+            /** @description Error 4002, 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 4003 (the envelope's error.code) */
+            403: {
+                headers: {
+                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Error 1005 (the envelope's error.code) */

@@ -15,6 +15,7 @@ export const API_TAGS: Array<{ name: string; description: string }> = (
   [
     ['Operations', 'Liveness and readiness probes for load balancers and orchestrators (no key)'],
     ['Organizations', 'Tenants: each has its plan, email domains, default language and its own keys, users and tokens (root key only)'],
+    ['Sessions', 'Sign in with an API key for a browser (the admin console): an HttpOnly session cookie that acts as the key, with a CSRF token; sign out'],
     ['Service accounts', 'API keys of an organization, with a role (admin, operator, viewer) or a list of permissions; a key\'s secret is answered once'],
     ['MDM users', 'The people enrollment tokens are for: email (unique per organization), name, language of their invitations'],
     ...perPlatform((label): [string, string][] => [

@@ -173,7 +173,11 @@ export function createServiceAccountService(deps: { db: Db; changeNotices: Chang
      * this process, so a revocation anywhere is refused here as soon as its notice arrives.
      */
     authenticate(token: string): Promise<AuthenticatedKey | null> {
-      const hash = hashSecret(token);
+      return this.authenticateHash(hashSecret(token));
+    },
+
+    /** authenticate, for a key known by its hash (a session keeps only that). */
+    authenticateHash(hash: string): Promise<AuthenticatedKey | null> {
       return liveKeys.get(hash, () => readLiveKey(hash));
     },
   };
