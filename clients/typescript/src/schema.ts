@@ -4252,7 +4252,18 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
+        "X-Request-Id": string;
+        /** @description Requests allowed in the window */
+        "X-RateLimit-Limit": number;
+        /** @description Requests left in the window */
+        "X-RateLimit-Remaining": number;
+        /** @description Seconds until the window starts again */
+        "X-RateLimit-Reset": number;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -4269,8 +4280,7 @@ export interface operations {
             /** @description The check passed */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4310,8 +4320,7 @@ export interface operations {
             /** @description The check passed */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,8 +4349,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4362,8 +4370,7 @@ export interface operations {
             /** @description Who */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4394,8 +4401,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4405,8 +4411,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4416,8 +4421,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4447,14 +4451,10 @@ export interface operations {
             /** @description The session */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4490,14 +4490,10 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4507,14 +4503,10 @@ export interface operations {
             /** @description Error 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4524,14 +4516,10 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4541,16 +4529,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4560,14 +4543,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4588,8 +4567,7 @@ export interface operations {
             /** @description Who was signed in */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4620,8 +4598,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4631,8 +4608,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4642,8 +4618,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4676,8 +4651,7 @@ export interface operations {
             /** @description A page of organizations */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4731,8 +4705,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4742,8 +4715,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4753,8 +4725,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4764,8 +4735,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4839,8 +4809,7 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4882,8 +4851,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4893,8 +4861,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4904,8 +4871,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4915,8 +4881,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4926,8 +4891,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4937,8 +4901,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4948,8 +4911,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4973,8 +4935,7 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,8 +4977,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5027,8 +4987,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5038,8 +4997,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5049,8 +5007,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5124,8 +5081,7 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5167,8 +5123,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5178,8 +5133,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5189,8 +5143,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,8 +5153,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5211,8 +5163,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5236,8 +5187,7 @@ export interface operations {
             /** @description The organization */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5279,8 +5229,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5290,8 +5239,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5301,8 +5249,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5312,8 +5259,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5347,8 +5293,7 @@ export interface operations {
             /** @description A page of keys */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5394,8 +5339,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5405,8 +5349,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5416,8 +5359,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5427,8 +5369,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5478,8 +5419,7 @@ export interface operations {
             /** @description The new key */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5514,8 +5454,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5525,8 +5464,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5536,8 +5474,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5547,8 +5484,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5558,8 +5494,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5569,8 +5504,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5580,8 +5514,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5607,8 +5540,7 @@ export interface operations {
             /** @description The revoked key */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5642,8 +5574,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5653,8 +5584,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5664,8 +5594,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5675,8 +5604,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5686,8 +5614,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5721,8 +5648,7 @@ export interface operations {
             /** @description A page of endpoints */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5771,8 +5697,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5782,8 +5707,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5793,8 +5717,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5804,8 +5727,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5861,8 +5783,7 @@ export interface operations {
             /** @description The new endpoint with its secret */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5900,8 +5821,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5911,8 +5831,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5922,8 +5841,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5933,8 +5851,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,8 +5861,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5955,8 +5871,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,8 +5881,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5996,8 +5910,7 @@ export interface operations {
             /** @description The endpoint */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6034,8 +5947,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6043,8 +5955,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6054,8 +5965,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6065,8 +5975,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6076,8 +5985,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6087,8 +5995,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6146,8 +6053,7 @@ export interface operations {
             /** @description The endpoint after the change */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6184,8 +6090,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6195,8 +6100,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6206,8 +6110,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6217,8 +6120,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6228,8 +6130,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6239,8 +6140,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6250,8 +6150,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6280,8 +6179,7 @@ export interface operations {
             /** @description The deleted endpoint */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6318,8 +6216,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6329,8 +6226,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6340,8 +6236,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6351,8 +6246,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6362,8 +6256,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6373,8 +6266,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6403,8 +6295,7 @@ export interface operations {
             /** @description The endpoint with its new secret */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6442,8 +6333,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6453,8 +6343,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6464,8 +6353,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6475,8 +6363,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6486,8 +6373,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6497,8 +6383,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6508,8 +6393,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6538,8 +6422,7 @@ export interface operations {
             /** @description The queued delivery */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6579,8 +6462,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6590,8 +6472,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6601,8 +6482,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6612,8 +6492,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6623,8 +6502,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6634,8 +6512,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6645,8 +6522,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6684,8 +6560,7 @@ export interface operations {
             /** @description A page of deliveries */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6737,8 +6612,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6748,8 +6622,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6759,8 +6632,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6770,8 +6642,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6781,8 +6652,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6816,8 +6686,7 @@ export interface operations {
             /** @description The delivery, due now */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6857,8 +6726,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6868,8 +6736,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6879,8 +6746,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6890,8 +6756,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6901,8 +6766,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6912,8 +6776,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6923,8 +6786,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6962,8 +6824,7 @@ export interface operations {
             /** @description A page of MDM users */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7011,8 +6872,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7022,8 +6882,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7033,8 +6892,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,8 +6902,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7117,8 +6974,7 @@ export interface operations {
             /** @description The MDM user */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7154,8 +7010,7 @@ export interface operations {
             /** @description Error 3000, 5048 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7165,8 +7020,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,8 +7030,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7187,8 +7040,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7198,8 +7050,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7209,8 +7060,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7220,8 +7070,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7250,8 +7099,7 @@ export interface operations {
             /** @description The MDM user */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7287,8 +7135,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7296,8 +7143,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7307,8 +7153,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7318,8 +7163,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7329,8 +7173,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7340,8 +7183,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7415,8 +7257,7 @@ export interface operations {
             /** @description The MDM user */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7452,8 +7293,7 @@ export interface operations {
             /** @description Error 3000, 5048, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7463,8 +7303,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7474,8 +7313,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7485,8 +7323,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7496,8 +7333,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7507,8 +7343,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7518,8 +7353,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7548,8 +7382,7 @@ export interface operations {
             /** @description The MDM user */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7585,8 +7418,7 @@ export interface operations {
             /** @description Error 3000, 5055, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7596,8 +7428,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7607,8 +7438,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7618,8 +7448,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7629,8 +7458,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7640,8 +7468,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7677,8 +7504,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7720,8 +7546,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7731,8 +7556,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7742,8 +7566,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7753,8 +7576,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7796,8 +7618,7 @@ export interface operations {
             /** @description The segment */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7827,8 +7648,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7838,8 +7658,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7849,8 +7668,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7860,8 +7678,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7871,8 +7688,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7882,8 +7698,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7893,8 +7708,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7920,8 +7734,7 @@ export interface operations {
             /** @description The segment */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7951,8 +7764,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7962,8 +7774,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7973,8 +7784,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7984,8 +7794,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7995,8 +7804,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8037,8 +7845,7 @@ export interface operations {
             /** @description The segment */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8068,8 +7875,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8079,8 +7885,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8090,8 +7895,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8101,8 +7905,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8112,8 +7915,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8123,8 +7925,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8150,8 +7951,7 @@ export interface operations {
             /** @description The segment */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8181,8 +7981,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8192,8 +7991,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8203,8 +8001,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8214,8 +8011,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8225,8 +8021,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8262,8 +8057,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8305,8 +8099,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8316,8 +8109,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8327,8 +8119,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8338,8 +8129,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8383,8 +8173,7 @@ export interface operations {
             /** @description The admPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8414,8 +8203,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8425,8 +8213,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8436,8 +8223,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8447,8 +8233,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8458,8 +8243,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8469,8 +8253,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8480,8 +8263,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8510,8 +8292,7 @@ export interface operations {
             /** @description The admPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8541,8 +8322,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8550,8 +8330,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8561,8 +8340,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8572,8 +8350,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8583,8 +8360,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8594,8 +8370,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8641,8 +8416,7 @@ export interface operations {
             /** @description The admPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8672,8 +8446,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8683,8 +8456,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8694,8 +8466,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8705,8 +8476,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8716,8 +8486,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8727,8 +8496,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8738,8 +8506,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8768,8 +8535,7 @@ export interface operations {
             /** @description The admPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8799,8 +8565,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8810,8 +8575,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8821,8 +8585,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8832,8 +8595,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8843,8 +8605,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8854,8 +8615,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8891,8 +8651,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8934,8 +8693,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8945,8 +8703,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8956,8 +8713,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8967,8 +8723,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9012,8 +8767,7 @@ export interface operations {
             /** @description The winPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9043,8 +8797,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9054,8 +8807,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9065,8 +8817,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9076,8 +8827,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9087,8 +8837,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9098,8 +8847,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9109,8 +8857,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9139,8 +8886,7 @@ export interface operations {
             /** @description The winPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9170,8 +8916,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9179,8 +8924,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9190,8 +8934,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9201,8 +8944,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9212,8 +8954,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9223,8 +8964,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9270,8 +9010,7 @@ export interface operations {
             /** @description The winPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9301,8 +9040,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9312,8 +9050,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9323,8 +9060,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9334,8 +9070,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9345,8 +9080,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9356,8 +9090,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9367,8 +9100,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9397,8 +9129,7 @@ export interface operations {
             /** @description The winPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9428,8 +9159,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9439,8 +9169,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9450,8 +9179,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9461,8 +9189,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9472,8 +9199,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9483,8 +9209,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9520,8 +9245,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9564,8 +9288,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9575,8 +9298,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9586,8 +9308,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9597,8 +9318,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9645,8 +9365,7 @@ export interface operations {
             /** @description The emmPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9677,8 +9396,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9688,8 +9406,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9699,8 +9416,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9710,8 +9426,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9721,8 +9436,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9732,8 +9446,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9743,8 +9456,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9773,8 +9485,7 @@ export interface operations {
             /** @description The emmPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9805,8 +9516,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9814,8 +9524,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9825,8 +9534,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9836,8 +9544,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9847,8 +9554,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9858,8 +9564,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9908,8 +9613,7 @@ export interface operations {
             /** @description The emmPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9940,8 +9644,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9951,8 +9654,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9962,8 +9664,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9973,8 +9674,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9984,8 +9684,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9995,8 +9694,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10006,8 +9704,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10036,8 +9733,7 @@ export interface operations {
             /** @description The emmPolicy */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10068,8 +9764,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10079,8 +9774,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10090,8 +9784,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10101,8 +9794,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10112,8 +9804,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10123,8 +9814,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10160,8 +9850,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10210,8 +9899,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10221,8 +9909,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10232,8 +9919,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10243,8 +9929,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10300,8 +9985,7 @@ export interface operations {
             /** @description The admProfile */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10338,8 +10022,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10349,8 +10032,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10360,8 +10042,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10371,8 +10052,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10382,8 +10062,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10393,8 +10072,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10404,8 +10082,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10434,8 +10111,7 @@ export interface operations {
             /** @description The admProfile */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10472,8 +10148,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10481,8 +10156,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10492,8 +10166,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10503,8 +10176,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10514,8 +10186,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10525,8 +10196,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10584,8 +10254,7 @@ export interface operations {
             /** @description The admProfile */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10622,8 +10291,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10633,8 +10301,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10644,8 +10311,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10655,8 +10321,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10666,8 +10331,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10677,8 +10341,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10688,8 +10351,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10718,8 +10380,7 @@ export interface operations {
             /** @description The admProfile */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10756,8 +10417,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10767,8 +10427,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10778,8 +10437,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10789,8 +10447,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10800,8 +10457,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10811,8 +10467,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10848,8 +10503,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10892,8 +10546,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10903,8 +10556,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10914,8 +10566,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10925,8 +10576,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10974,8 +10624,7 @@ export interface operations {
             /** @description The admApplication */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11006,8 +10655,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11017,8 +10665,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11028,8 +10675,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11039,8 +10685,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11050,8 +10695,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11061,8 +10705,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11072,8 +10715,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11102,8 +10744,7 @@ export interface operations {
             /** @description The admApplication */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11134,8 +10775,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11143,8 +10783,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11154,8 +10793,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11165,8 +10803,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11176,8 +10813,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11187,8 +10823,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11238,8 +10873,7 @@ export interface operations {
             /** @description The admApplication */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11270,8 +10904,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11281,8 +10914,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11292,8 +10924,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11303,8 +10934,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11314,8 +10944,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11325,8 +10954,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11336,8 +10964,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11366,8 +10993,7 @@ export interface operations {
             /** @description The admApplication */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11398,8 +11024,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11409,8 +11034,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11420,8 +11044,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11431,8 +11054,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11442,8 +11064,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11453,8 +11074,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11490,8 +11110,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11533,8 +11152,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11544,8 +11162,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11555,8 +11172,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11566,8 +11182,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11626,8 +11241,7 @@ export interface operations {
             /** @description The admVppLocation */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11657,8 +11271,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11668,8 +11281,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11679,8 +11291,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11690,8 +11301,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11701,8 +11311,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11712,8 +11321,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11723,8 +11331,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11753,8 +11360,7 @@ export interface operations {
             /** @description The admVppLocation */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11784,8 +11390,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11793,8 +11398,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11804,8 +11408,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11815,8 +11418,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11826,8 +11428,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11837,8 +11438,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11899,8 +11499,7 @@ export interface operations {
             /** @description The admVppLocation */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11930,8 +11529,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11941,8 +11539,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11952,8 +11549,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11963,8 +11559,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11974,8 +11569,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11985,8 +11579,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11996,8 +11589,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12026,8 +11618,7 @@ export interface operations {
             /** @description The admVppLocation */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12057,8 +11648,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12068,8 +11658,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12079,8 +11668,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12090,8 +11678,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12101,8 +11688,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12112,8 +11698,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12140,8 +11725,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12192,8 +11776,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12201,8 +11784,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12212,8 +11794,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12223,8 +11804,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12234,8 +11814,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12344,8 +11923,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12396,8 +11974,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12407,8 +11984,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12418,8 +11994,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12429,8 +12004,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12440,8 +12014,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12451,8 +12024,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12498,8 +12070,7 @@ export interface operations {
             /** @description A page of tokens */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12596,8 +12167,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12607,8 +12177,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12618,8 +12187,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12629,8 +12197,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12799,8 +12366,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12885,8 +12451,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050, 5086 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12896,8 +12461,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12907,8 +12471,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12918,8 +12481,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12929,8 +12491,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12940,8 +12501,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12951,8 +12511,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12962,8 +12521,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13134,8 +12692,7 @@ export interface operations {
             /** @description The outcome */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13175,8 +12732,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050, 5086 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13186,8 +12742,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13197,8 +12752,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13208,8 +12762,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13219,8 +12772,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13230,8 +12782,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13241,8 +12792,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13252,8 +12802,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13282,8 +12831,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13368,8 +12916,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -13377,8 +12924,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13388,8 +12934,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13399,8 +12944,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13410,8 +12954,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13421,8 +12964,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13497,8 +13039,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13583,8 +13124,7 @@ export interface operations {
             /** @description Error 3000, 5086, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13594,8 +13134,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13605,8 +13144,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13616,8 +13154,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13627,8 +13164,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13638,8 +13174,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13649,8 +13184,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13679,8 +13213,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13765,8 +13298,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13776,8 +13308,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13787,8 +13318,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13798,8 +13328,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13809,8 +13338,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13820,8 +13348,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13872,8 +13399,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13958,8 +13484,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13969,8 +13494,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13980,8 +13504,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13991,8 +13514,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14002,8 +13524,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14013,8 +13534,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14024,8 +13544,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14035,8 +13554,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14081,14 +13599,10 @@ export interface operations {
             /** @description Redeemed */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14198,14 +13712,10 @@ export interface operations {
             /** @description Error 3000, 5201, 5202, 5203 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14215,14 +13725,10 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14232,14 +13738,10 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14249,14 +13751,10 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14266,14 +13764,10 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14283,14 +13777,10 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14300,16 +13790,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14319,14 +13804,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14362,8 +13843,7 @@ export interface operations {
             /** @description Attempts */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14415,8 +13895,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14426,8 +13905,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14437,8 +13915,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14448,8 +13925,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14459,8 +13935,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14494,8 +13969,7 @@ export interface operations {
             /** @description Devices */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14548,8 +14022,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14559,8 +14032,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14570,8 +14042,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14581,8 +14052,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14609,8 +14079,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14649,8 +14118,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -14658,8 +14126,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14669,8 +14136,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14680,8 +14146,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14691,8 +14156,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14759,8 +14223,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14799,8 +14262,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14810,8 +14272,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14821,8 +14282,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14832,8 +14292,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14843,8 +14302,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14854,8 +14312,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14901,8 +14358,7 @@ export interface operations {
             /** @description A page of tokens */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14985,8 +14441,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14996,8 +14451,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15007,8 +14461,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15018,8 +14471,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15116,8 +14568,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15188,8 +14639,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050, 5145 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15199,8 +14649,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15210,8 +14659,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15221,8 +14669,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15232,8 +14679,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15243,8 +14689,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15254,8 +14699,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15265,8 +14709,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15365,8 +14808,7 @@ export interface operations {
             /** @description The outcome */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15406,8 +14848,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050, 5145 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15417,8 +14858,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15428,8 +14868,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15439,8 +14878,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15450,8 +14888,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15461,8 +14898,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15472,8 +14908,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15483,8 +14918,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15513,8 +14947,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15585,8 +15018,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -15594,8 +15026,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15605,8 +15036,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15616,8 +15046,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15627,8 +15056,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15638,8 +15066,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15714,8 +15141,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15786,8 +15212,7 @@ export interface operations {
             /** @description Error 3000, 5120, 5145 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15797,8 +15222,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15808,8 +15232,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15819,8 +15242,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15830,8 +15252,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15841,8 +15262,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15852,8 +15272,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15882,8 +15301,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15954,8 +15372,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15965,8 +15382,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15976,8 +15392,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15987,8 +15402,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15998,8 +15412,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16009,8 +15422,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16061,8 +15473,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16133,8 +15544,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16144,8 +15554,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16155,8 +15564,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16166,8 +15574,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16177,8 +15584,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16188,8 +15594,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16199,8 +15604,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16210,8 +15614,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16256,14 +15659,10 @@ export interface operations {
             /** @description Redeemed */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16359,14 +15758,10 @@ export interface operations {
             /** @description Error 3000, 5201, 5202, 5203 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16376,14 +15771,10 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16393,14 +15784,10 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16410,14 +15797,10 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16427,14 +15810,10 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16444,14 +15823,10 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16461,16 +15836,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16480,14 +15850,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16523,8 +15889,7 @@ export interface operations {
             /** @description Attempts */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16576,8 +15941,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16587,8 +15951,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16598,8 +15961,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16609,8 +15971,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16620,8 +15981,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16655,8 +16015,7 @@ export interface operations {
             /** @description Devices */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16709,8 +16068,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16720,8 +16078,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16731,8 +16088,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16742,8 +16098,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16770,8 +16125,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16812,8 +16166,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -16821,8 +16174,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16832,8 +16184,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16843,8 +16194,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16854,8 +16204,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16934,8 +16283,7 @@ export interface operations {
             /** @description The enterprise */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16976,8 +16324,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16987,8 +16334,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16998,8 +16344,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17009,8 +16354,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17020,8 +16364,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17031,8 +16374,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17078,8 +16420,7 @@ export interface operations {
             /** @description A page of tokens */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17171,8 +16512,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17182,8 +16522,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17193,8 +16532,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17204,8 +16542,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17305,8 +16642,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17386,8 +16722,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17397,8 +16732,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17408,8 +16742,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17419,8 +16752,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17430,8 +16762,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17441,8 +16772,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17452,8 +16782,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17463,8 +16792,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17566,8 +16894,7 @@ export interface operations {
             /** @description The outcome */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17607,8 +16934,7 @@ export interface operations {
             /** @description Error 3000, 5017, 5050 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17618,8 +16944,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17629,8 +16954,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17640,8 +16964,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17651,8 +16974,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17662,8 +16984,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17673,8 +16994,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17684,8 +17004,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17714,8 +17033,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17795,8 +17113,7 @@ export interface operations {
             /** @description Not modified: the resource still has the version If-None-Match named (no body) */
             304: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -17804,8 +17121,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17815,8 +17131,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17826,8 +17141,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17837,8 +17151,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17848,8 +17161,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17921,8 +17233,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18002,8 +17313,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18013,8 +17323,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18024,8 +17333,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18035,8 +17343,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18046,8 +17353,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18057,8 +17363,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18068,8 +17373,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18098,8 +17402,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18179,8 +17482,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18190,8 +17492,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18201,8 +17502,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18212,8 +17512,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18223,8 +17522,7 @@ export interface operations {
             /** @description Error 5303 (the envelope's error.code) */
             412: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18234,8 +17532,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18286,8 +17583,7 @@ export interface operations {
             /** @description The token */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18367,8 +17663,7 @@ export interface operations {
             /** @description Error 3000, 5120 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18378,8 +17673,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18389,8 +17683,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18400,8 +17693,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18411,8 +17703,7 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18422,8 +17713,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18433,8 +17723,7 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18444,8 +17733,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18490,14 +17778,10 @@ export interface operations {
             /** @description Redeemed */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18602,14 +17886,10 @@ export interface operations {
             /** @description Error 3000, 5201, 5202, 5203 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18619,14 +17899,10 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18636,14 +17912,10 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18653,14 +17925,10 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18670,14 +17938,10 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18687,14 +17951,10 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18704,16 +17964,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18723,14 +17978,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18766,8 +18017,7 @@ export interface operations {
             /** @description Attempts */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18819,8 +18069,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18830,8 +18079,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18841,8 +18089,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18852,8 +18099,7 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18863,8 +18109,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18898,8 +18143,7 @@ export interface operations {
             /** @description Devices */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18952,8 +18196,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18963,8 +18206,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18974,8 +18216,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18985,8 +18226,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19010,8 +18250,7 @@ export interface operations {
             /** @description The signing identity */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19070,8 +18309,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19081,8 +18319,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19092,8 +18329,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19103,8 +18339,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19143,8 +18378,7 @@ export interface operations {
             /** @description The signing identity */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19203,8 +18437,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19214,8 +18447,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19225,8 +18457,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19236,8 +18467,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19247,8 +18477,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19272,8 +18501,7 @@ export interface operations {
             /** @description The signing identity */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19332,8 +18560,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19343,8 +18570,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19354,8 +18580,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19365,8 +18590,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19405,14 +18629,10 @@ export interface operations {
             /** @description Verified; it cannot verify again */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19461,14 +18681,10 @@ export interface operations {
             /** @description Error 3000, 5201, 5202, 5203 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19478,14 +18694,10 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19495,14 +18707,10 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19512,14 +18720,10 @@ export interface operations {
             /** @description Error 3001 (the envelope's error.code) */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19529,14 +18733,10 @@ export interface operations {
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19546,14 +18746,10 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19563,14 +18759,10 @@ export interface operations {
             /** @description Error 5301 (the envelope's error.code) */
             422: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19580,16 +18772,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19599,14 +18786,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19630,8 +18813,7 @@ export interface operations {
             /** @description Registered */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19681,8 +18863,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19692,8 +18873,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19703,8 +18883,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19714,8 +18893,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19777,8 +18955,7 @@ export interface operations {
             /** @description Registered */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19828,8 +19005,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19839,8 +19015,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19850,8 +19025,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19861,8 +19035,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19872,8 +19045,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19897,8 +19069,7 @@ export interface operations {
             /** @description Removed: its calls are refused from now on */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19922,8 +19093,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19933,8 +19103,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19944,8 +19113,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19955,8 +19123,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19980,8 +19147,7 @@ export interface operations {
             /** @description Registered */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20025,8 +19191,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20036,8 +19201,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20047,8 +19211,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20058,8 +19221,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20095,8 +19257,7 @@ export interface operations {
             /** @description The URL to give NanoMDM */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20140,8 +19301,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20151,8 +19311,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20162,8 +19321,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20173,8 +19331,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20184,8 +19341,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20209,8 +19365,7 @@ export interface operations {
             /** @description Removed: its calls are refused from now on */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20234,8 +19389,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20245,8 +19399,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20256,8 +19409,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20267,8 +19419,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20292,8 +19443,7 @@ export interface operations {
             /** @description The mode */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20351,8 +19501,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20362,8 +19511,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20373,8 +19521,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20384,8 +19531,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20466,8 +19612,7 @@ export interface operations {
             /** @description Connected */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20525,8 +19670,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20536,8 +19680,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20547,8 +19690,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20558,8 +19700,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20569,8 +19710,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20594,8 +19734,7 @@ export interface operations {
             /** @description Removed: its calls are refused from now on */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20619,8 +19758,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20630,8 +19768,7 @@ export interface operations {
             /** @description Error 4002, 4004 (the envelope's error.code) */
             401: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20641,8 +19778,7 @@ export interface operations {
             /** @description Error 4003 (the envelope's error.code) */
             403: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20652,8 +19788,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20680,8 +19815,7 @@ export interface operations {
             /** @description step-ca's webhook response body */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20704,8 +19838,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20715,8 +19848,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20726,8 +19858,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20754,8 +19885,7 @@ export interface operations {
             /** @description Recorded */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20779,8 +19909,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20790,8 +19919,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20801,8 +19929,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20832,8 +19959,7 @@ export interface operations {
             /** @description Received */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20862,8 +19988,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20873,8 +19998,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20884,8 +20008,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20915,8 +20038,7 @@ export interface operations {
             /** @description Acknowledged */
             204: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -20924,8 +20046,7 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20935,8 +20056,7 @@ export interface operations {
             /** @description Error 1003 (the envelope's error.code) */
             413: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20946,8 +20066,7 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20973,14 +20092,10 @@ export interface operations {
             /** @description The enrollment page */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20990,14 +20105,10 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21007,14 +20118,10 @@ export interface operations {
             /** @description Unknown or revoked link: a notice page */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21024,14 +20131,10 @@ export interface operations {
             /** @description Expired or used link: a notice page */
             410: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21041,16 +20144,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21060,14 +20158,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21091,14 +20185,10 @@ export interface operations {
             /** @description A DER CMS SignedData .mobileconfig */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21108,14 +20198,10 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21125,14 +20211,10 @@ export interface operations {
             /** @description Unknown or revoked link: a notice page */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21142,14 +20224,10 @@ export interface operations {
             /** @description Expired or used link: a notice page */
             410: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21159,16 +20237,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21178,14 +20251,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21209,14 +20278,10 @@ export interface operations {
             /** @description The QR code as PNG */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21226,14 +20291,10 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21243,14 +20304,10 @@ export interface operations {
             /** @description Unknown or revoked link: a notice page */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21260,14 +20317,10 @@ export interface operations {
             /** @description Expired or used link: a notice page */
             410: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21277,16 +20330,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21296,14 +20344,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21327,14 +20371,10 @@ export interface operations {
             /** @description The QR code as SVG */
             200: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21344,14 +20384,10 @@ export interface operations {
             /** @description Error 3000 (the envelope's error.code) */
             400: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21361,14 +20397,10 @@ export interface operations {
             /** @description Unknown or revoked link: a notice page */
             404: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21378,14 +20410,10 @@ export interface operations {
             /** @description Expired or used link: a notice page */
             410: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21395,16 +20423,11 @@ export interface operations {
             /** @description Error 1004 (the envelope's error.code) */
             429: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21414,14 +20437,10 @@ export interface operations {
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
-                    /** @description The id of this request in the server's logs (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description Requests allowed in the window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in the window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window starts again */
-                    "X-RateLimit-Reset"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -24,15 +24,18 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
-const REQUEST_ID_HEADER = {
+/** The response headers, each defined once under components.headers and referenced. */
+const HEADERS: Record<string, Json> = {
   'X-Request-Id': { description: 'The id of this request in the server\'s logs (the client\'s own X-Request-Id when it sent one)', schema: { type: 'string' } },
-};
-const RATE_LIMIT_HEADERS = {
   'X-RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer' } },
   'X-RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
   'X-RateLimit-Reset': { description: 'Seconds until the window starts again', schema: { type: 'integer' } },
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
 };
-const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+const headerRefs = (...names: string[]) => Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+const REQUEST_ID_HEADER = headerRefs('X-Request-Id');
+const RATE_LIMIT_HEADERS = headerRefs('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset');
+const RETRY_AFTER_HEADER = headerRefs('Retry-After');
 
 /** `/v1/organizations/:organizationId` → `/v1/organizations/{organizationId}` */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -124,6 +127,7 @@ function nameTitledSchemas(document: Json): void {
 export function finalizeDocument(built: unknown, routes: readonly RouteOptions[]): Json {
   const document = flattenLiteralUnions(withoutKeyword(built, 'errorMessage')) as Json;
   const definedTags = new Set<string>((document.tags ?? []).map((tag: { name: string }) => tag.name));
+  (document.components ??= {}).headers = { ...document.components.headers, ...HEADERS };
   for (const route of routes) {
     if ((route.schema as { hide?: boolean } | undefined)?.hide) continue;
     const operation = document.paths?.[openApiPath(route.url)]?.[String(route.method).toLowerCase()];
