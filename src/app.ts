@@ -11,7 +11,7 @@ import { registerApiDocs } from './http/openapi/api-docs.ts';
 import { apiDocumentOptions } from './http/openapi/document-options.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { type RouteAuth, registerAuth } from './http/auth.ts';
+import { createKeyResolver, type RouteAuth, registerAuth } from './http/auth.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import { registerPreconditions } from './http/preconditions.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -45,7 +45,6 @@ import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { createServices, isMetricsEnabled, type Services } from './services.ts';
 import cookie from '@fastify/cookie';
 import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
-import { digestsEqual, hashSecret } from './lib/secrets.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -206,9 +205,9 @@ export async function buildApp({ config, database, logStream, services: given }:
   });
 
   await app.register(cookie);
+  const resolveKey = createKeyResolver({ rootKey: config.rootKey, authenticateKeyHash: (hash) => services.serviceAccounts.authenticateHash(hash) });
   registerAuth(app, {
-    rootKey: config.rootKey,
-    authenticateKeyHash: (hash) => services.serviceAccounts.authenticateHash(hash),
+    resolveKey,
     findSession: (secret) => services.sessions.find(secret),
     findOrganization: (idOrSlug) => services.organizations.find(idOrSlug),
   });
@@ -223,12 +222,7 @@ export async function buildApp({ config, database, logStream, services: given }:
   await app.register(sessionRoutes, {
     prefix: '/v1/session',
     sessions: services.sessions,
-    principalOfKey: async (key) => {
-      const keyHash = hashSecret(key);
-      if (config.rootKey && digestsEqual(keyHash, hashSecret(config.rootKey))) return { principal: { kind: 'root' }, keyHash };
-      const found = await services.serviceAccounts.authenticateHash(keyHash);
-      return found ? { principal: found.principal, keyHash } : null;
-    },
+    resolveKey,
   });
   await app.register(organizationRoutes, { prefix: '/v1/organizations', organizations: services.organizations });
   await app.register(serviceAccountRoutes, {

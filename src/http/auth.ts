@@ -40,10 +40,20 @@ declare module 'fastify' {
   }
 }
 
+/** The live key behind the hash of a presented token: the root key, or a service account's; null for none. */
+export type KeyResolver = (keyHash: string) => Promise<{ principal: Principal; organization: Organization | null } | null>;
+
+export function createKeyResolver(deps: { rootKey: string | null; authenticateKeyHash(hash: string): Promise<AuthenticatedKey | null> }): KeyResolver {
+  const rootKeyHash = deps.rootKey ? hashSecret(deps.rootKey) : null;
+  return async (keyHash) => {
+    if (rootKeyHash && digestsEqual(keyHash, rootKeyHash)) return { principal: { kind: 'root' }, organization: null };
+    const key = await deps.authenticateKeyHash(keyHash);
+    return key ? { principal: key.principal, organization: key.organization } : null;
+  };
+}
+
 export interface AuthDependencies {
-  rootKey: string | null;
-  /** The live key with this hash (of its token), or null. */
-  authenticateKeyHash(hash: string): Promise<AuthenticatedKey | null>;
+  resolveKey: KeyResolver;
   /** The live session of a cookie's secret, or null. */
   findSession(secret: string): Promise<LiveSession | null>;
   findOrganization(idOrSlug: string): Promise<Organization | null>;
@@ -91,8 +101,6 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void {
-  const rootKeyHash = deps.rootKey ? hashSecret(deps.rootKey) : null;
-
   app.decorateRequest('principal', null);
   app.decorateRequest('organization', null);
 
@@ -121,17 +129,9 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
     const rule = request.routeOptions.config.auth;
     if (request.is404 || !rule || 'public' in rule) return;
 
-    const tokenHash = await presentedKeyHash(request);
-    let principal: Principal;
-    let ownOrganization: Organization | null = null;
-    if (rootKeyHash && digestsEqual(tokenHash, rootKeyHash)) {
-      principal = { kind: 'root' };
-    } else {
-      const key = await deps.authenticateKeyHash(tokenHash);
-      if (!key) throw new AppError(ErrorCode.InvalidToken);
-      principal = key.principal;
-      ownOrganization = key.organization;
-    }
+    const key = await deps.resolveKey(await presentedKeyHash(request));
+    if (!key) throw new AppError(ErrorCode.InvalidToken);
+    const { principal, organization: ownOrganization } = key;
 
     const refused = 'rootOnly' in rule ? principal.kind !== 'root' : 'permission' in rule ? !hasPermission(principal, rule.permission) : false;
     if (refused) {

@@ -2,6 +2,8 @@
  * The CLI's commands that work against a running enrolld (tokens export and import) speak its REST
  * API like any other client: a bearer key, the envelope, and an error as one line naming the code.
  */
+import { ErrorCode } from '../errors.ts';
+
 export interface RemoteOptions {
   /** The server's base URL, e.g. https://enrolld.example.com */
   url: string;
@@ -30,9 +32,6 @@ export class RemoteError extends Error {
   }
 }
 
-/** A request still running under the same Idempotency-Key (the server's code 5302). */
-const KEY_IN_USE = 5302;
-
 /**
  * Worth sending again as it was: the server was unreachable or failing, limited the rate, or
  * still runs the first request of an Idempotency-Key (it frees the key within seconds if the
@@ -40,7 +39,7 @@ const KEY_IN_USE = 5302;
  */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof RemoteError)) return false;
-  return error.status === null || error.status >= 500 || error.status === 429 || error.code === KEY_IN_USE;
+  return error.status === null || error.status >= 500 || error.status === 429 || error.code === ErrorCode.IdempotencyKeyInUse;
 }
 
 interface Envelope<T> {

@@ -5,7 +5,7 @@
  * 1 when it stopped (the message says how to resume).
  */
 import { readFileSync } from 'node:fs';
-import { AppError } from '../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import { fileReport, type ImportReport, streamReport } from './import-report.ts';
 import { importProgress } from './import-progress.ts';
 import { ImportFileError } from './import-rows.ts';
@@ -31,7 +31,7 @@ export const EXIT_SOME_ROWS_FAILED = 3;
 
 function integerFlag(flag: string, value: string, min: number, max: number): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) throw new AppError(3000, `Validation Error: "${flag}" must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(number) || number < min || number > max) throw new AppError(ErrorCode.ValidationError, `Validation Error: "${flag}" must be an integer from ${min} to ${max}`);
   return number;
 }
 
@@ -41,17 +41,17 @@ function platformOptions(json: string | undefined): Record<string, unknown> {
   try {
     value = JSON.parse(json);
   } catch {
-    throw new AppError(3000, 'Validation Error: "--options" must be a JSON object');
+    throw new AppError(ErrorCode.ValidationError, 'Validation Error: "--options" must be a JSON object');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AppError(3000, 'Validation Error: "--options" must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AppError(ErrorCode.ValidationError, 'Validation Error: "--options" must be a JSON object');
   for (const owned of ['userEmails', 'sendEmail', 'tags', 'language', 'duration', 'displayName']) {
-    if (owned in value) throw new AppError(3000, `Validation Error: "--options" may not set ${owned}: it comes from the file or its own flag`);
+    if (owned in value) throw new AppError(ErrorCode.ValidationError, `Validation Error: "--options" may not set ${owned}: it comes from the file or its own flag`);
   }
   return value as Record<string, unknown>;
 }
 
 export async function runImport(file: string, flags: ImportCommandOptions): Promise<number> {
-  if (flags.report && flags.resume && flags.report !== flags.resume) throw new AppError(3000, 'Validation Error: "--resume" continues its own report: leave "--report" out');
+  if (flags.report && flags.resume && flags.report !== flags.resume) throw new AppError(ErrorCode.ValidationError, 'Validation Error: "--resume" continues its own report: leave "--report" out');
   const options = {
     platform: flags.platform,
     sendEmail: flags.sendEmail,

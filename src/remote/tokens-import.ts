@@ -15,6 +15,7 @@
  *   already exists keeps theirs.
  */
 import { createHash } from 'node:crypto';
+import { ErrorCode } from '../errors.ts';
 import { isTransient, postData, RemoteError, type RemoteOptions, withRetries } from './api-client.ts';
 import type { ImportProgress, Tally } from './import-progress.ts';
 import type { ImportReport, ReportRow } from './import-report.ts';
@@ -35,8 +36,6 @@ export interface ImportOptions {
   giveUpAfterMs: number;
 }
 
-/** The server's codes the import reads. */
-const CODES = { validation: 3000, userExists: 5048, limitExceeded: 5017 } as const;
 /** User creations in flight at once (the bulk requests go one at a time: each is already large). */
 const USER_CONCURRENCY = 8;
 /** Bulk fields a group's rows decide; a refusal naming only these fails the group, not the import. */
@@ -142,7 +141,7 @@ async function createNamedUsers(remote: RemoteOptions, rows: ImportRow[], keyOf:
         await withRetries(() => postData(remote, 'mdm/users', body, keyOf(`user-${row.line}`)), retry);
       } catch (error) {
         if (!(error instanceof RemoteError) || isTransient(error) || refusesEveryRequest(error)) throw error;
-        if (error.code !== CODES.userExists) failures.set(row.line, { line: row.line, email: row.email, outcome: 'failed', code: error.code ?? undefined, error: error.detail });
+        if (error.code !== ErrorCode.MdmUserAlreadyExists) failures.set(row.line, { line: row.line, email: row.email, outcome: 'failed', code: error.code ?? undefined, error: error.detail });
       }
     }
   };
@@ -184,12 +183,12 @@ function refusesEveryRequest(error: RemoteError): boolean {
 
 function refusesOnlyRowFields(error: RemoteError): boolean {
   const errors = (error.data?.errors ?? []) as Array<{ path?: string }>;
-  return error.code === CODES.validation && errors.length > 0 && errors.every((e) => ROW_FIELDS.some((field) => e.path?.startsWith(field)));
+  return error.code === ErrorCode.ValidationError && errors.length > 0 && errors.every((e) => ROW_FIELDS.some((field) => e.path?.startsWith(field)));
 }
 
 /** A bulk over the organization's bulkMaxEmails did nothing: say which chunk size it takes. */
 function explainLimit(error: unknown): unknown {
-  if (error instanceof RemoteError && error.code === CODES.limitExceeded && typeof error.data?.max === 'number') {
+  if (error instanceof RemoteError && error.code === ErrorCode.LimitExceeded && typeof error.data?.max === 'number') {
     return new RemoteError(`${error.message}: the organization takes at most ${error.data.max} addresses a request: run again with --chunk-size ${error.data.max}`, { ...error, status: error.status ?? undefined, code: error.code ?? undefined, data: error.data ?? undefined });
   }
   return error;

@@ -6,7 +6,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.ts';
-import { principalOf, SESSION_COOKIE } from '../../http/auth.ts';
+import { type KeyResolver, principalOf, SESSION_COOKIE } from '../../http/auth.ts';
+import { hashSecret } from '../../lib/secrets.ts';
 import { ok } from '../../http/envelope.ts';
 import { perAddressLimit } from '../../http/rate-limits.ts';
 import { success } from '../../http/schemas.ts';
@@ -20,8 +21,8 @@ const SIGN_INS_PER_MINUTE = 60;
 
 export interface SessionRouteOptions {
   sessions: SessionService;
-  /** The principal of a presented key, or null when no live key has it. */
-  principalOfKey(key: string): Promise<{ principal: Principal; keyHash: string } | null>;
+  /** The same resolution of a key the auth hook makes. */
+  resolveKey: KeyResolver;
 }
 
 function signedInAs(principal: Principal) {
@@ -35,7 +36,7 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, secret: 
   reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', path: '/', secure: request.protocol === 'https' });
 }
 
-export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = async (app, { sessions, principalOfKey }) => {
+export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = async (app, { sessions, resolveKey }) => {
   app.post(
     '/',
     {
@@ -50,9 +51,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const key = await principalOfKey(request.body.key);
+      const keyHash = hashSecret(request.body.key);
+      const key = await resolveKey(keyHash);
       if (!key) throw new AppError(ErrorCode.InvalidToken, 'Invalid Token: no live key has this value');
-      const opened = await sessions.open(key.keyHash);
+      const opened = await sessions.open(keyHash);
       setSessionCookie(request, reply, opened.secret);
       return ok({ csrfToken: opened.csrfToken, expiresAt: opened.expiresAt, idleMinutes: sessions.idleMinutes, signedInAs: signedInAs(key.principal) });
     },
