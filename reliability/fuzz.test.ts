@@ -205,7 +205,7 @@ describe('fuzzing every route', () => {
       fc.tuple(fc.constantFrom('attributes', 'data', 'messageId', 'publishTime', 'x'), anyJson).map(([key, value]) => ({ ...base, message: { ...base.message, [key]: value } })),
       fc.tuple(fc.constantFrom('name', 'enrollmentTokenData', 'enrollmentTokenName', 'hardwareInfo', 'networkInfo', 'lastStatusReportTime', 'state'), anyJson).map(([key, value]) => ({
         ...base,
-        message: { ...base.message, messageId: `m-${String(value).slice(0, 20)}`, data: deviceOf({ [key]: value }) },
+        message: { ...base.message, messageId: `m-${JSON.stringify(value).slice(0, 20)}`, data: deviceOf({ [key]: value }) },
       })),
       fc.tuple(fc.constantFrom('ENROLLMENT', 'STATUS_REPORT', 'COMMAND', ''), nastyString).map(([type, text]) => ({ ...base, message: { ...base.message, attributes: { notificationType: type }, data: Buffer.from(text).toString('base64') } })),
     );
