@@ -1,10 +1,12 @@
 // Lint config: the recommended JavaScript and TypeScript rules, nothing stylistic
 // (formatting is not what review should spend time on).
 import js from '@eslint/js';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'test-artifacts/', 'clients/typescript/dist/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'test-artifacts/', 'clients/typescript/dist/', 'console/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,6 +32,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The console runs in a browser, and React's rules of hooks keep its state consistent.
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     // Tests read JSON answers loosely; typing every envelope there would add noise, not safety.

@@ -45,6 +45,7 @@ import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { createServices, isMetricsEnabled, type Services } from './services.ts';
 import cookie from '@fastify/cookie';
 import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
+import { consoleRoutes } from './console/console.routes.ts';
 
 /** Big enough for a 10,000-address bulk request of long addresses, small enough to refuse abuse. */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -249,6 +250,7 @@ export async function buildApp({ config, database, logStream, services: given }:
   await app.register(mdmHookRoutes, { prefix: '/hooks', hooks: services.mdmHooks });
   await app.register(androidHookRoutes, { prefix: '/hooks/android', hooks: services.androidHooks });
   await app.register(enrollmentPageRoutes, { prefix: '/enroll', pages: services.enrollmentPages, adapters: Object.values(PLATFORM_ADAPTERS), rateLimit: config.enrollRateLimit });
+  await app.register(consoleRoutes);
 
   return app;
 }

@@ -77,8 +77,13 @@ export class EnrolldError extends Error {
 export interface EnrolldClientOptions {
   /** The server, e.g. `https://enrolld.example.com`. */
   baseUrl: string;
-  /** An API key: a service account's token, or the root key. */
-  token: string;
+  /**
+   * An API key: a service account's token, or the root key. Leave it out in a browser signed in
+   * with `POST /v1/session`: the session cookie then speaks for the key.
+   */
+  token?: string;
+  /** The session's CSRF token (from sign-in), sent as `X-CSRF-Token` on every POST, PUT and DELETE. */
+  csrfToken?: string;
   /** Attempts of a request whose failure is worth repeating (default 4). */
   attempts?: number;
   /** Wait before the second attempt, doubling after each (default 250 ms, at most 5 s). */
@@ -88,6 +93,20 @@ export interface EnrolldClientOptions {
 }
 
 const LONGEST_WAIT_MS = 5_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A random UUID. Browsers give `crypto.randomUUID` only to secure contexts (https or localhost);
+ * a console opened over plain http on a LAN address still has `getRandomValues`.
+ */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 async function worthRepeating(response: Response): Promise<boolean> {
   if (response.status >= 500 || response.status === 429) return true;
@@ -102,8 +121,9 @@ function retryingFetch(options: EnrolldClientOptions): (request: Request) => Pro
   const attempts = Math.max(1, options.attempts ?? 4);
   return async (request) => {
     const headers = new Headers(request.headers);
-    headers.set('authorization', `Bearer ${options.token}`);
-    if (request.method === 'POST' && !headers.has('idempotency-key')) headers.set('idempotency-key', crypto.randomUUID());
+    if (options.token) headers.set('authorization', `Bearer ${options.token}`);
+    if (options.csrfToken && !SAFE_METHODS.has(request.method)) headers.set('x-csrf-token', options.csrfToken);
+    if (request.method === 'POST' && !headers.has('idempotency-key')) headers.set('idempotency-key', newIdempotencyKey());
     const template = new Request(request, { headers });
     let wait = options.retryDelayMs ?? 250;
     for (let attempt = 1; ; attempt++) {

@@ -1,0 +1,270 @@
+/// <reference lib="dom" />
+// (Functions given to page.evaluate run in the page: they use its DOM.)
+/**
+ * The admin console end to end, in Debian's Chromium through playwright-core, against a real
+ * server on SQLite: what an IT admin does, at a phone's width (390 px) and a desktop's (1280 px),
+ * with screenshots kept in test-artifacts/console/ and axe-core run on every screen (no serious
+ * or critical violation). A keyboard-only pass goes through the main flow without the mouse.
+ *
+ * .ci/run installs Chromium when it is missing; elsewhere the test is skipped without it (in CI,
+ * CI=true, a missing browser fails instead).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { createKey, createOrganization, type TestOrganization, uniqueSuffix } from '../helpers/factories.ts';
+import { call } from '../helpers/http.ts';
+import { freePort } from '../helpers/process.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/console');
+const missing = !existsSync(CHROMIUM);
+if (missing && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
+
+const WIDTHS = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+  { name: 'desktop', viewport: { width: 1280, height: 900 }, isMobile: false },
+] as const;
+
+describe('the admin console in a real browser', { skip: missing && `no ${CHROMIUM} (install Debian's chromium package)` }, () => {
+  let ctx: TestContext;
+  let browser: Browser;
+  let origin: string;
+
+  before(async () => {
+    const port = await freePort();
+    ctx = await createTestContext({ ENROLLD_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    await ctx.app.listen({ port, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  async function open(width: (typeof WIDTHS)[number]): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: width.viewport, isMobile: width.isMobile, locale: 'en-US', timezoneId: 'Europe/Madrid' });
+    const page = await context.newPage();
+    // A CSP refusal or a script error is a defect of the console, whatever the screen shows.
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[0-9]/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+    page.on('dialog', (dialog) => void dialog.accept());
+    return { context, page, problems };
+  }
+
+  /** axe-core on what is on screen, and a screenshot of it. */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    assert.deepEqual(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), [], `${name}: accessibility`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow} px`);
+  }
+
+  async function signIn(page: Page, key: string): Promise<void> {
+    await page.goto(`${origin}/console`);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).waitFor();
+  }
+
+  const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+  for (const width of WIDTHS) {
+    it(`${width.name}: an admin signs in, creates tokens, finds, resends and revokes one, sees a redemption, manages keys, signs out`, async () => {
+      const org = await createOrganization(ctx.app);
+      const { context, page, problems } = await open(width);
+      const shot = (name: string) => check(page, `${width.name}-${name}`);
+      try {
+        await signIn(page, org.adminToken);
+        await page.getByRole('heading', { name: 'Overview' }).waitFor();
+        await shot('overview');
+        assert.equal(await context.storageState().then((state) => JSON.stringify(state.origins).includes(org.adminToken)), false, 'the key is never stored in the browser');
+        const cookie = (await context.cookies()).find((one) => one.name === 'enrolld_session');
+        assert.ok(cookie?.httpOnly && cookie.sameSite === 'Strict', 'an HttpOnly, SameSite=Strict session cookie');
+
+        // One Apple token.
+        await nav(page, 'Tokens').click();
+        await page.getByRole('heading', { name: 'Enrollment tokens' }).waitFor();
+        assert.equal(await page.getByRole('tab', { name: 'Apple' }).getAttribute('aria-selected'), 'true');
+        await page.getByText('No tokens here yet').waitFor();
+        await shot('tokens-empty');
+        await page.getByRole('link', { name: 'New tokens' }).click();
+        const single = `single-${uniqueSuffix()}@example.com`;
+        await page.getByLabel('Email addresses').fill(single);
+        assert.equal(await page.getByLabel('Send invitation email').isChecked(), true);
+        await shot('new-tokens');
+        await page.getByRole('button', { name: 'Create' }).click();
+        await page.getByText('1 tokens created, 0 addresses failed.').waitFor();
+        await page.getByRole('link', { name: 'Open the new token' }).click();
+        await page.getByRole('heading', { name: single }).waitFor();
+        const code = await page.locator('dd code').first().innerText();
+        assert.match(code, /^[A-Z0-9-]{6,}$/i);
+
+        // A 200-row Android bulk from a CSV with bad rows: the failures are listed.
+        await nav(page, 'Tokens').click();
+        await page.getByRole('tab', { name: 'Android' }).click();
+        await page.getByRole('link', { name: 'New tokens' }).click();
+        const good = Array.from({ length: 196 }, (_, index) => `android-${index}-${uniqueSuffix()}@example.com`);
+        const bad = ['not-an-address', 'two@@example.com', 'spaces in@example.com', good[0]!];
+        const csv = ['email,name', ...[...good, ...bad].map((email, index) => `${email},Person ${index}`)].join('\n');
+        await page.getByLabel('Or upload a CSV file').setInputFiles({ name: 'android.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await page.getByText('200 addresses read from the file').waitFor();
+        await page.getByRole('button', { name: 'Create' }).click();
+        await page.getByText('196 tokens created, 4 addresses failed.').waitFor();
+        const failed = await page.getByRole('table', { name: 'Addresses that got no token' }).locator('tbody tr td:first-child').allInnerTexts();
+        assert.deepEqual(failed.sort(), [...bad].sort());
+        await shot('bulk-result');
+        const androidCount = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/android/enterprise/enrollment-tokens`, { token: org.adminToken, query: { limit: 1 } });
+        assert.equal(androidCount.body.data.totalDocs, 196);
+
+        // Find one by search, open it, resend, revoke.
+        await nav(page, 'Tokens').click();
+        await page.getByRole('tab', { name: 'Android' }).click();
+        await page.getByRole('searchbox', { name: 'Search' }).fill(good[42]!);
+        await page.getByRole('link', { name: good[42]! }).waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+        await shot('tokens-search');
+        await page.getByRole('link', { name: good[42]! }).click();
+        await page.getByRole('img', { name: 'QR code to scan during setup' }).waitFor();
+        await page.getByRole('button', { name: 'Resend invitation' }).click();
+        await page.getByText('The invitation is queued again.').waitFor();
+        await shot('token');
+        await page.getByRole('button', { name: 'Revoke' }).click();
+        await page.getByText('The token is revoked').waitFor();
+        await page.locator('.badge', { hasText: 'Revoked' }).waitFor();
+
+        // A redemption made through the API while the token's page is open appears on it.
+        await nav(page, 'Tokens').click();
+        await page.getByRole('link', { name: single }).click();
+        await page.getByText('Nobody has tried to redeem this token yet.').waitFor();
+        await redeem(org, 'apple', code, 'C02XK0PQJGH5');
+        await page.getByRole('cell', { name: 'REDEEMED' }).waitFor({ timeout: 15_000 });
+        await page.getByText('C02XK0PQJGH5').first().waitFor();
+        await page.locator('.badge', { hasText: 'Enrolled' }).waitFor();
+        await shot('token-redeemed');
+
+        // An API key: made, its secret shown once, revoked.
+        await nav(page, 'API keys').click();
+        const keyName = `ci-bot-${uniqueSuffix()}`;
+        await page.getByLabel('Name').fill(keyName);
+        await page.getByRole('button', { name: 'Create key' }).click();
+        const secret = await page.getByTestId('new-key').innerText();
+        assert.equal((await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/users`, { token: secret })).statusCode, 200, 'the new key works');
+        await shot('api-keys');
+        await page.getByRole('button', { name: `Revoke ${keyName}` }).click();
+        await page.getByRole('button', { name: `Revoke ${keyName}` }).waitFor({ state: 'detached' });
+        assert.equal((await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/users`, { token: secret })).statusCode, 401, 'the revoked key no longer works');
+
+        for (const [screen, heading] of [['Users', 'Users'], ['Devices', 'Devices']] as const) {
+          await nav(page, screen).click();
+          await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+          await shot(screen.toLowerCase());
+        }
+
+        // Sign out ends the session at once: the cookie no longer opens anything.
+        const sessionCookie = (await context.cookies()).find((one) => one.name === 'enrolld_session')!;
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByLabel('API key').waitFor();
+        const replay = await call(ctx.app, 'GET', '/v1/session', { headers: { cookie: `enrolld_session=${sessionCookie.value}` } });
+        assert.equal(replay.statusCode, 401);
+        await page.reload();
+        await page.getByLabel('API key').waitFor();
+        assert.deepEqual(problems, []);
+      } catch (error) {
+        await page.screenshot({ path: path.join(ARTIFACTS, `${width.name}-failure.png`), fullPage: true });
+        throw error;
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('a viewer key sees read-only screens, without codes', async () => {
+    const org = await createOrganization(ctx.app);
+    const viewer = await createKey(ctx.app, org.id, { role: 'viewer' });
+    const user = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/users`, { token: org.adminToken, body: { email: `viewed-${uniqueSuffix()}@example.com` } });
+    const made = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`, { token: org.adminToken, body: { mdmUserId: user.body.data.id, sendEmail: false } });
+    assert.equal(made.statusCode, 200);
+    const { context, page, problems } = await open(WIDTHS[1]);
+    try {
+      await signIn(page, viewer);
+      await page.getByText('Read-only').waitFor();
+      await nav(page, 'Tokens').click();
+      await page.getByRole('link', { name: user.body.data.email }).click();
+      await page.getByRole('heading', { name: user.body.data.email }).waitFor();
+      assert.equal(await page.getByText(made.body.data.enrollCode).count(), 0, 'no code');
+      assert.ok((await page.getByText('Hidden: this key may not read enrollment codes.').count()) >= 1);
+      assert.equal(await page.getByRole('button', { name: 'Revoke' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Resend invitation' }).count(), 0);
+      await check(page, 'viewer-token');
+      await nav(page, 'Tokens').click();
+      await page.getByRole('heading', { name: 'Enrollment tokens' }).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'New tokens' }).count(), 0);
+      assert.equal(await page.getByRole('checkbox').count(), 1, 'only the "show revoked" filter: nothing to select for revoking');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keyboard only: sign in, open Tokens, create a token', async () => {
+    const org = await createOrganization(ctx.app);
+    const { context, page, problems } = await open(WIDTHS[1]);
+    /** Tab until the focused element matches, at most `limit` presses. */
+    async function tabTo(description: string, matches: () => boolean, limit = 40) {
+      for (let presses = 0; presses < limit; presses++) {
+        if (await page.evaluate(matches)) return;
+        await page.keyboard.press('Tab');
+      }
+      assert.fail(`Tab never reached ${description}`);
+    }
+    try {
+      await page.goto(`${origin}/console`);
+      await tabTo('the key field', () => document.activeElement?.id === 'api-key');
+      await page.keyboard.type(org.adminToken);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await tabTo('Tokens', () => document.activeElement?.textContent === 'Tokens');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Enrollment tokens' }).waitFor();
+      await tabTo('New tokens', () => document.activeElement?.textContent === 'New tokens');
+      await page.keyboard.press('Enter');
+      await tabTo('the addresses', () => document.activeElement?.tagName === 'TEXTAREA');
+      await page.keyboard.type(`keys-${uniqueSuffix()}@example.com`);
+      await tabTo('Send invitation email', () => (document.activeElement as HTMLInputElement | null)?.type === 'checkbox');
+      await page.keyboard.press('Space');
+      assert.equal(await page.getByLabel('Send invitation email').isChecked(), false);
+      await tabTo('Create', () => document.activeElement?.textContent === 'Create', 60);
+      const focusVisible = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      assert.notEqual(focusVisible, 'none', 'the focused control shows it');
+      await page.keyboard.press('Enter');
+      await page.getByText('1 tokens created, 0 addresses failed.').waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  async function redeem(org: TestOrganization, platform: string, code: string, serialNumber: string): Promise<void> {
+    const redeemed = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/${platform}/enterprise/enrollment-tokens/redeem`, {
+      token: org.adminToken,
+      body: { code, device: { serialNumber, model: 'MacBookPro18,3' } },
+    });
+    assert.equal(redeemed.statusCode, 200, JSON.stringify(redeemed.body));
+  }
+});
