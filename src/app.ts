@@ -30,6 +30,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { segmentRoutes } from './modules/segments/segments.routes.ts';
 import { PLATFORM_ADAPTERS } from './platforms/index.ts';
 import { enrollmentPageRoutes } from './modules/enrollment-pages/enrollment-pages.routes.ts';
+import { brandingPreviewRoutes } from './modules/enrollment-pages/branding-preview.routes.ts';
 import { amapiIntegrationRoutes, mdmIntegrationRoutes } from './modules/mdm-integrations/mdm-integrations.routes.ts';
 import { mdmHookRoutes } from './modules/mdm-hooks/mdm-hooks.routes.ts';
 import { androidHookRoutes } from './modules/android-management/android-hooks.routes.ts';
@@ -241,6 +242,7 @@ export async function buildApp({ config, database, logStream, services: given }:
     await app.register(enterpriseRoutes, { prefix: enterprisePath, enterprises: services.enterprises, adapter });
     await app.register(enrollmentTokenRoutes, { prefix: `${enterprisePath}/enrollment-tokens`, tokens: services.enrollmentTokens, adapter });
     await app.register(redemptionRoutes, { prefix: enterprisePath, redemption: services.redemption, adapter, rateLimit: config.redeemRateLimit });
+    await app.register(brandingPreviewRoutes, { prefix: enterprisePath, pages: services.enrollmentPages, adapter });
   }
   const appleEnterprise = '/v1/organizations/:organizationId/mdm/apple/enterprise';
   await app.register(signingIdentityRoutes, { prefix: `${appleEnterprise}/signing-certificate`, signingIdentities: services.signingIdentities });

@@ -13,9 +13,11 @@ import { ApiKeys } from './screens/ApiKeys.tsx';
 import { Devices } from './screens/Devices.tsx';
 import { NewTokens } from './screens/NewTokens.tsx';
 import { Overview } from './screens/Overview.tsx';
+import { Settings } from './screens/Settings.tsx';
 import { TokenDetail } from './screens/TokenDetail.tsx';
 import { Tokens } from './screens/Tokens.tsx';
 import { Users } from './screens/Users.tsx';
+import { WebhookDetail, Webhooks } from './screens/Webhooks.tsx';
 import { SessionContext, sessionOf } from './session.tsx';
 
 const ORGANIZATION_STORAGE_KEY = 'enrolld.organization';
@@ -87,6 +89,8 @@ export function Shell({ session, onSignOut }: { session: OpenSession; onSignOut(
         <NavLink href="/tokens">{t.shell.tokens}</NavLink>
         <NavLink href="/users">{t.shell.users}</NavLink>
         <NavLink href="/devices">{t.shell.devices}</NavLink>
+        <NavLink href="/settings">{t.shell.settings}</NavLink>
+        <NavLink href="/webhooks">{t.shell.webhooks}</NavLink>
         <NavLink href="/api-keys">{t.shell.apiKeys}</NavLink>
       </nav>
       <main id="content" tabIndex={-1}>
@@ -101,6 +105,10 @@ export function Shell({ session, onSignOut }: { session: OpenSession; onSignOut(
               <Route path="/users"><Users /></Route>
               <Route path="/devices"><Redirect to="/devices/apple" replace /></Route>
               <Route path="/devices/:platform">{(params) => <Devices platform={params.platform} />}</Route>
+              <Route path="/settings"><Redirect to="/settings/apple" replace /></Route>
+              <Route path="/settings/:platform">{(params) => <Settings platform={params.platform} />}</Route>
+              <Route path="/webhooks"><Webhooks /></Route>
+              <Route path="/webhooks/:webhookId">{(params) => <WebhookDetail webhookId={params.webhookId} />}</Route>
               <Route path="/api-keys"><ApiKeys /></Route>
               <Route><Redirect to="/" replace /></Route>
             </Switch>

@@ -1413,6 +1413,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organizationId}/mdm/apple/enterprise/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the Apple enrollment page or invitation with a branding (not saved), for a sample token
+         * @description Errors:
+         *     - 503 / 1005: Service unavailable
+         *     - 400 / 3000: Validation Error
+         *     - 401 / 4002: No auth token
+         *     - 403 / 4003: Forbidden
+         *     - 401 / 4004: Invalid Token
+         */
+        get: operations["previewAppleBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organizationId}/mdm/windows/enterprise": {
         parameters: {
             query?: never;
@@ -1688,6 +1713,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organizationId}/mdm/windows/enterprise/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the Windows enrollment page or invitation with a branding (not saved), for a sample token
+         * @description Errors:
+         *     - 503 / 1005: Service unavailable
+         *     - 400 / 3000: Validation Error
+         *     - 401 / 4002: No auth token
+         *     - 403 / 4003: Forbidden
+         *     - 401 / 4004: Invalid Token
+         */
+        get: operations["previewWindowsBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organizationId}/mdm/android/enterprise": {
         parameters: {
             query?: never;
@@ -1952,6 +2002,31 @@ export interface paths {
          *     - 401 / 4004: Invalid Token
          */
         get: operations["listAndroidDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/mdm/android/enterprise/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the Android enrollment page or invitation with a branding (not saved), for a sample token
+         * @description Errors:
+         *     - 503 / 1005: Service unavailable
+         *     - 400 / 3000: Validation Error
+         *     - 401 / 4002: No auth token
+         *     - 403 / 4003: Forbidden
+         *     - 401 / 4004: Invalid Token
+         */
+        get: operations["previewAndroidBranding"];
         put?: never;
         post?: never;
         delete?: never;
@@ -14061,6 +14136,85 @@ export interface operations {
             };
         };
     };
+    previewAppleBranding: {
+        parameters: {
+            query: {
+                /** @description page: the enrollment page; email: the invitation */
+                kind: "page" | "email";
+                /** @description Language shown; default the organization's */
+                language?: "en" | "es" | "fr" | "de" | "it" | "pt";
+                /** @description Brand colour as #rrggbb */
+                primaryColor?: string;
+                /** @description Logo URL (https); empty for none */
+                logo?: "" | string;
+                /** @description Help-desk email; empty for none */
+                contactEmail?: "" | string;
+                /** @description Help-desk phone; empty for none */
+                contactPhone?: "" | string;
+                /** @description Personal note of the invitation */
+                emailText?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization: its 24-hex id or its slug */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page or the invitation, as HTML */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Error 3000 (the envelope's error.code) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorEnvelope"];
+                };
+            };
+            /** @description Error 4002, 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 4003 (the envelope's error.code) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     getWindowsEnterprise: {
         parameters: {
             query?: never;
@@ -16063,6 +16217,85 @@ export interface operations {
                         status: true;
                         data: components["schemas"]["DevicePage"];
                     };
+                };
+            };
+            /** @description Error 3000 (the envelope's error.code) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorEnvelope"];
+                };
+            };
+            /** @description Error 4002, 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 4003 (the envelope's error.code) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    previewWindowsBranding: {
+        parameters: {
+            query: {
+                /** @description page: the enrollment page; email: the invitation */
+                kind: "page" | "email";
+                /** @description Language shown; default the organization's */
+                language?: "en" | "es" | "fr" | "de" | "it" | "pt";
+                /** @description Brand colour as #rrggbb */
+                primaryColor?: string;
+                /** @description Logo URL (https); empty for none */
+                logo?: "" | string;
+                /** @description Help-desk email; empty for none */
+                contactEmail?: "" | string;
+                /** @description Help-desk phone; empty for none */
+                contactPhone?: "" | string;
+                /** @description Personal note of the invitation */
+                emailText?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization: its 24-hex id or its slug */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page or the invitation, as HTML */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Error 3000 (the envelope's error.code) */
@@ -18191,6 +18424,85 @@ export interface operations {
                         status: true;
                         data: components["schemas"]["DevicePage"];
                     };
+                };
+            };
+            /** @description Error 3000 (the envelope's error.code) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorEnvelope"];
+                };
+            };
+            /** @description Error 4002, 4004 (the envelope's error.code) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 4003 (the envelope's error.code) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 1005 (the envelope's error.code) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    previewAndroidBranding: {
+        parameters: {
+            query: {
+                /** @description page: the enrollment page; email: the invitation */
+                kind: "page" | "email";
+                /** @description Language shown; default the organization's */
+                language?: "en" | "es" | "fr" | "de" | "it" | "pt";
+                /** @description Brand colour as #rrggbb */
+                primaryColor?: string;
+                /** @description Logo URL (https); empty for none */
+                logo?: "" | string;
+                /** @description Help-desk email; empty for none */
+                contactEmail?: "" | string;
+                /** @description Help-desk phone; empty for none */
+                contactPhone?: "" | string;
+                /** @description Personal note of the invitation */
+                emailText?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization: its 24-hex id or its slug */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page or the invitation, as HTML */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Error 3000 (the envelope's error.code) */

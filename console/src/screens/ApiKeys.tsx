@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CopyButton } from '../components/CopyButton.tsx';
+import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -77,12 +78,8 @@ export function ApiKeys() {
       )}
       {!may(`${PERMISSION}.list`) ? (
         <p className="empty">{t.apiKeys.notAllowed}</p>
-      ) : keys.isPending ? (
-        <p>{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p className="empty">{t.apiKeys.empty}</p>
       ) : (
-        <div className="table-wrap" role="region" tabIndex={0} aria-label={t.apiKeys.title}>
+        <Listing pending={keys.isPending} count={items.length} empty={t.apiKeys.empty} label={t.apiKeys.title}>
           <table>
             <thead>
               <tr>
@@ -115,7 +112,7 @@ export function ApiKeys() {
               ))}
             </tbody>
           </table>
-        </div>
+        </Listing>
       )}
     </section>
   );

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Redirect } from 'wouter';
+import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
@@ -30,36 +31,30 @@ function DeviceList({ platform }: { platform: Platform }) {
       <h1 id="devices-title">{t.devices.title}</h1>
       <PlatformTabs current={platform} hrefOf={(other) => `/devices/${other}`} label={t.tokens.platforms} />
       <ErrorNotice error={devices.error} />
-      {devices.isPending ? (
-        <p>{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p className="empty">{t.devices.empty}</p>
-      ) : (
-        <div className="table-wrap" role="region" tabIndex={0} aria-label={t.devices.title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.devices.name}</th>
-                <th scope="col">{t.devices.serial}</th>
-                <th scope="col">{t.devices.model}</th>
-                <th scope="col">{t.devices.status}</th>
-                <th scope="col">{t.devices.enrolled}</th>
+      <Listing pending={devices.isPending} count={items.length} empty={t.devices.empty} label={t.devices.title}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.devices.name}</th>
+              <th scope="col">{t.devices.serial}</th>
+              <th scope="col">{t.devices.model}</th>
+              <th scope="col">{t.devices.status}</th>
+              <th scope="col">{t.devices.enrolled}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((device) => (
+              <tr key={device.id}>
+                <td>{device.name ?? t.common.none}</td>
+                <td>{device.serialNumber ?? t.common.none}</td>
+                <td>{[device.model, device.osVersion].filter(Boolean).join(' · ') || t.common.none}</td>
+                <td>{device.status}</td>
+                <td>{formatDate(device.enrolledAt ?? device.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((device) => (
-                <tr key={device.id}>
-                  <td>{device.name ?? t.common.none}</td>
-                  <td>{device.serialNumber ?? t.common.none}</td>
-                  <td>{[device.model, device.osVersion].filter(Boolean).join(' · ') || t.common.none}</td>
-                  <td>{device.status}</td>
-                  <td>{formatDate(device.enrolledAt ?? device.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </Listing>
       <Pagination info={devices.data} onPage={setPage} />
     </section>
   );

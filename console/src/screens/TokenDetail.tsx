@@ -3,7 +3,7 @@
  * delivery, the redemption audit and the device; resend, edit, revoke.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Redirect } from 'wouter';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
@@ -41,6 +41,12 @@ function TokenView({ platform, tokenId }: { platform: Platform; tokenId: string 
     refetchInterval: token.data?.state === 'PENDING' ? WATCH_INTERVAL_MS : false,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens', organizationId, platform] });
+  // A change of the token (redeemed, revoked, its invitation sent) reads its audit again: the
+  // audit stops polling once the token is no longer pending, so it must not stop one read short.
+  const version = token.data?.updatedAt;
+  useEffect(() => {
+    if (version) void queryClient.invalidateQueries({ queryKey: ['tokens', organizationId, platform, 'redemptions', tokenId] });
+  }, [version, queryClient, organizationId, platform, tokenId]);
 
   const resend = useMutation({
     mutationFn: () => client.unwrap(client.api.POST(resendPath(platform), { params: { path }, body: {} })),

@@ -5,6 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Redirect } from 'wouter';
+import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
@@ -135,46 +136,40 @@ function TokenList({ platform }: { platform: Platform }) {
       {bulkOutcome && <p role="status">{bulkOutcome}</p>}
       <ErrorNotice error={tokens.error ?? bulk.error} />
 
-      {tokens.isPending ? (
-        <p>{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p className="empty">{filtered ? t.tokens.emptyFiltered : t.tokens.empty}</p>
-      ) : (
-        <div className="table-wrap" role="region" tabIndex={0} aria-label={t.tokens.title}>
-          <table>
-            <thead>
-              <tr>
+      <Listing pending={tokens.isPending} count={items.length} empty={filtered ? t.tokens.emptyFiltered : t.tokens.empty} label={t.tokens.title}>
+        <table>
+          <thead>
+            <tr>
+              {selectable && (
+                <th scope="col">
+                  <input type="checkbox" aria-label={t.tokens.selectPage} checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((token) => token.id)))} />
+                </th>
+              )}
+              <th scope="col">{t.tokens.user}</th>
+              <th scope="col">{t.tokens.displayName}</th>
+              <th scope="col">{t.tokens.state}</th>
+              <th scope="col">{t.tokens.invitation}</th>
+              <th scope="col">{t.tokens.expires}</th>
+              <th scope="col">{t.tokens.created}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((token) => (
+              <tr key={token.id}>
                 {selectable && (
-                  <th scope="col">
-                    <input type="checkbox" aria-label={t.tokens.selectPage} checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((token) => token.id)))} />
-                  </th>
+                  <td><input type="checkbox" aria-label={t.tokens.select(token.mdmUser.email)} checked={selected.has(token.id)} onChange={() => toggle(token.id)} /></td>
                 )}
-                <th scope="col">{t.tokens.user}</th>
-                <th scope="col">{t.tokens.displayName}</th>
-                <th scope="col">{t.tokens.state}</th>
-                <th scope="col">{t.tokens.invitation}</th>
-                <th scope="col">{t.tokens.expires}</th>
-                <th scope="col">{t.tokens.created}</th>
+                <td><Link href={`/tokens/${platform}/${token.id}`}>{token.mdmUser.email}</Link></td>
+                <td>{token.displayName || t.common.none}</td>
+                <td><StateBadge state={token.state} /></td>
+                <td>{t.delivery[token.emailDelivery.status]}</td>
+                <td>{formatDate(token.expireAt)}</td>
+                <td>{formatDate(token.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((token) => (
-                <tr key={token.id}>
-                  {selectable && (
-                    <td><input type="checkbox" aria-label={t.tokens.select(token.mdmUser.email)} checked={selected.has(token.id)} onChange={() => toggle(token.id)} /></td>
-                  )}
-                  <td><Link href={`/tokens/${platform}/${token.id}`}>{token.mdmUser.email}</Link></td>
-                  <td>{token.displayName || t.common.none}</td>
-                  <td><StateBadge state={token.state} /></td>
-                  <td>{t.delivery[token.emailDelivery.status]}</td>
-                  <td>{formatDate(token.expireAt)}</td>
-                  <td>{formatDate(token.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </Listing>
       <Pagination info={tokens.data} onPage={setPage} />
     </section>
   );

@@ -1,6 +1,7 @@
 /** The organization's MDM users, searchable, page by page. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -29,24 +30,18 @@ export function Users() {
         </label>
       </form>
       <ErrorNotice error={users.error} />
-      {users.isPending ? (
-        <p>{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p className="empty">{t.users.empty}</p>
-      ) : (
-        <div className="table-wrap" role="region" tabIndex={0} aria-label={t.users.title}>
-          <table>
-            <thead>
-              <tr><th scope="col">{t.users.email}</th><th scope="col">{t.users.name}</th><th scope="col">{t.users.created}</th></tr>
-            </thead>
-            <tbody>
-              {items.map((user) => (
-                <tr key={user.id}><td>{user.email}</td><td>{user.name ?? t.common.none}</td><td>{formatDate(user.createdAt)}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Listing pending={users.isPending} count={items.length} empty={t.users.empty} label={t.users.title}>
+        <table>
+          <thead>
+            <tr><th scope="col">{t.users.email}</th><th scope="col">{t.users.name}</th><th scope="col">{t.users.created}</th></tr>
+          </thead>
+          <tbody>
+            {items.map((user) => (
+              <tr key={user.id}><td>{user.email}</td><td>{user.name ?? t.common.none}</td><td>{formatDate(user.createdAt)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </Listing>
       <Pagination info={users.data} onPage={setPage} />
     </section>
   );

@@ -22,6 +22,8 @@ import type { Platform } from '../../platforms/platform-names.ts';
 import type { ScepChallengeService } from '../scep-challenges/scep-challenges.service.ts';
 import type { SigningIdentityService } from '../signing-identities/signing-identities.service.ts';
 import { type Notice, renderEnrollmentPage, renderNotice } from './render-page.ts';
+import { type PreviewRequest, renderBrandingPreview } from './branding-preview.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
 
 export interface EnrollmentPageDeps {
   db: Db;
@@ -93,6 +95,14 @@ export function createEnrollmentPageService(deps: EnrollmentPageDeps) {
           texts: adapter.texts,
           configured: adapter.enterprise.status?.(enterprise.settings).configured ?? true,
         }) };
+    },
+
+    /** The page or invitation of a sample token with this branding (see branding-preview.ts). */
+    async preview(organizationId: string, platform: Platform, request: PreviewRequest): Promise<string> {
+      const organization = await deps.organizations.find(organizationId);
+      if (!organization) throw new AppError(ErrorCode.EntityNotFound, 'Entity not found: no such organization');
+      const enterprise = await deps.enterprises.getOrCreate(organizationId, platform);
+      return renderBrandingPreview({ request, organizationName: organization.name, defaultLanguage: organization.defaultLanguage, enterprise, adapter: deps.adapters[platform], publicUrl: deps.publicUrl });
     },
 
     /** A file the platform's link offers (see PlatformAdapter.enrollmentFiles), made for the token. */
