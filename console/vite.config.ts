@@ -17,7 +17,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 500,
   },
   server: {
-    // `npm run dev --workspace @enrolld/console` beside `npm start`: the API on the same origin.
+    // `npm run console:dev` beside `npm start`: the API on the same origin, through Vite.
+    host: '127.0.0.1',
+    port: 5173,
     proxy: { '/v1': 'http://127.0.0.1:8080', '/enroll': 'http://127.0.0.1:8080' },
   },
 });

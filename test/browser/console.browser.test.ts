@@ -15,7 +15,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { fr } from '../../console/src/i18n/fr.ts';
+import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createKey, createOrganization, type TestOrganization, uniqueSuffix } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
 import { freePort } from '../helpers/process.ts';
@@ -258,6 +259,37 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
       assert.equal(await page.getByRole('link', { name: 'New tokens' }).count(), 0);
       assert.equal(await page.getByRole('checkbox').count(), 1, 'only the "show revoked" filter: nothing to select for revoking');
       assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("speaks the browser's language, and the root key picks the organization", async () => {
+    const [first, second] = [await createOrganization(ctx.app), await createOrganization(ctx.app)];
+    const email = `second-org-${uniqueSuffix()}@example.com`;
+    const bulk = await call(ctx.app, 'POST', `/v1/organizations/${second.id}/mdm/apple/enterprise/enrollment-tokens/bulk`, { token: second.adminToken, body: { userEmails: [email], sendEmail: false } });
+    assert.equal(bulk.body.data.success, 1);
+    const context = await browser.newContext({ viewport: WIDTHS[1].viewport, locale: 'fr-FR', timezoneId: 'America/Montreal' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/console`);
+      await page.getByRole('heading', { name: fr.signIn.title }).waitFor();
+      await page.getByLabel(fr.signIn.key).fill(ROOT_KEY);
+      await page.getByRole('button', { name: fr.signIn.submit }).click();
+      await page.getByText(fr.shell.signedInAsRoot).waitFor();
+      await page.getByLabel(fr.shell.organization).selectOption({ label: second.name });
+      await page.getByRole('navigation', { name: fr.shell.navigation }).getByRole('link', { name: fr.shell.tokens, exact: true }).click();
+      await page.getByRole('heading', { name: fr.tokens.title }).waitFor();
+      await page.getByRole('link', { name: email }).waitFor();
+      await check(page, 'root-organization-switch-fr');
+      await page.getByLabel(fr.shell.organization).selectOption({ label: first.name });
+      await page.getByText(fr.tokens.empty).waitFor();
+      // Dates in the viewer's language and time zone: the token list of the second organization.
+      await page.getByLabel(fr.shell.organization).selectOption({ label: second.name });
+      const token = await call(ctx.app, 'GET', `/v1/organizations/${second.id}/mdm/apple/enterprise/enrollment-tokens/${bulk.body.data.tokens[0].id}`, { token: second.adminToken });
+      const created = new Date(token.body.data.createdAt);
+      const expected = new Intl.DateTimeFormat('fr', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Montreal' }).format(created);
+      await page.getByRole('cell', { name: expected }).waitFor();
     } finally {
       await context.close();
     }

@@ -189,8 +189,8 @@ function BrandingEditor({ platform, saved }: { platform: Platform; saved: Brandi
           </select>
         </label>
         <div className="previews">
-          <iframe title={t.settings.previewPage} src={previewUrl('page')} sandbox="" loading="lazy" />
-          <iframe title={t.settings.previewEmail} src={previewUrl('email')} sandbox="" loading="lazy" />
+          <iframe title={t.settings.previewPage} src={previewUrl('page')} sandbox="" />
+          <iframe title={t.settings.previewEmail} src={previewUrl('email')} sandbox="" />
         </div>
       </section>
     </div>
