@@ -7,6 +7,7 @@ import { EnrolldError } from '@enrolld/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { type OpenSession, resumeSession, signOut } from './api.ts';
+import { clearBulkJobs } from './bulk-jobs.ts';
 import { useI18n } from './i18n/index.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { Shell } from './Shell.tsx';
@@ -53,6 +54,7 @@ export function App() {
         session={state.session}
         onSignOut={async () => {
           await signOut(state.session.client).catch(() => undefined);
+          clearBulkJobs();
           setState({ kind: 'signedOut', ended: false });
         }}
       />

@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import type { OpenSession } from './api.ts';
+import { useBulkJobs } from './bulk-jobs.ts';
 import { LanguagePicker } from './components/LanguagePicker.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { ApiKeys } from './screens/ApiKeys.tsx';
@@ -59,6 +60,7 @@ export function Shell({ session, onSignOut }: { session: OpenSession; onSignOut(
   const { t } = useI18n();
   const choice = useOrganizationChoice(session);
   const { signedInAs } = session;
+  const running = useBulkJobs().filter((job) => job.running);
   const readOnly = signedInAs.kind !== 'root' && !signedInAs.permissions.some((permission) => /\.(create|update|remove)$/.test(permission));
 
   return (
@@ -81,6 +83,11 @@ export function Shell({ session, onSignOut }: { session: OpenSession; onSignOut(
           <span className="who">{signedInAs.organizationSlug}</span>
         )}
         <span className="who">{signedInAs.kind === 'root' ? t.shell.signedInAsRoot : readOnly ? t.shell.readOnly : ''}</span>
+        {running.map((job) => (
+          <p key={job.id} role="status" className="job">
+            <Link href={`/tokens/${job.platform}/new`}>{t.newTokens.creating(job.done, job.total)}</Link> <progress max={job.total} value={job.done} aria-hidden="true" />
+          </p>
+        ))}
         <LanguagePicker />
         <button type="button" onClick={onSignOut}>{t.shell.signOut}</button>
       </header>

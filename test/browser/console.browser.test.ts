@@ -295,6 +295,35 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     }
   });
 
+  it('a 10,000-address bulk runs while the admin goes on working, with its progress on every screen', async () => {
+    const org = await createOrganization(ctx.app);
+    const { context, page, problems } = await open(WIDTHS[1]);
+    try {
+      await signIn(page, org.adminToken);
+      await nav(page, 'Tokens').click();
+      await page.getByRole('link', { name: 'New tokens' }).click();
+      const csv = ['email', ...Array.from({ length: 10_000 }, (_, index) => `many-${index}@example.com`)].join('\n');
+      await page.getByLabel('Or upload a CSV file').setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByText('10000 addresses read from the file').waitFor();
+      await page.getByLabel('Send invitation email').uncheck();
+      await page.getByRole('button', { name: 'Create' }).click();
+      // Elsewhere in the console while it runs: the header says how far it is.
+      const header = page.locator('header.top');
+      await header.getByRole('status').filter({ hasText: /Creating tokens: \d+ of 10000 addresses/ }).waitFor();
+      await nav(page, 'Users').click();
+      await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+      await header.getByRole('status').waitFor({ state: 'detached', timeout: 90_000 });
+      await nav(page, 'Tokens').click();
+      await page.getByRole('link', { name: 'New tokens' }).click();
+      await page.getByText('10000 tokens created, 0 addresses failed.').waitFor();
+      const count = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`, { token: org.adminToken, query: { limit: 1 } });
+      assert.equal(count.body.data.totalDocs, 10_000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keyboard only: sign in, open Tokens, create a token', async () => {
     const org = await createOrganization(ctx.app);
     const { context, page, problems } = await open(WIDTHS[1]);

@@ -1,30 +1,22 @@
 /**
  * New tokens for one address or many (pasted, or from a CSV file), with the platform's options.
- * A long list goes in requests of 1,000 addresses, one after another, with a progress bar; the
- * rest of the console stays usable meanwhile. Each request carries its own Idempotency-Key (the
- * client's), so a retried request never makes a token twice. Addresses the server refuses are
- * listed with its reason once everything has run.
+ * The creation runs as a job (bulk-jobs.ts) with a progress bar, so the rest of the console stays
+ * usable meanwhile. Addresses the server refuses are listed with its reason once it has run.
  */
-import type { BulkTokenResult } from '@enrolld/client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Redirect } from 'wouter';
-import { addressesFromCsv, addressesFromText, chunks } from '../addresses.ts';
+import { addressesFromCsv, addressesFromText } from '../addresses.ts';
+import { startBulkJob, useBulkJobs } from '../bulk-jobs.ts';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
 import { LANGUAGES, useI18n } from '../i18n/index.tsx';
-import { bulkPath, isPlatform, type Platform } from '../platforms.ts';
+import { isPlatform, type Platform } from '../platforms.ts';
 import { useSession } from '../session.tsx';
 
-const ADDRESSES_PER_REQUEST = 1_000;
 const DAY_SECONDS = 86_400;
 const MANAGEMENT_MODES = ['DEVICE_OWNER', 'PROFILE_OWNER', 'COPE', 'USERLESS'] as const;
 type BulkBody = Record<string, unknown>;
-
-interface Progress {
-  done: number;
-  total: number;
-}
 
 export function NewTokens({ platform }: { platform: string }) {
   if (!isPlatform(platform)) return <Redirect to="/tokens/apple/new" replace />;
@@ -68,9 +60,12 @@ function NewTokensForm({ platform }: { platform: Platform }) {
   const [fileAddresses, setFileAddresses] = useState<string[] | null>(null);
   // A new key empties the file field once its addresses have been sent.
   const [fileField, setFileField] = useState(0);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [result, setResult] = useState<BulkTokenResult | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The newest creation of this organization and platform, running or finished (bulk-jobs.ts).
+  const job = useBulkJobs().findLast((one) => one.organizationId === organizationId && one.platform === platform);
+  const progress = job?.running ? job : null;
+  const result = job && job.result.total > 0 ? job.result : null;
+  const shownError = error ?? job?.error;
 
   const catalog = (kind: string) => `/v1/organizations/{organizationId}/mdm/${platform}/enterprise/${kind}`;
   const policies = useChoices(catalog('policies'), true);
@@ -82,7 +77,6 @@ function NewTokensForm({ platform }: { platform: Platform }) {
   async function submit(form: HTMLFormElement) {
     const data = new FormData(form);
     const all = [...addressesFromText(addresses), ...(fileAddresses ?? [])];
-    setResult(null);
     setError(null);
     if (all.length === 0) {
       setError(new Error(t.newTokens.noAddresses));
@@ -112,35 +106,20 @@ function NewTokensForm({ platform }: { platform: Platform }) {
       if (text('admVppLocationId')) options.admVppLocationId = text('admVppLocationId');
     }
 
-    const total: BulkTokenResult = { total: 0, success: 0, fail: 0, failures: [], tokens: [] };
-    setProgress({ done: 0, total: all.length });
-    try {
-      for (const userEmails of chunks(all, ADDRESSES_PER_REQUEST)) {
-        const answer = await client.unwrap(
-          client.api.POST(bulkPath(platform), { params: { path: { organizationId } }, body: { ...options, userEmails } as never }),
-        );
-        total.total += answer.total;
-        total.success += answer.success;
-        total.fail += answer.fail;
-        total.failures.push(...answer.failures);
-        total.tokens.push(...answer.tokens);
-        setProgress({ done: total.total, total: all.length });
-      }
-      setResult(total);
-      setAddresses('');
-      setFileAddresses(null);
-      setFileField((key) => key + 1);
-    } catch (failure) {
-      // What the earlier requests made is kept and shown; the failing request made nothing.
-      if (total.total > 0) setResult(total);
-      setError(failure);
-    } finally {
-      setProgress(null);
-      void queryClient.invalidateQueries({ queryKey: ['tokens', organizationId, platform] });
-    }
+    startBulkJob({
+      client,
+      organizationId,
+      platform,
+      addresses: all,
+      options,
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: ['tokens', organizationId, platform] }),
+    });
+    setAddresses('');
+    setFileAddresses(null);
+    setFileField((key) => key + 1);
   }
 
-  const addressProblems = fieldProblems(error, 'userEmails');
+  const addressProblems = fieldProblems(shownError, 'userEmails');
   return (
     <section aria-labelledby="new-tokens-title">
       <h1 id="new-tokens-title">{t.newTokens.title}</h1>
@@ -185,11 +164,11 @@ function NewTokensForm({ platform }: { platform: Platform }) {
             </select>
           </label>
         )}
-        <Choice label={t.newTokens.policy} name="policyId" choices={policies} error={error} />
-        <Choice label={t.newTokens.profiles} name="profiles" choices={profiles} multiple error={error} />
-        <Choice label={t.newTokens.applications} name="applications" choices={applications} multiple error={error} />
-        <Choice label={t.newTokens.vppLocation} name="admVppLocationId" choices={vppLocations} error={error} />
-        <Choice label={t.newTokens.segment} name="segmentId" choices={segments} error={error} />
+        <Choice label={t.newTokens.policy} name="policyId" choices={policies} error={shownError} />
+        <Choice label={t.newTokens.profiles} name="profiles" choices={profiles} multiple error={shownError} />
+        <Choice label={t.newTokens.applications} name="applications" choices={applications} multiple error={shownError} />
+        <Choice label={t.newTokens.vppLocation} name="admVppLocationId" choices={vppLocations} error={shownError} />
+        <Choice label={t.newTokens.segment} name="segmentId" choices={segments} error={shownError} />
         <div className="row">
           <label>
             {t.newTokens.displayName}
@@ -225,8 +204,8 @@ function NewTokensForm({ platform }: { platform: Platform }) {
           </label>
         </div>
       )}
-      <ErrorNotice error={error} />
-      {result && (
+      <ErrorNotice error={shownError} />
+      {result && !progress && (
         <div className="result">
           <p role="status">{t.newTokens.result(result.success, result.fail)}</p>
           {result.tokens.length === 1 && <Link href={`/tokens/${platform}/${result.tokens[0]!.id}`}>{t.newTokens.openToken}</Link>}
