@@ -10,11 +10,14 @@
  * CI=true, a missing browser fails instead).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { fr } from '../../console/src/i18n/fr.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createKey, createOrganization, type TestOrganization, uniqueSuffix } from '../helpers/factories.ts';
@@ -85,6 +88,20 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).waitFor();
   }
 
+  /**
+   * The server's refusal of a field as a screen reader meets it: the control (found by its name)
+   * is marked invalid and described by the refusal's text.
+   */
+  async function refusalOf(page: Page, scope: Page | Locator, label: string): Promise<string> {
+    const control = scope.getByLabel(label, { exact: true });
+    await control.and(page.locator('[aria-invalid="true"]')).waitFor();
+    const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+    const texts = await Promise.all(ids.map((id) => page.locator(`.field-error[id="${id}"]`).allInnerTexts()));
+    const refusal = texts.flat().join(' ');
+    assert.ok(refusal, `${label}: a refusal describes the field`);
+    return refusal;
+  }
+
   const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
   for (const width of WIDTHS) {
@@ -93,6 +110,9 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
       const { context, page, problems } = await open(width);
       const shot = (name: string) => check(page, `${width.name}-${name}`);
       try {
+        await page.goto(`${origin}/console`);
+        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        await shot('sign-in');
         await signIn(page, org.adminToken);
         await page.getByRole('heading', { name: 'Overview' }).waitFor();
         await shot('overview');
@@ -196,7 +216,7 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
         assert.notEqual(enterprise.body.data.configuration.primaryColor, '#aa00ff', 'the preview saved nothing');
         await page.getByLabel('Help-desk email').fill('help@localhost');
         await page.getByRole('button', { name: 'Save branding' }).click();
-        await page.locator('label', { hasText: 'Help-desk email' }).locator('.field-error').waitFor();
+        assert.match(await refusalOf(page, page, 'Help-desk email'), /must be an email address/);
         await page.getByLabel('Help-desk email').fill('help@example.com');
         await page.getByRole('button', { name: 'Save branding' }).click();
         await page.getByText('Branding saved.').waitFor();
@@ -207,11 +227,12 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
         await nav(page, 'Webhooks').click();
         await page.getByLabel('Endpoint URL').fill('http://169.254.169.254/latest');
         await page.getByRole('button', { name: 'Add endpoint' }).click();
-        await page.locator('label', { hasText: 'Endpoint URL' }).locator('.field-error').waitFor();
+        assert.match(await refusalOf(page, page, 'Endpoint URL'), /169\.254\.169\.254|address/i);
         await page.getByLabel('Endpoint URL').fill('https://hooks.example.com/enrolld');
         await page.getByLabel('Description').fill('Helpdesk');
         await page.getByRole('button', { name: 'Add endpoint' }).click();
         assert.match(await page.getByTestId('webhook-secret').innerText(), /^whsec_/);
+        await shot('webhooks');
         await page.getByRole('link', { name: 'Deliveries to https://hooks.example.com/enrolld' }).click();
         await page.getByText('Nothing has been sent to this endpoint yet.').waitFor();
         await page.getByRole('button', { name: 'Send a test event' }).click();
@@ -320,6 +341,73 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
       assert.equal(count.body.data.totalDocs, 10_000);
       assert.deepEqual(problems, []);
     } finally {
+      await context.close();
+    }
+  });
+
+  it("settings: the MDM server's settings, the signing certificate, step-ca, NanoMDM and Google's API", async () => {
+    const org = await createOrganization(ctx.app);
+    const { context, page, problems } = await open(WIDTHS[1]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'enrolld-console-cert-'));
+    try {
+      await signIn(page, org.adminToken);
+      await nav(page, 'Settings').click();
+      await page.getByText('Devices cannot finish enrolling yet').waitFor();
+
+      // The MDM server's settings: once they name a real server, the warning gives way.
+      const settings = page.getByRole('form', { name: 'MDM settings' });
+      await settings.getByLabel('topic', { exact: true }).fill('not-a-topic');
+      await settings.getByRole('button', { name: 'Save MDM settings' }).click();
+      assert.match(await refusalOf(page, settings, 'topic'), /com\.apple\.mgmt/);
+      await settings.getByLabel('serverUrl', { exact: true }).fill('https://mdm.example.com/mdm');
+      await settings.getByLabel('topic', { exact: true }).fill('com.apple.mgmt.External.2f3c6a1e-8d4b-4a57-9c0e-5b1d7f3a9e21');
+      await settings.getByLabel('scepUrl', { exact: true }).fill('https://ca.example.com/scep/enrolld');
+      await settings.getByRole('button', { name: 'Save MDM settings' }).click();
+      await page.getByText('Devices can enroll: the MDM settings are complete.').waitFor();
+
+      // The signing certificate: enrolld's own until one is uploaded (made here with openssl).
+      const signing = page.getByRole('region', { name: 'Profile signing certificate' });
+      await signing.getByText('Generated by enrolld (self-signed)').waitFor();
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=Acme Profile Signing', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+      await signing.getByLabel('Certificate chain (PEM)').fill(readFileSync(path.join(dir, 'cert.pem'), 'utf8'));
+      await signing.getByLabel('Private key (PEM, unencrypted)').fill(readFileSync(path.join(dir, 'key.pem'), 'utf8'));
+      await signing.getByRole('button', { name: 'Use this certificate' }).click();
+      await signing.getByText('Your own').waitFor();
+      await signing.getByText(/Acme Profile Signing/).waitFor();
+
+      // step-ca's webhook and NanoMDM's: registered, their URLs shown to copy, the secrets never.
+      const stepCa = page.getByRole('region', { name: 'step-ca: one-time SCEP challenges' });
+      await stepCa.getByLabel('Webhook ID', { exact: true }).fill('0f8e3b2a-6c1d-4e5f-9a7b-2c3d4e5f6a7b');
+      const secret = randomBytes(64).toString('base64');
+      await stepCa.getByLabel('Secret', { exact: true }).fill(secret);
+      await stepCa.getByRole('button', { name: 'Register' }).click();
+      await stepCa.getByText(`${origin}/hooks/step-ca/scep-challenge`).waitFor();
+      const nanomdm = page.getByRole('region', { name: 'NanoMDM: check-ins' });
+      await nanomdm.getByText('Not connected.').waitFor();
+      await nanomdm.getByRole('button', { name: 'Register' }).click();
+      await nanomdm.getByText(new RegExp(`^${origin}/hooks/nanomdm/`)).waitFor();
+      assert.equal(await page.getByText(secret).count(), 0);
+      await check(page, 'settings-apple');
+
+      // Android: connected to Google's API with a service account key file.
+      await page.getByRole('tab', { name: 'Android' }).click();
+      const amapi = page.getByRole('region', { name: "Google's Android Management API" });
+      await amapi.getByText('Local: enrolld makes Android tokens itself').waitFor();
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const keyFile = { type: 'service_account', project_id: 'acme-mdm', client_email: 'enrolld@acme-mdm.iam.gserviceaccount.com', private_key: privateKey };
+      await amapi.getByLabel('Android Enterprise (enterprises/…)').fill('enterprises/LC01abcdef');
+      await amapi.getByLabel('Service account key (JSON file)').setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(keyFile)) });
+      await amapi.getByLabel('Pub/Sub push audience').fill('https://enrolld.example.com/hooks/android');
+      await amapi.getByLabel('Pub/Sub push service account').fill('pubsub-push@acme-mdm.iam.gserviceaccount.com');
+      await amapi.getByRole('button', { name: 'Connect' }).click();
+      await amapi.getByText('Google makes Android tokens').waitFor();
+      await amapi.getByText('enrolld@acme-mdm.iam.gserviceaccount.com').waitFor();
+      await check(page, 'settings-android');
+      const connection = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/android/enterprise/integrations/amapi`, { token: org.adminToken });
+      assert.equal(connection.body.data.mode, 'amapi');
+      assert.deepEqual(problems, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await context.close();
     }
   });

@@ -2124,6 +2124,7 @@ export interface paths {
          * @description Errors:
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -2146,6 +2147,7 @@ export interface paths {
          * @description Errors:
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -2168,6 +2170,7 @@ export interface paths {
          * @description Errors:
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -2190,6 +2193,7 @@ export interface paths {
          * @description Errors:
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -19202,6 +19206,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
@@ -19432,6 +19446,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Error 1005 (the envelope's error.code) */
             503: {
                 headers: {
@@ -19522,6 +19546,16 @@ export interface operations {
             };
             /** @description Error 4003 (the envelope's error.code) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -19720,6 +19754,16 @@ export interface operations {
             };
             /** @description Error 4003 (the envelope's error.code) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Listing } from '../components/Listing.tsx';
+import { Field } from '../components/Field.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -55,11 +56,9 @@ export function ApiKeys() {
             create.mutate({ name: String(data.get('name') ?? '').trim(), role: String(data.get('role')) as (typeof ROLES)[number] }, { onSuccess: () => form.reset() });
           }}
         >
-          <label>
-            {t.apiKeys.name}
-            <input name="name" required maxLength={128} aria-invalid={fieldProblems(create.error, 'name').length > 0 || undefined} />
-            {fieldProblems(create.error, 'name').map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-          </label>
+          <Field label={t.apiKeys.name} problems={fieldProblems(create.error, 'name')}>
+            {(control) => <input {...control} name="name" required maxLength={128} />}
+          </Field>
           <label>
             {t.apiKeys.role}
             <select name="role" defaultValue="developer">

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link, Redirect } from 'wouter';
 import { addressesFromCsv, addressesFromText } from '../addresses.ts';
 import { startBulkJob, useBulkJobs } from '../bulk-jobs.ts';
+import { Field } from '../components/Field.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
 import { LANGUAGES, useI18n } from '../i18n/index.tsx';
@@ -41,14 +42,14 @@ function Choice({ label, name, choices, multiple, error }: { label: string; name
   if (choices.length === 0) return null;
   const problems = fieldProblems(error, name);
   return (
-    <label>
-      {label}
-      <select name={name} multiple={multiple} aria-invalid={problems.length > 0 || undefined}>
-        {!multiple && <option value="">{t.newTokens.noChoice}</option>}
-        {choices.map((choice) => <option key={choice.id} value={choice.id}>{choice.name}</option>)}
-      </select>
-      {problems.map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-    </label>
+    <Field label={label} problems={problems}>
+      {(control) => (
+        <select {...control} name={name} multiple={multiple}>
+          {!multiple && <option value="">{t.newTokens.noChoice}</option>}
+          {choices.map((choice) => <option key={choice.id} value={choice.id}>{choice.name}</option>)}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -131,12 +132,9 @@ function NewTokensForm({ platform }: { platform: Platform }) {
           void submit(event.currentTarget);
         }}
       >
-        <label>
-          {t.newTokens.emails}
-          <textarea rows={6} value={addresses} onChange={(event) => setAddresses(event.target.value)} aria-describedby="emails-hint" aria-invalid={addressProblems.length > 0 || undefined} />
-          <span id="emails-hint" className="hint">{t.newTokens.emailsHint}</span>
-          {addressProblems.map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-        </label>
+        <Field label={t.newTokens.emails} hint={t.newTokens.emailsHint} problems={addressProblems}>
+          {(control) => <textarea {...control} rows={6} value={addresses} onChange={(event) => setAddresses(event.target.value)} />}
+        </Field>
         <label>
           {t.newTokens.csv}
           <input

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, Redirect } from 'wouter';
 import { CopyButton } from '../components/CopyButton.tsx';
+import { Field } from '../components/Field.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -112,16 +113,12 @@ function TokenView({ platform, tokenId }: { platform: Platform; tokenId: string 
             });
           }}
         >
-          <label>
-            {t.tokens.displayName}
-            <input name="displayName" defaultValue={value.displayName} maxLength={128} />
-            {fieldProblems(edit.error, 'displayName').map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-          </label>
-          <label>
-            {t.token.tags}
-            <input name="tags" defaultValue={value.tags.join(', ')} />
-            {fieldProblems(edit.error, 'tags').map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-          </label>
+          <Field label={t.tokens.displayName} problems={fieldProblems(edit.error, 'displayName')}>
+            {(control) => <input {...control} name="displayName" defaultValue={value.displayName} maxLength={128} />}
+          </Field>
+          <Field label={t.token.tags} problems={fieldProblems(edit.error, 'tags')}>
+            {(control) => <input {...control} name="tags" defaultValue={value.tags.join(', ')} />}
+          </Field>
           <ErrorNotice error={edit.error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={edit.isPending}>{t.common.save}</button>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Listing } from '../components/Listing.tsx';
+import { Field } from '../components/Field.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -83,11 +84,9 @@ export function Webhooks() {
             );
           }}
         >
-          <label>
-            {t.webhooks.url}
-            <input name="url" type="url" required maxLength={2048} placeholder="https://" aria-invalid={fieldProblems(create.error, 'url').length > 0 || undefined} />
-            {fieldProblems(create.error, 'url').map((problem) => <span key={problem} className="field-error">{problem}</span>)}
-          </label>
+          <Field label={t.webhooks.url} problems={fieldProblems(create.error, 'url')}>
+            {(control) => <input {...control} name="url" type="url" required maxLength={2048} placeholder="https://" />}
+          </Field>
           <label>
             {t.webhooks.description}
             <input name="description" maxLength={512} />

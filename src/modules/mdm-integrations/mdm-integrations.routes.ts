@@ -12,16 +12,20 @@ import { errorResponses, OrganizationParams, success } from '../../http/schemas.
 import type { MdmIntegrationService } from './mdm-integrations.service.ts';
 import { AmapiBody, AmapiSchema, NanoMdmBody, NanoMdmSchema, StepCaBody, StepCaSchema } from './mdm-integrations.schemas.ts';
 import { Type } from '@sinclair/typebox';
+import { ErrorCode } from '../../errors.ts';
 
 const tags = ['Apple integrations'];
 const read = { auth: { permission: 'mdm.apple.enterprise.get' } };
 const write = { auth: { permission: 'mdm.apple.enterprise.update' } };
+/** Reading or removing a webhook answers 404 until one is registered. */
+const readOne = { ...read, errors: [ErrorCode.EntityNotFound] };
+const removeOne = { ...write, errors: [ErrorCode.EntityNotFound] };
 const Removed = success(Type.Object({}, { description: 'Nothing' }), 'Removed: its calls are refused from now on');
 
 export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: MdmIntegrationService }> = async (app, { integrations }) => {
   app.get(
     '/step-ca',
-    { config: read, schema: { tags, operationId: 'getStepCaIntegration', summary: 'The registered step-ca SCEP webhook (404 until one is registered)', params: OrganizationParams, response: { 200: success(StepCaSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
+    { config: readOne, schema: { tags, operationId: 'getStepCaIntegration', summary: 'The registered step-ca SCEP webhook (404 until one is registered)', params: OrganizationParams, response: { 200: success(StepCaSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(await integrations.getStepCa(organizationOf(request).id)),
   );
   app.put(
@@ -41,7 +45,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
   );
   app.delete(
     '/step-ca',
-    { config: write, schema: { tags, operationId: 'deleteStepCaIntegration', summary: 'Remove the step-ca webhook', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: removeOne, schema: { tags, operationId: 'deleteStepCaIntegration', summary: 'Remove the step-ca webhook', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'step-ca');
       return ok({});
@@ -50,7 +54,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
 
   app.get(
     '/nanomdm',
-    { config: read, schema: { tags, operationId: 'getNanoMdmIntegration', summary: 'The NanoMDM check-in webhook URL (404 until one is made)', params: OrganizationParams, response: { 200: success(NanoMdmSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
+    { config: readOne, schema: { tags, operationId: 'getNanoMdmIntegration', summary: 'The NanoMDM check-in webhook URL (404 until one is made)', params: OrganizationParams, response: { 200: success(NanoMdmSchema, 'Registered'), ...errorResponses(401, 403, 404) } } },
     async (request) => ok(await integrations.getNanoMdm(organizationOf(request).id)),
   );
   app.put(
@@ -70,7 +74,7 @@ export const mdmIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: Mdm
   );
   app.delete(
     '/nanomdm',
-    { config: write, schema: { tags, operationId: 'deleteNanoMdmIntegration', summary: 'Remove the NanoMDM webhook (its URL stops working)', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: removeOne, schema: { tags, operationId: 'deleteNanoMdmIntegration', summary: 'Remove the NanoMDM webhook (its URL stops working)', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'nanomdm');
       return ok({});
