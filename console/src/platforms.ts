@@ -33,3 +33,6 @@ export const devicesPath = (platform: Platform) =>
 /** The permission for an action on a platform's tokens, as the server names it. */
 export const tokenPermission = (platform: Platform, action: 'create' | 'list' | 'get' | 'update' | 'remove') =>
   `mdm.${platform}.enrollmentToken.${action}`;
+
+/** The token list's filter naming a policy, per platform. */
+export const POLICY_FILTER = { apple: 'adm-policy', windows: 'win-policy', android: 'emm-policy' } as const satisfies Record<Platform, string>;

@@ -412,6 +412,46 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     }
   });
 
+  it("narrows tokens to a user (from the Users screen) and to a policy, and makes a key with listed permissions", async () => {
+    const org = await createOrganization(ctx.app);
+    const policy = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies`, { token: org.adminToken, body: { name: 'Kiosk iPads' } });
+    assert.equal(policy.statusCode, 200, JSON.stringify(policy.body));
+    const [ada, alan] = [`ada-${uniqueSuffix()}@example.com`, `alan-${uniqueSuffix()}@example.com`];
+    const bulk = (userEmails: string[], extra: Record<string, unknown> = {}) =>
+      call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/bulk`, { token: org.adminToken, body: { userEmails, sendEmail: false, ...extra } });
+    assert.equal((await bulk([ada])).body.data.success, 1);
+    assert.equal((await bulk([alan], { policyId: policy.body.data.id })).body.data.success, 1);
+    const { context, page, problems } = await open(WIDTHS[1]);
+    const rows = () => page.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    try {
+      await signIn(page, org.adminToken);
+      await nav(page, 'Users').click();
+      await page.getByRole('link', { name: `Apple tokens of ${ada}` }).click();
+      await page.getByRole('heading', { name: 'Enrollment tokens' }).waitFor();
+      await page.getByText(`User: ${ada}`).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+      assert.deepEqual(await rows(), [ada]);
+      await check(page, 'tokens-of-user');
+      await page.getByRole('button', { name: 'Show every user’s tokens' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+      await page.getByLabel('Policy').selectOption({ label: 'Kiosk iPads' });
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+      assert.deepEqual(await rows(), [alan]);
+
+      await nav(page, 'API keys').click();
+      await page.getByLabel('Name').fill('apple-lister');
+      await page.getByLabel('Role').selectOption('custom');
+      await page.getByLabel('Permissions', { exact: true }).fill('mdm.apple.enrollmentToken.list\nmdm.apple.enrollmentToken.get');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const key = await page.getByTestId('new-key').innerText();
+      assert.equal((await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`, { token: key })).statusCode, 200);
+      assert.equal((await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/users`, { token: key })).statusCode, 403);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keyboard only: sign in, open Tokens, create a token', async () => {
     const org = await createOrganization(ctx.app);
     const { context, page, problems } = await open(WIDTHS[1]);

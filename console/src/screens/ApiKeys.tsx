@@ -12,6 +12,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 
 const ROLES = ['admin', 'developer', 'viewer'] as const;
+type Grant = { role: (typeof ROLES)[number] } | { permissions: string[] };
 const PERMISSION = 'base.organization.serviceAccount';
 
 export function ApiKeys() {
@@ -19,6 +20,7 @@ export function ApiKeys() {
   const { client, organizationId, may } = useSession();
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<string | null>(null);
+  const [custom, setCustom] = useState(false);
   const path = { organizationId };
 
   const keys = useQuery({
@@ -28,7 +30,7 @@ export function ApiKeys() {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['api-keys', organizationId] });
   const create = useMutation({
-    mutationFn: (body: { name: string; role: (typeof ROLES)[number] }) =>
+    mutationFn: (body: { name: string } & Grant) =>
       client.unwrap(client.api.POST('/v1/organizations/{organizationId}/service-accounts', { params: { path }, body })),
     onSuccess: (created) => {
       setSecret(created.token);
@@ -53,7 +55,10 @@ export function ApiKeys() {
             const form = event.currentTarget;
             const data = new FormData(form);
             setSecret(null);
-            create.mutate({ name: String(data.get('name') ?? '').trim(), role: String(data.get('role')) as (typeof ROLES)[number] }, { onSuccess: () => form.reset() });
+            const grant: Grant = custom
+              ? { permissions: String(data.get('permissions') ?? '').split(/\s+/).filter(Boolean) }
+              : { role: String(data.get('role')) as (typeof ROLES)[number] };
+            create.mutate({ name: String(data.get('name') ?? '').trim(), ...grant }, { onSuccess: () => form.reset() });
           }}
         >
           <Field label={t.apiKeys.name} problems={fieldProblems(create.error, 'name')}>
@@ -61,10 +66,16 @@ export function ApiKeys() {
           </Field>
           <label>
             {t.apiKeys.role}
-            <select name="role" defaultValue="developer">
+            <select name="role" defaultValue="developer" onChange={(event) => setCustom(event.target.value === 'custom')}>
               {ROLES.map((role) => <option key={role} value={role}>{t.apiKeys.roles[role]}</option>)}
+              <option value="custom">{t.apiKeys.roles.custom}</option>
             </select>
           </label>
+          {custom && (
+            <Field label={t.apiKeys.permissions} hint={t.apiKeys.permissionsHint} problems={fieldProblems(create.error, 'permissions')}>
+              {(control) => <textarea {...control} name="permissions" rows={4} required spellCheck={false} />}
+            </Field>
+          )}
           <button type="submit" className="primary" disabled={create.isPending}>{t.apiKeys.create}</button>
         </form>
       )}

@@ -4,14 +4,14 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, Redirect } from 'wouter';
+import { Link, Redirect, useSearchParams } from 'wouter';
 import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { isPlatform, type Platform, resendPath, TOKEN_STATES, type TokenState, tokenPath, tokenPermission, tokensPath } from '../platforms.ts';
+import { isPlatform, type Platform, POLICY_FILTER, resendPath, TOKEN_STATES, type TokenState, tokenPath, tokenPermission, tokensPath } from '../platforms.ts';
 import { useSession } from '../session.tsx';
 
 const PAGE_SIZE = 25;
@@ -32,6 +32,14 @@ function TokenList({ platform }: { platform: Platform }) {
   const [tags, setTags] = useState('');
   const [sort, setSort] = useState<keyof typeof SORTS>('newest');
   const [showDeleted, setShowDeleted] = useState(false);
+  const [policy, setPolicy] = useState('');
+  // From a user's row on the Users screen: that user's tokens (?user=<id>&email=<address>).
+  const [searchParams, setSearchParams] = useSearchParams();
+  const user = searchParams.get('user');
+  const policies = useQuery({
+    queryKey: ['choices', organizationId, `policies-${platform}`],
+    queryFn: () => client.unwrap(client.api.GET(`/v1/organizations/{organizationId}/mdm/${platform}/enterprise/policies` as '/v1/organizations/{organizationId}/mdm/apple/enterprise/policies', { params: { path: { organizationId }, query: { limit: 500 } } })),
+  }).data?.items ?? [];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkOutcome, setBulkOutcome] = useState<string | null>(null);
 
@@ -43,13 +51,15 @@ function TokenList({ platform }: { platform: Platform }) {
     ...(state ? { state } : {}),
     ...(tags.trim() ? { tags: tags.split(',').map((tag) => tag.trim()).filter(Boolean) } : {}),
     ...(showDeleted ? { 'show-deleted': true } : {}),
+    ...(user ? { 'mdm-user': user } : {}),
+    ...(policy ? { [POLICY_FILTER[platform]]: policy } : {}),
   };
   const tokens = useQuery({
     queryKey: ['tokens', organizationId, platform, query],
     queryFn: () => client.unwrap(client.api.GET(tokensPath(platform), { params: { path: { organizationId }, query } })),
     placeholderData: keepPreviousData,
   });
-  const filtered = Boolean(query.search || query.state || query.tags || showDeleted);
+  const filtered = Boolean(query.search || query.state || query.tags || showDeleted || user || policy);
   const refilter = <T,>(set: (value: T) => void) => (value: T) => {
     set(value);
     setPage(1);
@@ -120,10 +130,25 @@ function TokenList({ platform }: { platform: Platform }) {
             <option value="name">{t.tokens.sortName}</option>
           </select>
         </label>
+        {policies.length > 0 && (
+          <label>
+            {t.newTokens.policy}
+            <select value={policy} onChange={(event) => refilter(setPolicy)(event.target.value)}>
+              <option value="">{t.common.all}</option>
+              {policies.map((item) => <option key={item.id} value={item.id}>{item.name}</option>)}
+            </select>
+          </label>
+        )}
         <label className="check">
           <input type="checkbox" checked={showDeleted} onChange={(event) => refilter(setShowDeleted)(event.target.checked)} />
           {t.tokens.showRevoked}
         </label>
+        {user && (
+          <p className="chip">
+            {t.tokens.user}: {searchParams.get('email') ?? user}{' '}
+            <button type="button" aria-label={t.tokens.clearUser} onClick={() => refilter(setSearchParams)(new URLSearchParams())}>×</button>
+          </p>
+        )}
       </form>
 
       {selectable && selected.size > 0 && (

@@ -2,6 +2,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Listing } from '../components/Listing.tsx';
+import { Link } from 'wouter';
+import { PLATFORM_NAMES, PLATFORMS } from '../platforms.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -33,11 +35,24 @@ export function Users() {
       <Listing pending={users.isPending} count={items.length} empty={t.users.empty} label={t.users.title}>
         <table>
           <thead>
-            <tr><th scope="col">{t.users.email}</th><th scope="col">{t.users.name}</th><th scope="col">{t.users.created}</th></tr>
+            <tr><th scope="col">{t.users.email}</th><th scope="col">{t.users.name}</th><th scope="col">{t.users.created}</th><th scope="col">{t.users.tokens}</th></tr>
           </thead>
           <tbody>
             {items.map((user) => (
-              <tr key={user.id}><td>{user.email}</td><td>{user.name ?? t.common.none}</td><td>{formatDate(user.createdAt)}</td></tr>
+              <tr key={user.id}>
+                <td>{user.email}</td>
+                <td>{user.name ?? t.common.none}</td>
+                <td>{formatDate(user.createdAt)}</td>
+                <td>
+                  <span className="links">
+                    {PLATFORMS.map((platform) => (
+                      <Link key={platform} href={`/tokens/${platform}?${new URLSearchParams({ user: user.id, email: user.email })}`} aria-label={t.users.tokensOf(PLATFORM_NAMES[platform], user.email)}>
+                        {PLATFORM_NAMES[platform]}
+                      </Link>
+                    ))}
+                  </span>
+                </td>
+              </tr>
             ))}
           </tbody>
         </table>
