@@ -452,6 +452,42 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     }
   });
 
+  it('users: added, edited, deleted (refused while they have pending tokens), and a device links to its token', async () => {
+    const org = await createOrganization(ctx.app);
+    const pending = `pending-${uniqueSuffix()}@example.com`;
+    const made = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/bulk`, { token: org.adminToken, body: { userEmails: [pending], sendEmail: false } });
+    const token = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/${made.body.data.tokens[0].id}`, { token: org.adminToken });
+    const { context, page, problems } = await open(WIDTHS[1]);
+    try {
+      await signIn(page, org.adminToken);
+      await nav(page, 'Users').click();
+      const added = `grace-${uniqueSuffix()}@example.com`;
+      await page.getByLabel('Email', { exact: true }).fill(added);
+      await page.getByLabel('Name', { exact: true }).fill('Grace');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await page.getByRole('cell', { name: added, exact: true }).waitFor();
+      await page.getByRole('button', { name: `Edit ${added}` }).click();
+      await page.getByRole('textbox', { name: 'Name', exact: true }).nth(1).fill('Grace Hopper');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('cell', { name: 'Grace Hopper', exact: true }).waitFor();
+      await check(page, 'users-edited');
+      await page.getByRole('button', { name: `Delete ${pending}` }).click();
+      await page.getByRole('alert').filter({ hasText: /pending/i }).waitFor();
+      await page.getByRole('button', { name: `Delete ${added}` }).click();
+      await page.getByRole('cell', { name: added, exact: true }).waitFor({ state: 'detached' });
+
+      // A device redeemed through the API links back to its token.
+      const redeemed = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/redeem`, { token: org.adminToken, body: { code: token.body.data.enrollCode, device: { serialNumber: 'F2LXK0PQJGH5', name: "Grace's iPad" } } });
+      assert.equal(redeemed.statusCode, 200);
+      await nav(page, 'Devices').click();
+      await page.getByRole('link', { name: "Grace's iPad" }).click();
+      await page.getByRole('heading', { name: pending }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keyboard only: sign in, open Tokens, create a token', async () => {
     const org = await createOrganization(ctx.app);
     const { context, page, problems } = await open(WIDTHS[1]);

@@ -1,7 +1,7 @@
 /** Enrolled devices per platform, newest first. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Redirect } from 'wouter';
+import { Link, Redirect } from 'wouter';
 import { Listing } from '../components/Listing.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
@@ -45,7 +45,7 @@ function DeviceList({ platform }: { platform: Platform }) {
           <tbody>
             {items.map((device) => (
               <tr key={device.id}>
-                <td>{device.name ?? t.common.none}</td>
+                <td>{device.tokenId ? <Link href={`/tokens/${platform}/${device.tokenId}`}>{device.name ?? device.serialNumber ?? device.id}</Link> : (device.name ?? t.common.none)}</td>
                 <td>{device.serialNumber ?? t.common.none}</td>
                 <td>{[device.model, device.osVersion].filter(Boolean).join(' · ') || t.common.none}</td>
                 <td>{device.status}</td>
