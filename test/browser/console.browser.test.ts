@@ -237,6 +237,8 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
         await page.getByText('Nothing has been sent to this endpoint yet.').waitFor();
         await page.getByRole('button', { name: 'Send a test event' }).click();
         await page.getByRole('cell', { name: /ping/ }).waitFor({ timeout: 15_000 });
+        await page.getByRole('button', { name: 'Retry' }).click();
+        await page.getByText('The delivery is queued again.').waitFor();
         await shot('webhook');
 
         // Sign out ends the session at once: the cookie no longer opens anything.
@@ -412,7 +414,7 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     }
   });
 
-  it("narrows tokens to a user (from the Users screen) and to a policy, and makes a key with listed permissions", async () => {
+  it("narrows tokens to a user (from the Users screen) and to a policy, resends and revokes a selection, and makes a key with listed permissions", async () => {
     const org = await createOrganization(ctx.app);
     const policy = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/policies`, { token: org.adminToken, body: { name: 'Kiosk iPads' } });
     assert.equal(policy.statusCode, 200, JSON.stringify(policy.body));
@@ -437,6 +439,20 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
       await page.getByLabel('Policy').selectOption({ label: 'Kiosk iPads' });
       await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
       assert.deepEqual(await rows(), [alan]);
+
+      // Many at once: select the page, resend, then revoke.
+      await page.getByLabel('Policy').selectOption({ label: 'All' });
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+      await page.getByRole('checkbox', { name: 'Select every token on this page' }).check();
+      await page.getByText('2 selected', { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Resend selected' }).click();
+      await page.getByText('2 done, 0 failed').waitFor();
+      await page.getByRole('checkbox', { name: `Select ${ada}` }).check();
+      await page.getByRole('checkbox', { name: `Select ${alan}` }).check();
+      await page.getByRole('button', { name: 'Revoke selected' }).click();
+      await page.getByText('No tokens here yet').waitFor();
+      const revoked = await call(ctx.app, 'GET', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens`, { token: org.adminToken, query: { state: 'DELETED', 'show-deleted': true } });
+      assert.equal(revoked.body.data.totalDocs, 2);
 
       await nav(page, 'API keys').click();
       await page.getByLabel('Name').fill('apple-lister');
