@@ -92,6 +92,38 @@ function fieldName(part: string, pointer: string): string {
     .reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment), '');
 }
 
+/** How a format reads in a refusal. */
+const FORMAT_NAMES: Readonly<Record<string, string>> = { email: 'an email address', uri: 'an absolute URL', 'date-time': 'an ISO-8601 date and time' };
+
+/**
+ * What one accepted shape of a value is, in words ("an email address of at most 254 characters",
+ * "null"): a union's refusal lists its shapes, where TypeBox says only "Expected union value".
+ */
+function describeShape(schema: TSchema): string {
+  if ('const' in schema) return JSON.stringify(schema.const);
+  if (schema.anyOf) return (schema.anyOf as TSchema[]).map(describeShape).join(', or ');
+  switch (schema.type) {
+    case 'null':
+      return 'null';
+    case 'string': {
+      if (schema.enum) return `one of ${(schema.enum as string[]).join(', ')}`;
+      const base = (schema.format && FORMAT_NAMES[schema.format as string]) ?? (schema.pattern ? `text matching ${schema.pattern}` : 'text');
+      return schema.maxLength === undefined ? base : `${base} of at most ${schema.maxLength} characters`;
+    }
+    case 'integer':
+    case 'number':
+      return schema.type === 'integer' ? 'an integer' : 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return schema.maxItems === undefined ? 'a list' : `a list of at most ${schema.maxItems} items`;
+    case 'object':
+      return 'an object';
+    default:
+      return 'a value of another shape';
+  }
+}
+
 function describeRule(error: ValueError): string {
   const schema = error.schema;
   const custom = schema.errorMessage as string | undefined;
@@ -134,6 +166,8 @@ function describeRule(error: ValueError): string {
       return `must be less than or equal to ${schema.maximum}`;
     case ValueErrorType.Null:
       return 'must be null';
+    case ValueErrorType.Union:
+      return custom ?? `must be ${describeShape(schema)}`;
     default:
       return custom ?? error.message.replace(/^Expected/, 'must be').toLowerCase();
   }

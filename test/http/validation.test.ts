@@ -100,3 +100,29 @@ describe('ids, enums, strings', () => {
     assert.deepEqual(found.map((p) => p.path).sort(), ['/body/children', '/body/duration', '/body/sendEmail', '/body/type']);
   });
 });
+
+describe('a value that may take several shapes', () => {
+  const Shapes = Type.Object(
+    {
+      contact: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+      events: Type.Optional(Type.Union([Type.Array(Type.String(), { maxItems: 20 }), Type.Null()])),
+      logo: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'uri' })])),
+    },
+    { additionalProperties: false },
+  );
+  const refusal = (value: unknown) => {
+    try {
+      assertValid(Shapes, value);
+    } catch (error) {
+      return (error as AppError).message;
+    }
+    return null;
+  };
+
+  it('names each accepted shape instead of "union value"', () => {
+    assert.match(refusal({ contact: 'not an address' })!, /"contact" must be an email address of at most 254 characters, or null/);
+    assert.match(refusal({ events: 'all' })!, /"events" must be a list of at most 20 items, or null/);
+    assert.match(refusal({ logo: 'nope' })!, /"logo" must be "", or an absolute URL/);
+    assert.equal(refusal({ contact: null, events: ['a'], logo: '' }), null);
+  });
+});

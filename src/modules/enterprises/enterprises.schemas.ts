@@ -2,16 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { BoundedString } from '../../http/schemas.ts';
 
-const FORMAT_NAMES: Record<string, string> = { email: 'an email address', uri: 'an absolute URL' };
-
-/** A bounded string or null; a refusal names the rule, not the union ("must be an email address of at most 254 characters, or null"). */
 export const Nullable = (maxLength: number, description: string, format?: string) =>
-  Type.Optional(
-    Type.Union([BoundedString(maxLength, format ? { format } : {}), Type.Null()], {
-      description: `${description}, or null`,
-      errorMessage: `must be ${format ? (FORMAT_NAMES[format] ?? format) : 'text'} of at most ${maxLength} characters, or null`,
-    }),
-  );
+  Type.Optional(Type.Union([BoundedString(maxLength, format ? { format } : {}), Type.Null()], { description: `${description}, or null` }));
 
 export const BrandingInput = Type.Object(
   {
