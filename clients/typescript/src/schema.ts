@@ -1346,6 +1346,7 @@ export interface paths {
          *     - 429 / 1004: Too many requests
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -1646,6 +1647,7 @@ export interface paths {
          *     - 429 / 1004: Too many requests
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -1943,6 +1945,7 @@ export interface paths {
          *     - 429 / 1004: Too many requests
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -2238,6 +2241,7 @@ export interface paths {
          * @description Errors:
          *     - 503 / 1005: Service unavailable
          *     - 400 / 3000: Validation Error
+         *     - 404 / 3001: Entity not found
          *     - 401 / 4002: No auth token
          *     - 403 / 4003: Forbidden
          *     - 401 / 4004: Invalid Token
@@ -13827,6 +13831,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
@@ -15941,6 +15958,19 @@ export interface operations {
             };
             /** @description Error 4003 (the envelope's error.code) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -18159,6 +18189,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Error 5302 (the envelope's error.code) */
             409: {
                 headers: {
@@ -20133,6 +20176,16 @@ export interface operations {
             };
             /** @description Error 4003 (the envelope's error.code) */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error 3001 (the envelope's error.code) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -109,7 +109,7 @@ export const amapiIntegrationRoutes: FastifyPluginAsyncTypebox<{ integrations: M
   );
   app.delete(
     '/amapi',
-    { config: androidWrite, schema: { tags: androidTags, operationId: 'deleteAmapiIntegration', summary: 'Return to local mode: new Android tokens are made by enrolld alone', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
+    { config: { ...androidWrite, errors: [ErrorCode.EntityNotFound] }, schema: { tags: androidTags, operationId: 'deleteAmapiIntegration', summary: 'Return to local mode: new Android tokens are made by enrolld alone', params: OrganizationParams, response: { 200: Removed, ...errorResponses(401, 403, 404) } } },
     async (request) => {
       await integrations.remove(organizationOf(request).id, 'amapi');
       return ok({});

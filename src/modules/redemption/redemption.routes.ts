@@ -26,7 +26,7 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ redemption: Redemptio
   app.post(
     '/enrollment-tokens/redeem',
     {
-      config: { ...tokenPermission('redeem'), rateLimit: perKeyLimit(rateLimit), errors: [ErrorCode.TokenAlreadyUsed, ErrorCode.TokenExpired, ErrorCode.TokenRevoked] },
+      config: { ...tokenPermission('redeem'), rateLimit: perKeyLimit(rateLimit), errors: [ErrorCode.EntityNotFound, ErrorCode.TokenAlreadyUsed, ErrorCode.TokenExpired, ErrorCode.TokenRevoked] },
       schema: {
         tags: tokenTags,
         operationId: `redeem${adapter.label}EnrollmentToken`,
