@@ -12,29 +12,27 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { fr } from '../../console/src/i18n/fr.ts';
 import { createTestContext, ROOT_KEY, type TestContext } from '../helpers/app.ts';
 import { createKey, createOrganization, type TestOrganization, uniqueSuffix } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.ts';
 import { freePort } from '../helpers/process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/console');
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
 
 const WIDTHS = [
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
   { name: 'desktop', viewport: { width: 1280, height: 900 }, isMobile: false },
 ] as const;
 
-describe('the admin console in a real browser', { skip: missing && `no ${CHROMIUM} (install Debian's chromium package)` }, () => {
+describe('the admin console in a real browser', { skip: skipWithoutChromium }, () => {
   let ctx: TestContext;
   let browser: Browser;
   let origin: string;
@@ -44,11 +42,7 @@ describe('the admin console in a real browser', { skip: missing && `no ${CHROMIU
     ctx = await createTestContext({ ENROLLD_PUBLIC_URL: `http://127.0.0.1:${port}` });
     await ctx.app.listen({ port, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => {

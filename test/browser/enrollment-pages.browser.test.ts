@@ -9,26 +9,24 @@
  * CI=true, a missing browser fails instead).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jsQR from 'jsqr';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { PAGE_STRINGS } from '../../src/modules/enrollment-pages/i18n/index.ts';
 import { PLATFORM_ADAPTERS } from '../../src/platforms/index.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createMdmUser, createOrganization } from '../helpers/factories.ts';
 import { call } from '../helpers/http.ts';
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.ts';
 import { freePort } from '../helpers/process.ts';
 import { createToken, PLATFORMS } from '../helpers/tokens.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
 
-describe('enrollment pages in a real browser', { skip: missing && `no ${CHROMIUM} (install Debian's chromium package)` }, () => {
+describe('enrollment pages in a real browser', { skip: skipWithoutChromium }, () => {
   let ctx: TestContext;
   let browser: Browser;
   let origin: string;
@@ -39,11 +37,7 @@ describe('enrollment pages in a real browser', { skip: missing && `no ${CHROMIUM
     ctx = await createTestContext({ ENROLLD_PUBLIC_URL: `http://127.0.0.1:${port}` });
     await ctx.app.listen({ port, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {

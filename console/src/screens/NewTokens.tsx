@@ -3,11 +3,12 @@
  * The creation runs as a job (bulk-jobs.ts) with a progress bar, so the rest of the console stays
  * usable meanwhile. Addresses the server refuses are listed with its reason once it has run.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Redirect } from 'wouter';
 import { addressesFromCsv, addressesFromText } from '../addresses.ts';
 import { startBulkJob, useBulkJobs } from '../bulk-jobs.ts';
+import { type Choice as CatalogChoice, useChoices } from '../catalog-choices.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice, fieldProblems } from '../components/ErrorNotice.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
@@ -24,20 +25,7 @@ export function NewTokens({ platform }: { platform: string }) {
   return <NewTokensForm key={platform} platform={platform} />;
 }
 
-/** The catalog items (policies, profiles, …) an option can name, as id and name. */
-function useChoices(path: string, enabled: boolean) {
-  const { client, organizationId } = useSession();
-  return useQuery({
-    queryKey: ['choices', organizationId, path],
-    enabled,
-    queryFn: async () => {
-      const page = await client.unwrap(client.api.GET(path as '/v1/organizations/{organizationId}/segments', { params: { path: { organizationId }, query: { limit: 500 } } }));
-      return page.items.map((item) => ({ id: String(item.id), name: item.name }));
-    },
-  }).data ?? [];
-}
-
-function Choice({ label, name, choices, multiple, error }: { label: string; name: string; choices: { id: string; name: string }[]; multiple?: boolean; error: unknown }) {
+function Choice({ label, name, choices, multiple, error }: { label: string; name: string; choices: CatalogChoice[]; multiple?: boolean; error: unknown }) {
   const { t } = useI18n();
   if (choices.length === 0) return null;
   const problems = fieldProblems(error, name);

@@ -6,6 +6,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link, Redirect, useSearchParams } from 'wouter';
 import { Listing } from '../components/Listing.tsx';
+import { useChoices } from '../catalog-choices.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { PlatformTabs } from '../components/PlatformTabs.tsx';
@@ -36,10 +37,7 @@ function TokenList({ platform }: { platform: Platform }) {
   // From a user's row on the Users screen: that user's tokens (?user=<id>&email=<address>).
   const [searchParams, setSearchParams] = useSearchParams();
   const user = searchParams.get('user');
-  const policies = useQuery({
-    queryKey: ['choices', organizationId, `policies-${platform}`],
-    queryFn: () => client.unwrap(client.api.GET(`/v1/organizations/{organizationId}/mdm/${platform}/enterprise/policies` as '/v1/organizations/{organizationId}/mdm/apple/enterprise/policies', { params: { path: { organizationId }, query: { limit: 500 } } })),
-  }).data?.items ?? [];
+  const policies = useChoices(`/v1/organizations/{organizationId}/mdm/${platform}/enterprise/policies`);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkOutcome, setBulkOutcome] = useState<string | null>(null);
 
