@@ -115,14 +115,15 @@ describe('caches kept by change notices', { skip: !ON_POSTGRES && 'PostgreSQL on
   });
 
   it('ignores the changes of another deployment sharing the database in another schema', async () => {
+    // Another enrolld on the same database, in a schema of its own: its writes send notices on
+    // the same channel, naming its schema. It is made (and migrated) before the key is cached:
+    // on a busy machine that takes seconds, and the cache's entries also expire after 10 s.
+    const neighbour = await createTestContext();
     const org = await createOrganization(ctx.app);
     const token = await createKey(ctx.app, org.id, { role: 'developer' });
     await cachedOnA(token, org.id);
     await revokeWithoutNotice(token);
     const generation = ctx.database.changeNotices.generation;
-    // Another enrolld on the same database, in a schema of its own: its writes send notices on
-    // the same channel, naming its schema.
-    const neighbour = await createTestContext();
     try {
       const foreign = await createOrganization(neighbour.app);
       await call(neighbour.app, 'PUT', `/v1/organizations/${foreign.id}`, { token: ROOT_KEY, body: { name: 'Renamed next door' } });
