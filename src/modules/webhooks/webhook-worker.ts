@@ -12,7 +12,6 @@
  * kept. An endpoint whose every delivery failed for five days is disabled.
  */
 import type { Dispatcher } from 'undici';
-import type { Webhook } from 'standardwebhooks';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { DialectName } from '../../db/dialect.ts';
@@ -20,8 +19,10 @@ import { createJobRunner, describeError, type JobKind, type JobLog } from '../..
 import { ENROLLD_VERSION } from '../../lib/version.ts';
 import type { WebhookMetrics, WebhookOutcome } from '../metrics/metrics.ts';
 import { assertPublicHost, guardedLookup } from './destination.ts';
-import { type DeliveryOutcome, type DeliveryRow, claimDue, extendLeases, findEndpointsByIds, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
+import { postWebhook } from './webhook-post.ts';
+import { type DeliveryOutcome, type DeliveryRow, claimDue, extendLeases, findEndpointsByIds, oldestDueAt, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
 import { signingSecrets } from './webhook-secrets.ts';
+import { createSigner, type Signer, signatureHeader } from './webhook-signature.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -51,7 +52,14 @@ export interface WebhookWorkerOptions {
 }
 
 export interface WebhookWorkerDeps {
+  /** The request connection: whether anything is due is asked here (one index lookup). */
   db: Db;
+  /**
+   * Where claims and records run (DatabaseHandle.jobs: on SQLite a connection in a worker
+   * thread, started by the first claim, so a process with nothing to deliver never starts it).
+   * Absent: `db`.
+   */
+  jobs?: Db;
   dialect: DialectName;
   secrets: SecretBox;
   log: JobLog;
@@ -62,30 +70,10 @@ export interface WebhookWorkerDeps {
 /** An endpoint as a batch's deliveries need it: where, and the secrets to sign with. */
 interface Destination {
   url: URL;
-  /** One signer per secret (made once per batch: each decodes its key). */
-  signers: Webhook[];
+  /** One signer per secret (made once per batch: each imports its key). */
+  signers: Signer[];
   disabledReason: string | null;
   failing: boolean;
-}
-
-/** Read at most `limit` bytes of a body, then let the rest go. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    parts.push(chunk);
-    size += chunk.length;
-    if (size >= limit) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(parts).subarray(0, limit).toString('utf8');
-}
-
-/** The `webhook-signature` header for one message: a signature per signer (one per secret). */
-export function signatureHeader(signers: readonly Pick<Webhook, 'sign'>[], messageId: string, at: Date, payload: string): string {
-  return signers.map((signer) => signer.sign(messageId, at, payload)).join(' ');
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWorkerOptions) {
@@ -95,34 +83,26 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   const now = options.now ?? (() => new Date());
   const userAgent = `enrolld/${ENROLLD_VERSION}`;
   // Connections resolve names through the guard unless private destinations are allowed.
-  // undici and the signing library are loaded by the first batch a process claims, not at every
-  // start (the processes of a deployment without webhooks never deliver one).
-  interface Client {
-    dispatcher: Dispatcher;
-    request: typeof import('undici').request;
-    Webhook: typeof Webhook;
-  }
-  let client: Promise<Client> | null = null;
-  const http = () =>
-    (client ??= Promise.all([import('undici'), import('standardwebhooks')]).then(([{ Agent, request }, { Webhook }]) => ({
-      dispatcher: new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency }),
-      request,
-      Webhook,
-    })));
+  // undici is loaded by the first batch a process claims, not at every start (the processes of a
+  // deployment without webhooks never deliver one).
+  let client: Promise<Dispatcher> | null = null;
+  const http = () => (client ??= import('undici').then(({ Agent }) => new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency })));
+
+  const jobs = deps.jobs ?? deps.db;
 
   async function claimBatch(owner: string, limit: number, at: Date, leaseUntil: Date) {
-    const rows = await claimDue(deps.db, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
-    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, at.getTime() - Date.parse(row.dueAt)) / 1000);
     const destinations = new Map<string, Destination>();
+    if (jobs !== deps.db && (await oldestDueAt(deps.db, at.toISOString())) === null) return { claimed: 0, rows: [], prepared: destinations };
+    const rows = await claimDue(jobs, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
+    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, at.getTime() - Date.parse(row.dueAt)) / 1000);
     if (rows.length === 0) return { claimed: 0, rows, prepared: destinations };
-    const endpoints = await findEndpointsByIds(deps.db, [...new Set(rows.map((row) => row.endpointId))]);
-    const { Webhook } = await http();
-    for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at, Webhook));
+    const endpoints = await findEndpointsByIds(jobs, [...new Set(rows.map((row) => row.endpointId))]);
+    for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at));
     return { claimed: rows.length, rows, prepared: destinations };
   }
 
-  function destinationOf(endpoint: StoredEndpoint, at: Date, Webhook: Client['Webhook']): Destination {
-    return { url: new URL(endpoint.url), signers: signingSecrets(deps.secrets, endpoint, at).map((secret) => new Webhook(secret)), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
+  function destinationOf(endpoint: StoredEndpoint, at: Date): Destination {
+    return { url: new URL(endpoint.url), signers: signingSecrets(deps.secrets, endpoint, at).map(createSigner), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
   }
 
   type Attempt = Omit<DeliveryOutcome, 'endpointWasFailing'>;
@@ -159,12 +139,10 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
     try {
       if (!options.allowPrivate) assertPublicHost(destination.url);
-      const { dispatcher, request } = await http();
+      const dispatcher = await http();
       const sentAt = new Date();
-      const response = await request(destination.url, {
-        method: 'POST',
-        dispatcher,
-        signal: AbortSignal.timeout(timeoutMs),
+      const answer = await postWebhook(dispatcher, {
+        url: destination.url,
         headers: {
           'content-type': 'application/json',
           'user-agent': userAgent,
@@ -173,16 +151,16 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
           'webhook-signature': signatureHeader(destination.signers, row.id, sentAt, row.payload),
         },
         body: row.payload,
+        timeoutMs,
+        maxBytes: MAX_RESPONSE_BYTES,
       });
-      const responseBody = await readCapped(response.body, MAX_RESPONSE_BYTES);
-      if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (answer.statusCode >= 200 && answer.statusCode < 300) {
         const at = new Date().toISOString();
-        return { row, status: 'DELIVERED', at, error: null, responseStatus: response.statusCode, responseBody, nextAttemptAt: at };
+        return { row, status: 'DELIVERED', at, error: null, responseStatus: answer.statusCode, responseBody: answer.body, nextAttemptAt: at };
       }
-      return failed(row, `the endpoint answered ${response.statusCode}`, response.statusCode, responseBody);
+      return failed(row, `the endpoint answered ${answer.statusCode}`, answer.statusCode, answer.body);
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return failed(row, timedOut ? `no answer within ${timeoutMs / 1000} s` : describeError(causeOf(error)));
+      return failed(row, describeError(causeOf(error)));
     }
   }
 
@@ -195,16 +173,16 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     leaseMs: options.leaseMs ?? 4 * timeoutMs,
     claimBatch,
     perform: deliver,
-    record: (owner, outcomes) => recordDeliveryOutcomes(deps.db, owner, outcomes, disableAfterMs, now().toISOString()),
-    extendLeases: (owner, ids, leaseUntil) => extendLeases(deps.db, owner, ids, leaseUntil.toISOString()),
-    releaseLeases: (owner, ids) => releaseLeases(deps.db, owner, ids),
+    record: (owner, outcomes) => recordDeliveryOutcomes(jobs, owner, outcomes, disableAfterMs, now().toISOString()),
+    extendLeases: (owner, ids, leaseUntil) => extendLeases(jobs, owner, ids, leaseUntil.toISOString()),
+    releaseLeases: (owner, ids) => releaseLeases(jobs, owner, ids),
   };
   const runner = createJobRunner(kind, { log: deps.log, pollMs: options.pollMs });
   return {
     ...runner,
     async stop(): Promise<void> {
       await runner.stop();
-      if (client) await (await client).dispatcher.close();
+      if (client) await (await client).close();
     },
   };
 }
