@@ -28,7 +28,7 @@ export function createProcessWorker(config: Config, database: DatabaseHandle, se
     },
   );
   const webhooks = createWebhookWorker(
-    { db: database.db, dialect: database.dialect, secrets: services.secrets, log, metrics: services.metrics.webhooks },
+    { db: database.db, jobs: database.jobs, dialect: database.dialect, secrets: services.secrets, log, metrics: services.metrics.webhooks },
     { concurrency: config.webhooks.concurrency, allowPrivate: config.webhooks.allowPrivate, leaseMs: config.webhooks.leaseSeconds * 1000 },
   );
   const provisioning = createProvisioningWorker(

@@ -24,12 +24,19 @@ import { type ChangeNotices, listenForChanges, noChangeNotices } from './change-
 import { type DialectName, dialectOf } from './dialect.ts';
 import { NamedStatements, openPostgresKysely } from './postgres-statements.ts';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import { openSqliteThread } from './sqlite-thread.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
 
 export interface DatabaseHandle {
   db: Db;
+  /**
+   * What background jobs (the webhook worker's claims and records) run their statements on. On
+   * SQLite a second connection in a worker thread (db/sqlite-thread.ts), so a batch's statements
+   * never hold up the event loop; on PostgreSQL the same pool as `db`.
+   */
+  jobs: Db;
   dialect: DialectName;
   /** True when the database answers a trivial query (used by /readyz). */
   ping(): Promise<boolean>;
@@ -53,6 +60,21 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /** How often a long-running process refreshes SQLite's planner statistics. */
 const SQLITE_OPTIMIZE_INTERVAL_MS = 60 * 60 * 1000;
 
+/** Every SQLite connection's settings: the request connection's and the jobs thread's. */
+const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  // WAL + NORMAL never loses a committed transaction when the process dies (kill -9); only an OS
+  // crash or power loss can drop the last commits, which FULL would prevent at an fsync per commit.
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  // Statement journals (opened when a statement fires triggers, as token inserts do) stay in
+  // memory: on disk they cost ~50 µs per inserted token. They only ever hold one statement's undo.
+  'temp_store = MEMORY',
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this one is only the backstop.
+  `wal_autocheckpoint = ${BACKSTOP_PAGES}`,
+];
+
 function openSqlite(file: string): SQLite.Database {
   // The database holds live enrollment codes. SQLite creates files 0644 (less the umask) but
   // gives a database's -wal, -shm and -journal files the database file's own mode, so creating
@@ -60,20 +82,10 @@ function openSqlite(file: string): SQLite.Database {
   makePrivateFolder(path.dirname(file));
   touchPrivateFile(file);
   const connection = new SQLite(file);
-  connection.pragma('journal_mode = WAL');
-  // WAL + NORMAL never loses a committed transaction when the process dies (kill -9); only an OS
-  // crash or power loss can drop the last commits, which FULL would prevent at an fsync per commit.
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('foreign_keys = ON');
-  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  // Statement journals (opened when a statement fires triggers, as token inserts do) stay in
-  // memory: on disk they cost ~50 µs per inserted token. They only ever hold one statement's undo.
-  connection.pragma('temp_store = MEMORY');
+  for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
   // Planner statistics: without them SQLite may walk a large organization's whole token index
   // for a filter a small index would answer. This is SQLite's recommended open-time call.
   connection.pragma('optimize = 0x10002');
-  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this one is only the backstop.
-  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   return connection;
 }
 
@@ -149,6 +161,7 @@ function openPostgres(config: PostgresConfig, onError: (error: Error) => void): 
   );
   return {
     db,
+    jobs: db,
     dialect: 'postgres',
     ping: () => pingWith(db),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -226,17 +239,20 @@ export function openDatabase(config: DatabaseConfig, onError: (error: Error) => 
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
     plugins: [columnNaming()],
   });
+  const jobs = openSqliteThread({ file: config.file, pragmas: SQLITE_PRAGMAS, statementCacheSize: SQLITE_STATEMENT_CACHE_SIZE });
   // Through Kysely, so it queues behind any open transaction instead of running inside it.
   const optimizer = setInterval(() => {
     sql`pragma optimize`.execute(db).catch(() => undefined);
   }, SQLITE_OPTIMIZE_INTERVAL_MS).unref();
   return {
     db,
+    jobs,
     dialect: dialectOf(db),
     ping: () => pingWith(db),
     changeNotices: noChangeNotices(),
     async close() {
       clearInterval(optimizer);
+      await jobs.destroy();
       await checkpointer.close();
       await db.destroy();
     },

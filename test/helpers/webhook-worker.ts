@@ -7,6 +7,8 @@ export function createTestWebhookWorker(ctx: TestContext, options: Partial<Webho
   const worker = createWebhookWorker(
     {
       db: ctx.database.db,
+      // The connection `enrolld serve` gives its webhook worker: on SQLite, the jobs thread's.
+      jobs: ctx.database.jobs,
       dialect: ctx.database.dialect,
       secrets: ctx.services.secrets,
       log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },

@@ -3,12 +3,13 @@
  * (jobs/lease-queue.ts): written in the transaction of the change they tell about, claimed under
  * a lease, finished with their outcome.
  */
-import type { Selectable } from 'kysely';
+import type { Compilable, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
 import { decodeJson, type DialectName, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
+import { executeInOneTransaction } from '../../db/sqlite-thread.ts';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../../db/schema.ts';
 import type { PageRequest } from '../../lib/pagination.ts';
 import { toIso, toIsoOrNull } from '../../lib/time.ts';
@@ -246,45 +247,49 @@ export interface DeliveryOutcome {
  * (almost always one: the receiver's usual status and body) rather than one per message.
  * `deliveredAt` is the group's last, within the batch's second or so of each delivery.
  */
-async function recordDelivered(trx: Db, owner: string, delivered: readonly DeliveryOutcome[]): Promise<void> {
+function deliveredStatements(db: Db, owner: string, delivered: readonly DeliveryOutcome[]): Compilable[] {
+  const statements: Compilable[] = [];
   const byAnswer = groupBy(delivered, (outcome) => `${outcome.responseStatus} ${outcome.responseBody ?? ''}`);
   for (const group of byAnswer.values()) {
     const at = group.reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), group[0]!.at);
     for (const ids of chunks(group.map((outcome) => outcome.row.id), chunkSizeFor(1))) {
-      await trx
-        .updateTable('webhookDeliveries')
-        .set((eb) => ({
-          status: 'DELIVERED',
-          attempts: eb('attempts', '+', 1),
-          lastError: null,
-          lastResponseStatus: group[0]!.responseStatus,
-          lastResponseBody: group[0]!.responseBody,
-          nextAttemptAt: at,
-          deliveredAt: at,
-          leaseOwner: null,
-          leaseUntil: null,
-        }))
-        .where('leaseOwner', '=', owner)
-        .where('id', 'in', ids)
-        .execute();
+      statements.push(
+        db
+          .updateTable('webhookDeliveries')
+          .set((eb) => ({
+            status: 'DELIVERED',
+            attempts: eb('attempts', '+', 1),
+            lastError: null,
+            lastResponseStatus: group[0]!.responseStatus,
+            lastResponseBody: group[0]!.responseBody,
+            nextAttemptAt: at,
+            deliveredAt: at,
+            leaseOwner: null,
+            leaseUntil: null,
+          }))
+          .where('leaseOwner', '=', owner)
+          .where('id', 'in', ids),
+      );
     }
   }
+  return statements;
 }
 
 /**
  * Record attempts' outcomes, only on rows `owner` still holds (a runner that lost its lease must
  * not overwrite the outcome of the one that took over), and keep each endpoint's run of failures:
  * a success ends it; a failure starts it when none is running; an endpoint whose run is older
- * than `disableAfterMs` is disabled with `reason`. One transaction per batch.
+ * than `disableAfterMs` is disabled with `reason`. One transaction per batch, whose statements
+ * need none of each other's results: on SQLite's jobs connection it runs inside the thread.
  */
 export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: readonly DeliveryOutcome[], disableAfterMs: number, now: string): Promise<void> {
   if (outcomes.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const delivered = outcomes.filter((outcome) => outcome.status === 'DELIVERED');
-    await recordDelivered(trx, owner, delivered);
-    for (const outcome of outcomes) {
-      if (outcome.status === 'DELIVERED') continue;
-      await trx
+  const delivered = outcomes.filter((outcome) => outcome.status === 'DELIVERED');
+  const statements = deliveredStatements(db, owner, delivered);
+  for (const outcome of outcomes) {
+    if (outcome.status === 'DELIVERED') continue;
+    statements.push(
+      db
         .updateTable('webhookDeliveries')
         .set({
           status: outcome.status,
@@ -298,28 +303,27 @@ export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: re
           leaseUntil: null,
         })
         .where('id', '=', outcome.row.id)
-        .where('leaseOwner', '=', owner)
-        .execute();
-    }
-    // Only endpoints seen failing at claim time have a run to end: in the common case (every
-    // delivery succeeds, nothing was failing) no endpoint is written at all.
-    const succeeded = [...new Set(delivered.filter((outcome) => outcome.endpointWasFailing).map((outcome) => outcome.row.endpointId))];
-    const failed = [...new Set(outcomes.filter((outcome) => outcome.status !== 'DELIVERED').map((outcome) => outcome.row.endpointId))].filter(
-      (id) => !succeeded.includes(id),
+        .where('leaseOwner', '=', owner),
     );
-    for (const ids of chunks(succeeded, chunkSizeFor(1))) {
-      await trx.updateTable('webhookEndpoints').set({ failingSince: null }).where('id', 'in', ids).where('failingSince', 'is not', null).execute();
-    }
-    for (const ids of chunks(failed, chunkSizeFor(1))) {
-      await trx.updateTable('webhookEndpoints').set({ failingSince: now }).where('id', 'in', ids).where('failingSince', 'is', null).execute();
-      const cutoff = new Date(Date.parse(now) - disableAfterMs).toISOString();
-      await trx
+  }
+  // Only endpoints seen failing at claim time have a run to end: in the common case (every
+  // delivery succeeds, nothing was failing) no endpoint is written at all.
+  const succeeded = [...new Set(delivered.filter((outcome) => outcome.endpointWasFailing).map((outcome) => outcome.row.endpointId))];
+  const failed = [...new Set(outcomes.filter((outcome) => outcome.status !== 'DELIVERED').map((outcome) => outcome.row.endpointId))].filter((id) => !succeeded.includes(id));
+  for (const ids of chunks(succeeded, chunkSizeFor(1))) {
+    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: null }).where('id', 'in', ids).where('failingSince', 'is not', null));
+  }
+  const cutoff = new Date(Date.parse(now) - disableAfterMs).toISOString();
+  for (const ids of chunks(failed, chunkSizeFor(1))) {
+    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: now }).where('id', 'in', ids).where('failingSince', 'is', null));
+    statements.push(
+      db
         .updateTable('webhookEndpoints')
         .set({ disabledAt: now, disabledReason: `every delivery failed for ${Math.round(disableAfterMs / 86_400_000)} days`, updatedAt: now })
         .where('id', 'in', ids)
         .where('disabledAt', 'is', null)
-        .where('failingSince', '<=', cutoff)
-        .execute();
-    }
-  });
+        .where('failingSince', '<=', cutoff),
+    );
+  }
+  await executeInOneTransaction(db, statements);
 }
