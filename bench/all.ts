@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Figure, formatTable, JSON_MARKER } from './report.ts';
+import { type Figure, formatTable, JSON_MARKER, LOADER } from './report.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false } } });
 const quick = values.quick;
@@ -39,7 +39,7 @@ for (const database of postgresUrl ? ['sqlite', 'postgres'] : ['sqlite']) {
     if (database === 'postgres' && !step.postgres) continue;
     console.error(`# ${step.script} on ${database}…`);
     const env = { ...process.env, BENCH_DATABASE_URL: database === 'postgres' ? postgresUrl : '' };
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(import.meta.dirname, step.script), ...step.args, '--json'], {
+    const result = spawnSync(process.execPath, ['--import', LOADER, '--expose-gc', path.join(import.meta.dirname, step.script), ...step.args, '--json'], {
       env,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],

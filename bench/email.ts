@@ -22,7 +22,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createEmailWorker } from '../src/modules/email/email-worker.ts';
 import { createSmtpTransport } from '../src/modules/email/transport.ts';
 import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
-import { emitJson, type Figure, formatTable } from './report.ts';
+import { emitJson, type Figure, formatTable, LOADER } from './report.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
 const COUNT = Number(values.count);
@@ -31,7 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** The sink runs in its own process so it does not share the sender's event loop. */
 async function startSink(): Promise<{ url: string; stop(): void }> {
-  const child = fork(path.resolve(import.meta.dirname, 'smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.resolve(import.meta.dirname, 'smtp-sink.ts'), [], { execArgv: ['--import', LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve((message as { port: number }).port)));
   return { url: `smtp://127.0.0.1:${port}`, stop: () => child.kill() };
 }

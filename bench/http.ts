@@ -38,7 +38,7 @@ import { PLATFORM_ADAPTERS } from '../src/platforms/index.ts';
 import { benchDatabase, databaseLabel, ON_POSTGRES, postgresEnv } from './bench-database.ts';
 import { startDriverFloor } from './driver-floor.ts';
 import type { LoadRequest, LoadResult } from './load.ts';
-import { emitJson, type Figure, formatTable } from './report.ts';
+import { emitJson, type Figure, formatTable, LOADER } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +57,7 @@ function load(request: Omit<LoadRequest, 'durationSeconds' | 'connections'>): Pr
   // BENCH_MARKS=1 prints when each load runs, on the monotonic clock in µs that --cpu-prof
   // timestamps use, so a profile can be cut to one figure's window.
   if (process.env.BENCH_MARKS) console.error(`mark ${process.hrtime.bigint() / 1000n} ${request.url}`);
-  const child = fork(path.resolve(import.meta.dirname, 'load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.resolve(import.meta.dirname, 'load.ts'), [], { execArgv: ['--import', LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as LoadResult));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load generator exited ${code}`))));

@@ -37,3 +37,6 @@ export function formatTable(figures: Figure[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
+
+/** For `--import` in the processes a benchmark starts: Node's own type stripping, tsx only on a Node without it. */
+export const LOADER = new URL('./ts-loader.mjs', import.meta.url).href;
