@@ -94,7 +94,8 @@ ${table}
   nodemailer sending the same pre-rendered messages over the same pool.
 - **webhook delivery**: 10,000 queued deliveries (a bulk's created events) to a node:http
   receiver in another process; the ceiling is undici posting the same bodies, signed beforehand,
-  over 16 connections (one uncounted warm-up run first). "bulk with a subscribed webhook" is the
+  over 16 connections (one uncounted warm-up run first; each run measures the ceiling just before
+  enrolld, and the run shown is the one with the median ratio). "bulk with a subscribed webhook" is the
   10,000-address bulk that wrote those events against the same bulk without an endpoint.
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
 - **process**: \`enrolld serve\` started on an already migrated SQLite database: time from spawn to
