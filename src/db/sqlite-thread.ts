@@ -126,6 +126,11 @@ class ThreadConnection implements DatabaseConnection {
   #waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
   #failure: Error | null = null;
 
+  /** The thread died (an error, or it exited): queries in flight failed, and this connection takes no more. */
+  get failed(): boolean {
+    return this.#failure !== null;
+  }
+
   constructor(options: SqliteThreadOptions) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...options, driver } });
@@ -200,14 +205,19 @@ class ThreadDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#destroyed) throw new Error('the jobs connection is closed');
-    this.#connection ??= new ThreadConnection(this.#options); // the thread starts with the first query
     const previous = this.#queue;
     let release!: () => void;
     this.#queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
+    if (this.#destroyed) {
+      release();
+      throw new Error('the jobs connection is closed');
+    }
     this.#release = release;
-    return this.#connection!;
+    // The thread starts with the first query, and again with the next one if it died: the
+    // queries it was running failed (their jobs stay claimable), the ones after go on.
+    if (!this.#connection || this.#connection.failed) this.#connection = new ThreadConnection(this.#options);
+    return this.#connection;
   }
 
   /**

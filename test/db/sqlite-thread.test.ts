@@ -5,14 +5,15 @@
  * blobs as Buffers, camelCase names); a constraint error keeps SQLite's code; a transaction sent
  * in one message commits or rolls back as a whole, and an interactive one is refused; queries
  * wait their turn on the one connection; both connections writing at once lose nothing and wait
- * out no busy timeout; the event loop keeps running while a long statement runs; and closing the
- * database stops the thread.
+ * out no busy timeout; the event loop keeps running while a long statement runs; a thread that
+ * died is replaced at the next query; and closing the database stops the thread.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { type Kysely, sql } from 'kysely';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.ts';
 import { dialectOf } from '../../src/db/dialect.ts';
@@ -122,6 +123,31 @@ describe('the SQLite jobs connection', () => {
     assert.equal(result.rows[0]!.n, 3_000_000);
     assert.ok(took > 100, `the statement took ${took.toFixed(0)} ms: too short to tell`);
     assert.ok(ticks >= (took / 5) * 0.3, `${ticks} timer ticks in ${took.toFixed(0)} ms: the event loop was held`);
+  });
+
+  it('starts a new thread when its thread died: the query in flight fails, the next ones work', async () => {
+    const other = openDatabase({ kind: 'sqlite', file: path.join(dir, 'dying.sqlite') });
+    try {
+      const threads: Worker[] = [];
+      const noticeThread = (worker: Worker) => threads.push(worker);
+      process.on('worker', noticeThread);
+      await sql`create table kept (v text)`.execute(other.db);
+      await sql`insert into kept (v) values ('before')`.execute(other.jobs);
+      process.off('worker', noticeThread);
+      // Threads are announced once online, checkpointers of this file's databases among them:
+      // the jobs thread is the newest.
+      const jobsThread = threads.reduce((newest, worker) => (worker.threadId > newest.threadId ? worker : newest));
+      // A long statement on the thread while the thread is killed.
+      const inFlight = sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < 50000000) select count(*) as n from c`.execute(other.jobs);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await jobsThread.terminate();
+      await assert.rejects(inFlight, /the SQLite jobs thread has stopped/);
+      await sql`insert into kept (v) values ('after')`.execute(other.jobs);
+      const rows = await sql<{ v: string }>`select v from kept order by rowid`.execute(other.jobs);
+      assert.deepEqual(rows.rows, [{ v: 'before' }, { v: 'after' }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('stops with the database and refuses queries after', async () => {
