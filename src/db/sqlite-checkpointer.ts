@@ -15,6 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from './stop-worker.ts';
 
 /** How often the worker checkpoints. */
 const CHECKPOINT_INTERVAL_MS = 200;
@@ -53,16 +54,6 @@ export function startCheckpointer(file: string): Checkpointer {
   // A worker that fails leaves the backstop checkpoint in charge; nothing else depends on it.
   worker.on('error', () => undefined);
   return {
-    async close() {
-      // Referenced again while it closes: an awaited close must keep the process alive until the
-      // worker is gone (otherwise a process with nothing else left ends mid-await).
-      worker.ref();
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.postMessage('close');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
-      clearTimeout(timer);
-      await worker.terminate();
-    },
+    close: () => stopWorker(worker),
   };
 }

@@ -28,6 +28,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { columnNaming } from './naming.ts';
+import { stopWorker } from './stop-worker.ts';
 import type { Database } from './schema.ts';
 
 export interface SqliteThreadOptions {
@@ -179,14 +180,7 @@ class ThreadConnection implements DatabaseConnection {
   }
 
   async close(): Promise<void> {
-    if (this.#failure) return;
-    this.#worker.ref();
-    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
-    this.#worker.postMessage('close');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
-    clearTimeout(timer);
-    await this.#worker.terminate();
+    if (!this.#failure) await stopWorker(this.#worker);
   }
 }
 

@@ -27,7 +27,7 @@ export interface WebhookPost {
   maxBytes: number;
 }
 
-export function timeoutError(timeoutMs: number): Error {
+function timeoutError(timeoutMs: number): Error {
   return new DOMException(`no answer within ${timeoutMs / 1000} s`, 'TimeoutError');
 }
 
