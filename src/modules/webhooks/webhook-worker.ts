@@ -20,7 +20,7 @@ import { ENROLLD_VERSION } from '../../lib/version.ts';
 import type { WebhookMetrics, WebhookOutcome } from '../metrics/metrics.ts';
 import { assertPublicHost, guardedLookup } from './destination.ts';
 import { postWebhook } from './webhook-post.ts';
-import { type DeliveryOutcome, type DeliveryRow, claimDue, extendLeases, findEndpointsByIds, oldestDueAt, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
+import { type DeliveryOutcome, type ClaimedDelivery, claimDue, extendLeases, findEndpointsByIds, oldestDueAt, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
 import { signingSecrets } from './webhook-secrets.ts';
 import { createSigner, type Signer, signatureHeader } from './webhook-signature.ts';
 
@@ -107,7 +107,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
 
   type Attempt = Omit<DeliveryOutcome, 'endpointWasFailing'>;
 
-  function failed(row: DeliveryRow, error: string, responseStatus: number | null = null, responseBody: string | null = null, final = false): Attempt {
+  function failed(row: ClaimedDelivery, error: string, responseStatus: number | null = null, responseBody: string | null = null, final = false): Attempt {
     const at = new Date();
     const wait = final ? undefined : schedule[row.attempts];
     deps.log.warn(`webhook ${row.id} attempt ${row.attempts + 1} failed${wait === undefined ? ' (final)' : ''}: ${error}`);
@@ -122,7 +122,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     };
   }
 
-  async function deliver(row: DeliveryRow, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
+  async function deliver(row: ClaimedDelivery, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
     const destination = destinations.get(row.endpointId);
     const started = performance.now();
     const outcome = await attempt(row, destination);
@@ -134,7 +134,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   }
 
   /** POST one delivery to its destination; answers the outcome and never throws. */
-  async function attempt(row: DeliveryRow, destination: Destination | undefined): Promise<Attempt> {
+  async function attempt(row: ClaimedDelivery, destination: Destination | undefined): Promise<Attempt> {
     if (!destination) return failed(row, 'the endpoint no longer exists', null, null, true);
     if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
     try {
@@ -164,7 +164,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     }
   }
 
-  const kind: JobKind<DeliveryRow, Map<string, Destination>, DeliveryOutcome> = {
+  const kind: JobKind<ClaimedDelivery, Map<string, Destination>, DeliveryOutcome> = {
     name: 'webhook',
     concurrency: options.concurrency,
     // Large batches: at thousands of deliveries a second, each claim and record statement is

@@ -209,29 +209,25 @@ export async function scheduleNow(db: Db, id: string, now: string): Promise<bool
 
 const queue = leaseQueue('webhookDeliveries');
 
-/** A delivery as claimed: with when it became due, which the worker's lag is measured against. */
-export interface ClaimedDelivery extends DeliveryRow {
+/** A delivery as the worker claims it: what sending it needs, and when it became due (the worker's lag is measured against it). */
+export interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  payload: string;
+  /** Attempts made before this one. */
+  attempts: number;
   dueAt: string;
 }
 
 export async function claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<ClaimedDelivery[]> {
-  const rows = await queue.claimDue(db, dialect, owner, limit, now, leaseUntil);
-  return rows.map((row) => ({
-    id: row.id,
-    organizationId: row.organizationId,
-    endpointId: row.endpointId,
-    eventType: row.eventType,
-    payload: row.payload,
-    attempts: Number(row.attempts),
-    createdAt: toIso(row.createdAt),
-    dueAt: toIso(row.nextAttemptAt),
-  }));
+  const rows = await queue.claimDue(db, dialect, owner, limit, now, leaseUntil, ['id', 'endpointId', 'payload', 'attempts', 'nextAttemptAt']);
+  return rows.map((row) => ({ id: row.id, endpointId: row.endpointId, payload: row.payload, attempts: Number(row.attempts), dueAt: toIso(row.nextAttemptAt) }));
 }
 
 export const { extendLeases, releaseLeases, countUnfinished, oldestDueAt } = queue;
 
 export interface DeliveryOutcome {
-  row: DeliveryRow;
+  row: ClaimedDelivery;
   status: 'DELIVERED' | 'PENDING' | 'FAILED';
   at: string;
   error: string | null;
