@@ -79,7 +79,11 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   const bulkWithMs = await bulk(org.id, key.token, 'h');
 
   // The ceiling: sign every queued body (not timed), then time undici posting them.
-  const rows = await database.db.selectFrom('webhookDeliveries').select(['id', 'payload', 'endpointId']).execute();
+  const rows = await database.db
+    .selectFrom('webhookDeliveries')
+    .innerJoin('webhookEvents', 'webhookEvents.id', 'webhookDeliveries.eventId')
+    .select(['webhookDeliveries.id', 'webhookEvents.payload'])
+    .execute();
   if (rows.length !== COUNT) throw new Error(`${rows.length} deliveries queued`);
   const endpoint = await database.db.selectFrom('webhookEndpoints').selectAll().executeTakeFirstOrThrow();
   const secrets = signingSecrets(services.secrets, { ...endpoint, previousSecretUntil: null }, new Date());

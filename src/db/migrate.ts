@@ -22,6 +22,7 @@ import * as androidManagement from './migrations/0013_android_management.ts';
 import * as idempotencyKeys from './migrations/0014_idempotency_keys.ts';
 import * as defaultLanguage from './migrations/0015_default_language.ts';
 import * as sessions from './migrations/0016_sessions.ts';
+import * as webhookEvents from './migrations/0017_webhook_events.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_idempotency_keys': idempotencyKeys,
   '0015_default_language': defaultLanguage,
   '0016_sessions': sessions,
+  '0017_webhook_events': webhookEvents,
 };
 
 /** Every migration's name, oldest first. */

@@ -70,6 +70,7 @@ export interface Database {
   mdmIntegrations: MdmIntegrationTable;
   scepCertificates: ScepCertificateTable;
   webhookEndpoints: WebhookEndpointTable;
+  webhookEvents: WebhookEventTable;
   webhookDeliveries: WebhookDeliveryTable;
   androidProvisioning: AndroidProvisioningTable;
   pubsubMessages: PubsubMessageTable;
@@ -295,13 +296,25 @@ export interface WebhookEndpointTable {
   updatedAt: Timestamp;
 }
 
+/** An event some of an organization's endpoints receive (see migration 0017). */
+export interface WebhookEventTable {
+  id: string;
+  organizationId: string;
+  type: string;
+  /** The exact JSON body every delivery of the event sends, as signed. */
+  payload: string;
+  createdAt: Timestamp;
+}
+
 /** A queue table; `id` is the message's webhook-id. */
 export interface WebhookDeliveryTable extends QueueColumns {
   organizationId: string;
   endpointId: string;
+  /** The event sent (null on rows queued before migration 0017, which hold their body in `payload`). */
+  eventId: string | null;
   eventType: string;
-  /** The exact JSON body, as signed. */
-  payload: string;
+  /** The body of rows queued before migration 0017; null since (the event holds it). */
+  payload: string | null;
   /** PENDING | DELIVERED | FAILED */
   status: string;
   lastResponseStatus: number | null;

@@ -27,37 +27,32 @@ export type UnfinishedCounts = Record<'sending' | 'due' | 'waiting', number>;
 
 export function leaseQueue<T extends QueueTableName>(table: T) {
   const name = asTable(table);
+
+  /**
+   * The ids of up to `limit` rows due at `now`, oldest due first, skipping rows under a live
+   * lease (and on PostgreSQL rows another claim has locked): the subquery a claim updates.
+   */
+  function dueIds(db: Db, dialect: DialectName, limit: number, now: string) {
+    return lockForClaim(
+      dialect,
+      db
+        .selectFrom(name)
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('nextAttemptAt', '<=', now)
+        .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
+        .orderBy('nextAttemptAt')
+        .limit(limit),
+    );
+  }
+
   return {
-    /**
-     * Take up to `limit` due rows for `owner` until `leaseUntil`; rows under a live lease are
-     * skipped. Answers the rows whole, or only `columns` when given: a runner that claims
-     * hundreds of rows a second reads back only what doing them needs (on SQLite a 640-row claim
-     * of webhook deliveries answering every column took ~13 µs a row, its five ~8 µs; PostgreSQL
-     * and the jobs thread's messages carry less too).
-     */
-    async claimDue<C extends keyof Selectable<Database[T]> & string = keyof Selectable<Database[T]> & string>(
-      db: Db,
-      dialect: DialectName,
-      owner: string,
-      limit: number,
-      now: string,
-      leaseUntil: string,
-      columns?: readonly C[],
-    ): Promise<Array<Pick<Selectable<Database[T]>, C>>> {
-      const due = lockForClaim(
-        dialect,
-        db
-          .selectFrom(name)
-          .select('id')
-          .where('status', '=', 'PENDING')
-          .where('nextAttemptAt', '<=', now)
-          .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
-          .orderBy('nextAttemptAt')
-          .limit(limit),
-      );
-      const claim = db.updateTable(name).set({ leaseOwner: owner, leaseUntil }).where('id', 'in', due);
-      const rows = columns ? await claim.returning(columns as ReadonlyArray<keyof Selectable<Database['emailOutbox']>>).execute() : await claim.returningAll().execute();
-      return rows as unknown as Array<Pick<Selectable<Database[T]>, C>>;
+    dueIds,
+
+    /** Take up to `limit` due rows for `owner` until `leaseUntil` (see dueIds), answering them whole. */
+    async claimDue(db: Db, dialect: DialectName, owner: string, limit: number, now: string, leaseUntil: string): Promise<Array<Selectable<Database[T]>>> {
+      const rows = await db.updateTable(name).set({ leaseOwner: owner, leaseUntil }).where('id', 'in', dueIds(db, dialect, limit, now)).returningAll().execute();
+      return rows as unknown as Array<Selectable<Database[T]>>;
     },
 
     /**

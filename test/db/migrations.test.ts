@@ -10,6 +10,7 @@ import { NO_MIGRATIONS, sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import { dialectOf } from '../../src/db/dialect.ts';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/db/migrate.ts';
+import { claimDue, insertEventDeliveries, listDeliveries } from '../../src/modules/webhooks/webhooks.repository.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 
 let ctx: TestContext;
@@ -77,5 +78,35 @@ describe('migrations', () => {
     } else {
       for (const [kind, list] of Object.entries(left)) assert.deepEqual(list, [], `${kind} left after undoing every migration`);
     }
+  });
+
+  it('0017 keeps every queued webhook body: rows queued before it are sent with their own, and down moves events\' bodies back', async () => {
+    const { db, dialect } = ctx.database;
+    const org = await ctx.services.organizations.create({ name: 'Hooks', slug: 'migrating-hooks' });
+    const endpoint = await ctx.services.webhooks.create(org.id, { url: 'https://hooks.example.com/in', eventTypes: null });
+    const now = new Date().toISOString();
+    await migrateTo(db, '0016_sessions');
+    // A delivery queued by the previous version: its body is in the row.
+    await sql`insert into webhook_deliveries (id, organization_id, endpoint_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+      values ('msg_before', ${org.id}, ${endpoint.id}, 'enrollment_token.created', '{"before":true}', 'PENDING', 0, ${now}, ${now})`.execute(db);
+    await migrateToLatest(db);
+    await db.transaction().execute((trx) =>
+      insertEventDeliveries(
+        trx,
+        [{ id: 'evt_after', organizationId: org.id, type: 'enrollment_token.created', payload: '{"after":true}', createdAt: now }],
+        [{ id: 'msg_after', organizationId: org.id, endpointId: endpoint.id, eventId: 'evt_after', eventType: 'enrollment_token.created', createdAt: now }],
+      ),
+    );
+    const stored = await db.selectFrom('webhookDeliveries').select(['id', 'payload']).orderBy('id').execute();
+    assert.deepEqual(stored, [{ id: 'msg_after', payload: null }, { id: 'msg_before', payload: '{"before":true}' }], 'the new row keeps its body in its event only');
+    const listed = await listDeliveries(db, org.id, endpoint.id, { page: 1, limit: 10, sortField: 'createdAt', sortDirection: 'asc' }, {}, now);
+    assert.deepEqual(Object.fromEntries(listed.items.map((item) => [item.id, item.payload])), { msg_before: '{"before":true}', msg_after: '{"after":true}' });
+    const claimed = await claimDue(db, dialect, 'migration-test', 10, new Date(Date.now() + 1000).toISOString(), new Date(Date.now() + 60_000).toISOString());
+    assert.deepEqual(Object.fromEntries(claimed.map((row) => [row.id, row.payload])), { msg_before: '{"before":true}', msg_after: '{"after":true}' });
+
+    await migrateTo(db, '0016_sessions');
+    const restored = await sql<{ id: string; payload: string }>`select id, payload from webhook_deliveries order by id`.execute(db);
+    assert.deepEqual(restored.rows, [{ id: 'msg_after', payload: '{"after":true}' }, { id: 'msg_before', payload: '{"before":true}' }]);
+    await migrateToLatest(db);
   });
 });

@@ -2,8 +2,8 @@
  * What other modules ask of webhooks: write an event's deliveries in the transaction of the
  * change that caused it, so an event exists exactly when its change does (nothing committed is
  * ever untold; nothing rolled back is told). One delivery per event per enabled endpoint that
- * receives its type; an organization without endpoints writes nothing, and callers ask `wants`
- * first so they do not even build the event's data.
+ * receives its type, all sending the event's one stored body; an organization without endpoints
+ * writes nothing, and callers ask `wants` first so they do not even build the event's data.
  *
  * An organization's subscriptions are read in the caller's transaction; on PostgreSQL they are
  * kept per process (db/row-cache.ts) and dropped when any endpoint changes anywhere (the
@@ -16,10 +16,13 @@ import { createRowCache, ROW_CACHE_DEFAULTS } from '../../db/row-cache.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { WebhookEvent, WebhookEventType } from './webhook-events.ts';
-import { enabledSubscriptions, insertDeliveries, type NewDelivery, type Subscription } from './webhooks.repository.ts';
+import { enabledSubscriptions, insertEventDeliveries, type NewDelivery, type NewEvent, type Subscription } from './webhooks.repository.ts';
 
 /** A message id as Standard Webhooks suggests: a prefix and a unique, roughly time-ordered id. */
 export const newMessageId = () => `msg_${newId()}`;
+
+/** An event's id (internal: receivers see each delivery's message id). */
+export const newEventId = () => `evt_${newId()}`;
 
 /** The body every delivery of one event carries: the bytes that are signed. */
 export function eventBody(type: string, timestamp: string, data: Record<string, unknown>): string {
@@ -57,16 +60,18 @@ export function createWebhookOutbox(deps: { changeNotices: ChangeNotices; onQueu
       const list = await subscriptions(trx, organizationId);
       if (list.length === 0) return 0;
       const now = nowIso();
+      const stored: NewEvent[] = [];
       const deliveries: NewDelivery[] = [];
       for (const event of events) {
         const targets = list.filter((subscription) => receives(subscription, event.type));
         if (targets.length === 0) continue;
-        const payload = eventBody(event.type, event.timestamp ?? now, event.data);
+        const eventId = newEventId();
+        stored.push({ id: eventId, organizationId, type: event.type, payload: eventBody(event.type, event.timestamp ?? now, event.data), createdAt: now });
         for (const target of targets) {
-          deliveries.push({ id: newMessageId(), organizationId, endpointId: target.endpointId, eventType: event.type, payload, createdAt: now });
+          deliveries.push({ id: newMessageId(), organizationId, endpointId: target.endpointId, eventId, eventType: event.type, createdAt: now });
         }
       }
-      await insertDeliveries(trx, deliveries);
+      await insertEventDeliveries(trx, stored, deliveries);
       return deliveries.length;
     },
 

@@ -12,7 +12,7 @@ import { nowIso } from '../../lib/time.ts';
 import { assertPrecondition, nextVersion, type Precondition, writeVersioned } from '../../lib/versions.ts';
 import { urlProblem } from './destination.ts';
 import { PING_EVENT } from './webhook-events.ts';
-import { eventBody, newMessageId } from './webhook-outbox.ts';
+import { eventBody, newEventId, newMessageId } from './webhook-outbox.ts';
 import { newSigningSecret, ROTATION_OVERLAP_MS } from './webhook-secrets.ts';
 import * as repository from './webhooks.repository.ts';
 
@@ -210,17 +210,11 @@ export function createWebhookService(deps: WebhookServiceDeps) {
     async test(organizationId: string, id: string): Promise<WebhookDelivery> {
       const endpoint = await find(organizationId, id);
       const now = nowIso();
-      const delivery = {
-        id: newMessageId(),
-        organizationId,
-        endpointId: endpoint.id,
-        eventType: PING_EVENT,
-        payload: eventBody(PING_EVENT, now, { webhookId: endpoint.id, message: 'A test event sent from enrolld' }),
-        createdAt: now,
-      };
-      await repository.insertDeliveries(db, [delivery]);
+      const event = { id: newEventId(), organizationId, type: PING_EVENT, payload: eventBody(PING_EVENT, now, { webhookId: endpoint.id, message: 'A test event sent from enrolld' }), createdAt: now };
+      const delivery = { id: newMessageId(), organizationId, endpointId: endpoint.id, eventId: event.id, eventType: PING_EVENT, createdAt: now };
+      await db.transaction().execute((trx) => repository.insertEventDeliveries(trx, [event], [delivery]));
       deps.onQueued?.();
-      return presentDelivery({ ...delivery, status: 'PENDING', attempts: 0, nextAttemptAt: now, leased: false, lastError: null, lastResponseStatus: null, lastResponseBody: null, deliveredAt: null });
+      return presentDelivery({ ...delivery, payload: event.payload, status: 'PENDING', attempts: 0, nextAttemptAt: now, leased: false, lastError: null, lastResponseStatus: null, lastResponseBody: null, deliveredAt: null });
     },
 
     async listDeliveries(organizationId: string, id: string, page: PageRequest, filters: { status?: string }): Promise<Page<WebhookDelivery>> {
