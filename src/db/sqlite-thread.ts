@@ -58,6 +58,10 @@ function prepare(sql) {
   statements.set(sql, statement);
   return statement;
 }
+const holdsBuffer = (row) => {
+  for (const key in row) if (Buffer.isBuffer(row[key])) return true;
+  return false;
+};
 const asBinding = (value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value);
 parentPort.on('message', (message) => {
   if (message === 'close') {
@@ -81,7 +85,8 @@ parentPort.on('message', (message) => {
     const statement = prepare(message.sql);
     const parameters = message.parameters.map(asBinding);
     if (statement.reader) {
-      parentPort.postMessage({ id: message.id, rows: statement.all(parameters) });
+      const rows = statement.all(parameters);
+      parentPort.postMessage({ id: message.id, rows, blobs: rows.some(holdsBuffer) });
     } else {
       const { changes, lastInsertRowid } = statement.run(parameters);
       parentPort.postMessage({ id: message.id, changes: BigInt(changes), insertId: BigInt(lastInsertRowid) });
@@ -95,6 +100,8 @@ parentPort.on('message', (message) => {
 interface Reply {
   id: number;
   rows?: Record<string, unknown>[];
+  /** Whether any of `rows` holds a blob (a Buffer in the thread, a Uint8Array here). */
+  blobs?: boolean;
   changes?: bigint;
   insertId?: bigint;
   error?: { name: string; message: string; code?: string };
@@ -153,7 +160,8 @@ class ThreadConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const reply = await this.#send({ sql: compiledQuery.sql, parameters: compiledQuery.parameters });
-    if (reply.rows) return { rows: restoreBuffers(reply.rows) as R[] };
+    // Most rows hold no blob: the thread says whether any does, so the event loop does not look.
+    if (reply.rows) return { rows: (reply.blobs ? restoreBuffers(reply.rows) : reply.rows) as R[] };
     return { rows: [], numAffectedRows: reply.changes, insertId: reply.insertId };
   }
 
