@@ -12,7 +12,8 @@
  *   multi-row VALUES ~1,180 ms, unnest with an array for every column ~920 ms, unnest with the
  *   constant columns as scalars ~690 ms.
  * - SQLite: multi-row VALUES through Kysely, in chunks under its 32,766 bound parameters:
- *   better-sqlite3 binds values in-process, there is no round trip or parsing to save.
+ *   better-sqlite3 binds values in-process, there is no round trip or parsing to save. Lookups
+ *   are `c in (select value from json_each(?))`: one parameter, and one statement text.
  *
  * A single row always goes as plain VALUES: single create's statement stays short and named.
  */
@@ -25,9 +26,6 @@ export type ColumnKind = 'text' | 'integer' | 'json' | 'timestamp';
 
 /** The columns a bulk insert writes, in order, each with how it is stored. */
 export type BulkColumns<T extends keyof Database> = Partial<Record<keyof Insertable<Database[T]> & string, ColumnKind>>;
-
-/** Values per `in (…)` list on SQLite. */
-const SQLITE_LOOKUP_CHUNK = 1000;
 
 /** The PostgreSQL type of each kind of column, as the migrations create them. */
 const POSTGRES_TYPE: Record<ColumnKind, string> = { text: 'text', integer: 'integer', json: 'jsonb', timestamp: 'timestamptz' };
@@ -113,13 +111,17 @@ export async function insertRows<T extends keyof Database & string>(
 }
 
 /**
- * Conditions "`column` is one of `values`" for text values, one per statement to run: on
- * PostgreSQL a single `column = any($1::text[])` whatever the count; on SQLite `column in (?, …)`
- * with at most 1,000 values each. No values: no conditions (nothing to look up).
+ * Conditions "`column` is one of `values`" for text values, one per statement to run (today
+ * always one): on PostgreSQL `column = any($1::text[])`, on SQLite
+ * `column in (select value from json_each(?))`, each with the values as a single parameter
+ * whatever their count. A list of `?` would cost a parameter and a query node per value for
+ * Kysely to build and compile on the event loop (a webhook batch records 640 ids at a time), and
+ * on SQLite a different statement text, to prepare again, for every count. No values: no
+ * conditions (nothing to look up).
  */
 export function isOneOf(db: Kysely<Database>, column: string, values: readonly string[]): Array<Expression<SqlBool>> {
   if (values.length === 0) return [];
   const ref = sql.ref(column);
   if (dialectOf(db) === 'postgres') return [sql<SqlBool>`${ref} = any(${sql.val(values)}::text[])`];
-  return [...chunks(values, SQLITE_LOOKUP_CHUNK)].map((chunk): RawBuilder<SqlBool> => sql<SqlBool>`${ref} in (${sql.join(chunk)})`);
+  return [sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(values)}))`];
 }

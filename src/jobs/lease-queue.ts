@@ -9,7 +9,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { type DialectName, lockForClaim } from '../db/dialect.ts';
-import { chunks, chunkSizeFor } from '../db/bulk-insert.ts';
+import { isOneOf } from '../db/bulk-insert.ts';
 import type { Database, QueueColumns } from '../db/schema.ts';
 import { toIso } from '../lib/time.ts';
 
@@ -60,15 +60,15 @@ export function leaseQueue<T extends QueueTableName>(table: T) {
      * and a slow destination must not let another runner take them and repeat them.
      */
     async extendLeases(db: Db, owner: string, ids: readonly string[], leaseUntil: string): Promise<void> {
-      for (const chunk of chunks(ids, chunkSizeFor(1))) {
-        await db.updateTable(name).set({ leaseUntil }).where('leaseOwner', '=', owner).where('id', 'in', chunk).execute();
+      for (const isHeld of isOneOf(db, 'id', ids)) {
+        await db.updateTable(name).set({ leaseUntil }).where('leaseOwner', '=', owner).where(isHeld).execute();
       }
     },
 
     /** Give back rows a stopping runner claimed but did not do, so the next runner takes them at once. */
     async releaseLeases(db: Db, owner: string, ids: readonly string[]): Promise<void> {
-      for (const chunk of chunks(ids, chunkSizeFor(1))) {
-        await db.updateTable(name).set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where('id', 'in', chunk).execute();
+      for (const isHeld of isOneOf(db, 'id', ids)) {
+        await db.updateTable(name).set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', '=', owner).where(isHeld).execute();
       }
     },
 

@@ -5,7 +5,7 @@
  */
 import type { Compilable, ExpressionBuilder, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { type BulkColumns, chunks, chunkSizeFor, insertRows } from '../../db/bulk-insert.ts';
+import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, type DialectName, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
@@ -286,7 +286,7 @@ function deliveredStatements(db: Db, owner: string, delivered: readonly Delivery
   const byAnswer = groupBy(delivered, (outcome) => `${outcome.responseStatus} ${outcome.responseBody ?? ''}`);
   for (const group of byAnswer.values()) {
     const at = group.reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), group[0]!.at);
-    for (const ids of chunks(group.map((outcome) => outcome.row.id), chunkSizeFor(1))) {
+    for (const isRecorded of isOneOf(db, 'id', group.map((outcome) => outcome.row.id))) {
       statements.push(
         db
           .updateTable('webhookDeliveries')
@@ -302,7 +302,7 @@ function deliveredStatements(db: Db, owner: string, delivered: readonly Delivery
             leaseUntil: null,
           }))
           .where('leaseOwner', '=', owner)
-          .where('id', 'in', ids),
+          .where(isRecorded),
       );
     }
   }
@@ -344,17 +344,17 @@ export async function recordDeliveryOutcomes(db: Db, owner: string, outcomes: re
   // delivery succeeds, nothing was failing) no endpoint is written at all.
   const succeeded = [...new Set(delivered.filter((outcome) => outcome.endpointWasFailing).map((outcome) => outcome.row.endpointId))];
   const failed = [...new Set(outcomes.filter((outcome) => outcome.status !== 'DELIVERED').map((outcome) => outcome.row.endpointId))].filter((id) => !succeeded.includes(id));
-  for (const ids of chunks(succeeded, chunkSizeFor(1))) {
-    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: null }).where('id', 'in', ids).where('failingSince', 'is not', null));
+  for (const isSucceeded of isOneOf(db, 'id', succeeded)) {
+    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: null }).where(isSucceeded).where('failingSince', 'is not', null));
   }
   const cutoff = new Date(Date.parse(now) - disableAfterMs).toISOString();
-  for (const ids of chunks(failed, chunkSizeFor(1))) {
-    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: now }).where('id', 'in', ids).where('failingSince', 'is', null));
+  for (const isFailed of isOneOf(db, 'id', failed)) {
+    statements.push(db.updateTable('webhookEndpoints').set({ failingSince: now }).where(isFailed).where('failingSince', 'is', null));
     statements.push(
       db
         .updateTable('webhookEndpoints')
         .set({ disabledAt: now, disabledReason: `every delivery failed for ${Math.round(disableAfterMs / 86_400_000)} days`, updatedAt: now })
-        .where('id', 'in', ids)
+        .where(isFailed)
         .where('disabledAt', 'is', null)
         .where('failingSince', '<=', cutoff),
     );
