@@ -2,23 +2,30 @@
  * Writing and looking up many rows at once, each database its fastest way:
  *
  * - PostgreSQL: one statement per call whatever the row count. A column that varies between rows
- *   is bound as one array parameter and unnested (`insert into t (a, b, c) select u.c0, $2::text,
- *   u.c1 from unnest($1::text[], $3::jsonb[]) as u(c0, c1)`); a column with the same value in
- *   every row (a bulk's organization, state, options, timestamps) as one scalar parameter.
- *   Lookups are `c = any($1::text[])`. Multi-row VALUES bind a parameter per value (at most
- *   65,535 a statement: a 10,000-token bulk needs 8 statements for its tokens alone), each one a
- *   node for Kysely to build and compile and a value for PostgreSQL to parse. bench/bulk.ts, the
- *   rows of a 10,000-address bulk (users, tokens, tags, invitations) in one transaction:
- *   multi-row VALUES ~1,180 ms, unnest with an array for every column ~920 ms, unnest with the
- *   constant columns as scalars ~690 ms.
- * - SQLite: multi-row VALUES through Kysely, in chunks under its 32,766 bound parameters:
- *   better-sqlite3 binds values in-process, there is no round trip or parsing to save. Lookups
- *   are `c in (select value from json_each(?))`: one parameter, and one statement text.
+ *   is bound as one parameter, its values as a JSON array, and read back side by side
+ *   (`insert into t (a, b, c) select u.c0, $2::text, u.c1::jsonb from rows from
+ *   (json_array_elements_text($1::json), json_array_elements_text($3::json)) as u(c0, c1)`); a
+ *   column with the same value in every row (a bulk's organization, state, options, timestamps)
+ *   as one scalar parameter. Lookups are `c = any($1::text[])`. Why JSON rather than PostgreSQL
+ *   arrays (`unnest($1::text[])`): node-postgres writes an array literal by escaping every
+ *   element in JavaScript, and PostgreSQL's array parser is slower on long elements than its
+ *   JSON one; the 10,000 ~1 KB webhook event bodies of a bulk took ~1,250 ms as an array and
+ *   ~400 ms as JSON (JSON.stringify of them: ~27 ms, against ~76 ms to build the literal).
+ *   Multi-row VALUES bind a parameter per value (at most 65,535 a statement: a 10,000-token bulk
+ *   needs 8 statements for its tokens alone), each one a node for Kysely to build and compile and
+ *   a value for PostgreSQL to parse. bench/bulk.ts compares these three ways.
+ * - SQLite: multi-row VALUES, in chunks under its 32,766 bound parameters: better-sqlite3 binds
+ *   values in-process, there is no round trip or parsing to save. The statement is written as
+ *   text with the values as a flat parameter list: through Kysely's builder every value became a
+ *   query node to parse and compile (~200 ms of ~1.2 s in a profile of a 10,000-address bulk
+ *   writing ~50,000 rows).
+ *   Lookups are `c in (select value from json_each(?))`: one parameter, and one statement text.
  *
  * A single row always goes as plain VALUES: single create's statement stays short and named.
  */
-import { type Expression, type Insertable, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { CompiledQuery, type Expression, type Insertable, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { dialectOf } from './dialect.ts';
+import { sqlName } from './naming.ts';
 import type { Database } from './schema.ts';
 
 /** How a column is stored: text, integer, JSON (written encoded: see encodeJson) or a timestamp (written as an ISO string). */
@@ -71,17 +78,14 @@ export async function insertRows<T extends keyof Database & string>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const untyped = db as unknown as Kysely<any>;
   const conflict = options.skipConflictsOn;
-  if (rows.length === 1 || dialectOf(db) === 'sqlite') {
-    let inserted = 0;
-    for (const chunk of chunks(rows, chunkSizeFor(names.length))) {
-      let query = untyped.insertInto(table).values(chunk);
-      if (conflict) query = query.onConflict((oc) => oc.columns(conflict).doNothing());
-      inserted += Number((await query.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
-    }
-    return inserted;
+  if (rows.length === 1) {
+    let query = untyped.insertInto(table).values(rows[0]!);
+    if (conflict) query = query.onConflict((oc) => oc.columns(conflict).doNothing());
+    return Number((await query.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
   }
+  if (dialectOf(db) === 'sqlite') return insertSqliteChunks(db, table, names, rows, conflict);
   // A column with one value in every row (the organization, the state, the timestamps of a
-  // bulk) is bound once as a scalar; the others as one array each, unnested side by side.
+  // bulk) is bound once as a scalar; the others as one JSON array each, read side by side.
   const arrays: RawBuilder<unknown>[] = [];
   const selected = names.map((name) => {
     const type = POSTGRES_TYPE[columns[name]!];
@@ -95,12 +99,12 @@ export async function insertRows<T extends keyof Database & string>(
     }
     if (constant) return sql`${sql.val(first)}::${sql.raw(type)}`;
     const alias = sql.raw(`c${arrays.length}`);
-    arrays.push(sql`${sql.val(values)}::${sql.raw(type)}[]`);
-    return sql`u.${alias}`;
+    arrays.push(sql`json_array_elements_text(${sql.val(JSON.stringify(values))}::json)`);
+    return type === 'text' ? sql`u.${alias}` : sql`u.${alias}::${sql.raw(type)}`;
   });
   const source =
     arrays.length > 0
-      ? sql`unnest(${sql.join(arrays)}) as u(${sql.raw(arrays.map((_, i) => `c${i}`).join(', '))})`
+      ? sql`rows from (${sql.join(arrays)}) as u(${sql.raw(arrays.map((_, i) => `c${i}`).join(', '))})`
       : sql`generate_series(1, ${sql.val(rows.length)}::integer)`;
   let query = untyped
     .insertInto(table)
@@ -108,6 +112,31 @@ export async function insertRows<T extends keyof Database & string>(
     .expression(sql`select ${sql.join(selected)} from ${source}`);
   if (conflict) query = query.onConflict((oc) => oc.columns(conflict).doNothing());
   return Number((await query.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Text as every other write stores it: a lone UTF-16 surrogate (JSON input may hold one) becomes
+ * U+FFFD, as the drivers' UTF-8 encoding makes it, where PostgreSQL's JSON parser would refuse
+ * the escape JSON.stringify writes for it.
+ */
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && !value.isWellFormed() ? value.toWellFormed() : value;
+}
+
+/** SQLite's multi-row INSERTs, written as text (see the top of this file). */
+async function insertSqliteChunks(db: Kysely<Database>, table: string, names: readonly string[], rows: ReadonlyArray<object>, conflict: readonly string[] | undefined): Promise<number> {
+  const quote = (name: string) => `"${sqlName(name)}"`;
+  const head = `insert into ${quote(table)} (${names.map(quote).join(', ')}) values `;
+  const tail = conflict ? ` on conflict (${conflict.map(quote).join(', ')}) do nothing` : '';
+  const tuple = `(${names.map(() => '?').join(', ')})`;
+  let inserted = 0;
+  for (const chunk of chunks(rows, chunkSizeFor(names.length))) {
+    const parameters: unknown[] = [];
+    for (const row of chunk) for (const name of names) parameters.push((row as Record<string, unknown>)[name] ?? null);
+    const text = head + Array.from({ length: chunk.length }, () => tuple).join(', ') + tail;
+    inserted += Number((await db.executeQuery(CompiledQuery.raw(text, parameters))).numAffectedRows ?? 0);
+  }
+  return inserted;
 }
 
 /**
@@ -123,5 +152,5 @@ export function isOneOf(db: Kysely<Database>, column: string, values: readonly s
   if (values.length === 0) return [];
   const ref = sql.ref(column);
   if (dialectOf(db) === 'postgres') return [sql<SqlBool>`${ref} = any(${sql.val(values)}::text[])`];
-  return [sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(values)}))`];
+  return [sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(values, wellFormed)}))`];
 }

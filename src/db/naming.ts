@@ -8,3 +8,11 @@
 import { CamelCasePlugin } from 'kysely';
 
 export const columnNaming = () => new CamelCasePlugin({ maintainNestedObjectKeys: true });
+
+/**
+ * A table or column name as the plugin writes it in SQL (`emailNormalized` → `email_normalized`),
+ * for the few statements built as text rather than through Kysely's query builder.
+ */
+export function sqlName(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}

@@ -1,6 +1,6 @@
 /** SQL for MDM users. Every query is scoped by organization id. */
 import type { Insertable } from 'kysely';
-import { type BulkColumns, chunks, chunkSizeFor, insertRows, isOneOf } from '../../db/bulk-insert.ts';
+import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
 import { decodeJson, encodeJson } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
@@ -67,8 +67,8 @@ export async function findUserContact(db: Db, organizationId: string, id: string
 /** The contacts of users by id, in their organization (ids of other organizations are left out). */
 export async function findUserContacts(db: Db, organizationId: string, ids: readonly string[]): Promise<Map<string, UserContact>> {
   const contacts = new Map<string, UserContact>();
-  for (const chunk of chunks([...new Set(ids)], chunkSizeFor(1))) {
-    const rows = await db.selectFrom('mdmUsers').select(['id', 'email', 'name', 'language']).where('organizationId', '=', organizationId).where('id', 'in', chunk).execute();
+  for (const isListed of isOneOf(db, 'id', [...new Set(ids)])) {
+    const rows = await db.selectFrom('mdmUsers').select(['id', 'email', 'name', 'language']).where('organizationId', '=', organizationId).where(isListed).execute();
     for (const row of rows) contacts.set(row.id, { ...row, language: row.language as Language });
   }
   return contacts;
@@ -93,13 +93,13 @@ export async function insertMdmUsers(db: Db, rows: ReadonlyArray<Insertable<MdmU
   return insertRows(db, 'mdmUsers', USER_COLUMN_KINDS, rows, { skipConflictsOn: ['organizationId', 'emailNormalized'] });
 }
 
-/** Users' ids by normalized address, for any number of addresses (one statement on PostgreSQL). */
 /** A user found by address: its id and the language of its invitations. */
 export interface UserByEmail {
   id: string;
   language: Language;
 }
 
+/** Users by normalized address, for any number of addresses (one statement). */
 export async function findUsersByEmail(db: Db, organizationId: string, normalized: readonly string[], into: Map<string, UserByEmail>): Promise<void> {
   for (const condition of isOneOf(db, 'emailNormalized', normalized)) {
     const rows = await db.selectFrom('mdmUsers').select(['id', 'emailNormalized', 'language']).where('organizationId', '=', organizationId).where(condition).execute();
