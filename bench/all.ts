@@ -89,14 +89,19 @@ ${table}
   commit costs here, so the ratio prices enrolld's statements in minimal commits.
 - **bulk**: one request with 10,000 new addresses and invitations; the ceiling inserts the same
   rows (users, tokens, tag rows, outbox rows; same schema, indexes and triggers) with the same
-  driver directly — on PostgreSQL one \`INSERT … SELECT FROM unnest(…)\` per table.
+  driver directly — on PostgreSQL one \`INSERT … SELECT\` per table, each varying column a JSON
+  array parameter (as enrolld writes them; PostgreSQL arrays and multi-row INSERTs are shown
+  beside it). "with a subscribed webhook": the same request in an organization whose endpoint
+  receives \`enrollment_token.created\`, against the same rows plus an event (with the bodies
+  enrolld stored) and a delivery per token.
 - **email drain**: 2,000 queued invitations into an SMTP sink in another process; the ceiling is
   nodemailer sending the same pre-rendered messages over the same pool.
 - **webhook delivery**: 10,000 queued deliveries (a bulk's created events) to a node:http
   receiver in another process; the ceiling is undici posting the same bodies, signed beforehand,
   over 16 connections (one uncounted warm-up run first; each run measures the ceiling just before
-  enrolld, and the run shown is the one with the median ratio). "bulk with a subscribed webhook" is the
-  10,000-address bulk that wrote those events against the same bulk without an endpoint.
+  enrolld, and the run shown is the one with the median ratio). "bulk with a subscribed webhook vs
+  without" is the 10,000-address bulk that wrote those events against the same bulk in an
+  organization without an endpoint (reported; the bulk's target is judged in bench:bulk).
 - **list**: page 1 with the exact totalDocs at 1,000,000 tokens against the same request at 10,000.
 - **process**: \`enrolld serve\` started on an already migrated SQLite database: time from spawn to
   the first \`/healthz\` 200 and resident memory 2 s later, against a bare Fastify server answering
