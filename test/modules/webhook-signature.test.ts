@@ -1,5 +1,5 @@
 /**
- * The webhook signer (Node's HMAC) against the `standardwebhooks` package: the same signature
+ * The webhook signer (HMAC-SHA256 from Node's one-shot hashes) against the `standardwebhooks` package: the same signature
  * byte for byte over varied ids, times and bodies (multi-byte characters included), a header that
  * package's verifier accepts with either secret during a rotation, and one it refuses after a
  * byte of the body changed.
@@ -30,6 +30,14 @@ describe('webhook signatures', () => {
         const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e11));
         assert.equal(ours.sign(id, at, body), theirs.sign(id, at, body));
       }
+    }
+  });
+
+  it('signs with keys of any length as the package does (longer than a 64-byte block: hashed first)', () => {
+    for (const length of [1, 24, 63, 64, 65, 100, 200]) {
+      const secret = `whsec_${randomBytes(length).toString('base64')}`;
+      const at = new Date();
+      for (const body of bodies) assert.equal(createSigner(secret).sign('msg_key', at, body), new Webhook(secret).sign('msg_key', at, body), `a ${length}-byte key`);
     }
   });
 
