@@ -10,7 +10,8 @@
  *
  * BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL (a fresh schema per run).
  *
- * The jobs connection is opened before enrolld's clock starts (a server opens it once).
+ * The jobs connection and the webhook worker's signing thread are started before enrolld's clock
+ * starts (a server starts each once).
  *
  * Usage: npm run bench:webhooks [-- --count 10000 --runs 3 --concurrency 16]
  */
@@ -122,6 +123,7 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   // starts, as in a running server, where it starts once per process: this run opened a fresh
   // database, and the figure is the steady delivery rate, not that start.
   await sql`select 1`.execute(database.jobs);
+  await worker.warm(); // undici and the signing thread, likewise started once per process
   const started = performance.now();
   const enrolldCpu = process.cpuUsage();
   const enrolldMain = mainThreadCpu();

@@ -1,11 +1,11 @@
 /**
  * What differs between SQLite and PostgreSQL at run time lives here: JSON encoding, how each
  * driver reports a unique-constraint violation, a lost connection or a stale prepared statement,
- * and the row locks of claims and check-then-write. The rest of the code writes SQL both engines
+ * the row locks of claims and check-then-write, and reading a timestamp as a number. The rest of the code writes SQL both engines
  * accept. (Migrations hold their own SQL for each database: they must keep meaning what they
  * meant when they ran.)
  */
-import { type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { withinDepth } from '../lib/json-depth.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -85,4 +85,15 @@ export function lockForClaim<Q extends SelectQueryBuilder<any, any, any>>(dialec
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function lockForWrite<Q extends SelectQueryBuilder<any, any, any>>(dialect: DialectName, query: Q): Q {
   return dialect === 'postgres' ? (query.forNoKeyUpdate() as Q) : query;
+}
+
+/**
+ * A timestamp column read as milliseconds since the epoch (a number), for code that only
+ * computes with it. node-postgres answers a timestamptz as a Date it parses from text, which the
+ * caller would then turn back into a number: ~3 µs a row of a webhook claim, profiled on a slow
+ * host. SQLite stores the ISO text, and julianday() reads it (to well under a millisecond).
+ */
+export function epochMillis(dialect: DialectName, column: string): RawBuilder<number> {
+  const ref = sql.ref(column);
+  return dialect === 'postgres' ? sql<number>`(extract(epoch from ${ref}) * 1000)::float8` : sql<number>`(julianday(${ref}) - 2440587.5) * 86400000.0`;
 }

@@ -336,6 +336,39 @@ describe('delivery', () => {
     assert.equal(verified(endpoint.secret, delivery!).type, 'ping', 'the old secret still verifies');
     assert.throws(() => verified(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, delivery!), /signature/i);
   });
+
+  it('signs whole batches on the signing thread: each delivery verifies with its own endpoint\'s secrets, rotated ones included', async () => {
+    const hooks = await receiver();
+    const endpoints: Array<{ org: TestOrganization; secrets: string[] }> = [];
+    for (const rotate of [false, true]) {
+      const org = await createOrganization(ctx.app);
+      const endpoint = await createEndpoint(org, { url: `${hooks.url}?org=${org.id}`, eventTypes: ['enrollment_token.created'] });
+      const secrets = [endpoint.secret];
+      if (rotate) secrets.unshift((await call(ctx.app, 'POST', `${webhooksUrl(org)}/${endpoint.id}/rotate-secret`, { token: org.adminToken })).body.data.secret);
+      const bulk = await call(ctx.app, 'POST', `/v1/organizations/${org.id}/mdm/apple/enterprise/enrollment-tokens/bulk`, {
+        token: org.adminToken,
+        body: { sendEmail: false, userEmails: Array.from({ length: 30 }, (_, i) => `signed-${i}@example.com`) },
+      });
+      assert.equal(bulk.body.data.success, 30, JSON.stringify(bulk.body));
+      endpoints.push({ org, secrets });
+    }
+    // One batch of 60 from two endpoints, every one signed on the thread (the default starts at 32).
+    const { worker, deliverAll } = createTestWebhookWorker(ctx, { signOffThreadFrom: 1 });
+    assert.equal(await deliverAll(), 60);
+    await worker.stop();
+    assert.equal(hooks.received.length, 60);
+    assert.equal(new Set(hooks.received.map((delivery) => delivery.headers['webhook-id'])).size, 60);
+    for (const delivery of hooks.received) {
+      const { secrets } = endpoints.find(({ org }) => delivery.path.includes(org.id))!;
+      assert.equal(String(delivery.headers['webhook-signature']).split(' ').length, secrets.length);
+      for (const secret of secrets) assert.equal(verified(secret, delivery).type, 'enrollment_token.created');
+      assert.ok(Math.abs(Number(delivery.headers['webhook-timestamp']) - Date.now() / 1000) < 10, 'signed for the time of the attempt');
+    }
+    const other = endpoints[0]!.secrets[0]!;
+    const fromSecond = hooks.received.filter((delivery) => delivery.path.includes(endpoints[1]!.org.id));
+    assert.equal(fromSecond.length, 30);
+    for (const delivery of fromSecond) assert.throws(() => verified(other, delivery), /signature/i, 'signed with its own endpoint\'s secret only');
+  });
 });
 
 describe('destinations', () => {
@@ -434,6 +467,8 @@ describe('webhook metrics', () => {
     assert.equal(afterward('enrolld_webhook_deliveries_total{outcome="delivered"}'), 1);
     assert.equal(afterward('enrolld_webhook_delivery_duration_seconds_count'), 2);
     assert.equal(afterward('enrolld_webhook_worker_lag_seconds_count'), 2);
+    const lag = afterward('enrolld_webhook_worker_lag_seconds_sum');
+    assert.ok(lag >= 0 && lag < 10, `both claimed within seconds of being due (${lag} s in all)`);
     assert.equal(afterward('enrolld_webhook_deliveries_pending{state="due"}'), 0);
     assert.equal(afterward('enrolld_webhook_oldest_due_seconds'), 0);
   });

@@ -15,41 +15,64 @@
  */
 import { hash } from 'node:crypto';
 
-/** SHA-256's block size: HMAC pads the key to it (a longer key is hashed first). */
-const BLOCK = 64;
-
-const SECRET_PREFIX = 'whsec_';
+/** A secret's key padded for HMAC-SHA256: key ⊕ ipad, and key ⊕ opad with room for the inner digest after it. */
+export interface PaddedKey {
+  inner: Buffer;
+  outer: Buffer;
+}
 
 export interface Signer {
+  readonly key: PaddedKey;
   /** The `v1,<base64>` signature of one message sent at `at`. */
   sign(messageId: string, at: Date, payload: string): string;
 }
 
-/** A signer for one `whsec_…` secret (the prefix is optional, as in Standard Webhooks libraries). */
-export function createSigner(secret: string): Signer {
-  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  let keyBytes = Buffer.from(encoded, 'base64');
-  if (keyBytes.length > BLOCK) keyBytes = hash('sha256', keyBytes, 'buffer');
-  const innerPad = Buffer.alloc(BLOCK, 0x36);
-  const outer = Buffer.alloc(BLOCK + 32, 0x5c);
-  for (let i = 0; i < keyBytes.length; i++) {
-    innerPad[i]! ^= keyBytes[i]!;
-    outer[i]! ^= keyBytes[i]!;
+// padKey and signedHeader are the whole of signing, and self-contained on purpose: they use only
+// their arguments and the global Buffer, with their constants written inline, because the
+// signing thread runs them from their source text (signing-thread.ts). That thread then needs no
+// TypeScript loader, which would cost it ~12 MB.
+
+/** Pad a `whsec_…` secret's key (the prefix is optional, as in Standard Webhooks libraries) to SHA-256's 64-byte block; a longer key is hashed first. */
+export function padKey(sha: typeof hash, secret: string): PaddedKey {
+  let key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  if (key.length > 64) key = sha('sha256', key, 'buffer');
+  const inner = Buffer.alloc(64, 0x36);
+  const outer = Buffer.alloc(64 + 32, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
   }
-  return {
-    sign(messageId, at, payload) {
-      const message = `${messageId}.${Math.floor(at.getTime() / 1000)}.${payload}`;
-      // key ⊕ ipad, then the message's UTF-8 (at most 3 bytes a UTF-16 unit) in one buffer.
-      const inner = Buffer.allocUnsafe(BLOCK + message.length * 3);
-      innerPad.copy(inner, 0);
-      const written = inner.write(message, BLOCK, 'utf8');
-      hash('sha256', inner.subarray(0, BLOCK + written), 'buffer').copy(outer, BLOCK);
-      return `v1,${hash('sha256', outer, 'base64')}`;
-    },
-  };
+  return { inner, outer };
+}
+
+/** The `webhook-signature` header of one message: `v1,<base64 HMAC-SHA256>` per key, space-separated. */
+export function signedHeader(sha: typeof hash, keys: readonly PaddedKey[], messageId: string, seconds: number, payload: string): string {
+  // key ⊕ ipad, then the message's UTF-8 (at most 3 bytes a UTF-16 unit), in one buffer.
+  const message = `${messageId}.${seconds}.${payload}`;
+  const bytes = Buffer.allocUnsafe(64 + message.length * 3);
+  const length = 64 + bytes.write(message, 64, 'utf8');
+  let header = '';
+  for (const key of keys) {
+    key.inner.copy(bytes, 0);
+    sha('sha256', bytes.subarray(0, length), 'buffer').copy(key.outer, 64);
+    header += `${header === '' ? '' : ' '}v1,${sha('sha256', key.outer, 'base64')}`;
+  }
+  return header;
+}
+
+/** A signer for one `whsec_…` secret. */
+export function createSigner(secret: string): Signer {
+  const key = padKey(hash, secret);
+  return { key, sign: (messageId, at, payload) => signedHeader(hash, [key], messageId, Math.floor(at.getTime() / 1000), payload) };
 }
 
 /** The `webhook-signature` header for one message: a signature per signer (one per secret). */
 export function signatureHeader(signers: readonly Signer[], messageId: string, at: Date, payload: string): string {
-  return signers.map((signer) => signer.sign(messageId, at, payload)).join(' ');
+  return signedHeader(
+    hash,
+    signers.map((signer) => signer.key),
+    messageId,
+    Math.floor(at.getTime() / 1000),
+    payload,
+  );
 }

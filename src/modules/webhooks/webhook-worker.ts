@@ -9,7 +9,8 @@
  * exchange), a refused or unreachable destination — is retried on the specification's schedule
  * (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first attempt's failure), then the delivery
  * fails. Redirects are not followed (a 3xx is a failure). Only the first KB of a response body is
- * kept. An endpoint whose every delivery failed for five days is disabled.
+ * kept. An endpoint whose every delivery failed for five days is disabled. A claimed batch is
+ * signed on a worker thread before its deliveries are posted (signing-thread.ts).
  */
 import type { Dispatcher } from 'undici';
 import type { SecretBox } from '../../crypto/secret-box.ts';
@@ -22,6 +23,7 @@ import { assertPublicHost, guardedLookup } from './destination.ts';
 import { postWebhook } from './webhook-post.ts';
 import { type DeliveryOutcome, type ClaimedDelivery, claimDue, extendLeases, findEndpointsByIds, oldestDueAt, recordDeliveryOutcomes, releaseLeases, type StoredEndpoint } from './webhooks.repository.ts';
 import { signingSecrets } from './webhook-secrets.ts';
+import { createSigningThread, RESIGN_AFTER_SECONDS } from './signing-thread.ts';
 import { createSigner, type Signer, signatureHeader } from './webhook-signature.ts';
 
 const SECOND = 1000;
@@ -49,6 +51,8 @@ export interface WebhookWorkerOptions {
   /** The clock the failure window is judged by (tests move it forward to cross it); attempts are scheduled by the real one. */
   now?: () => Date;
   pollMs?: number;
+  /** Batches of at least this many deliveries are signed on the signing thread (default 32; tests lower it). */
+  signOffThreadFrom?: number;
 }
 
 export interface WebhookWorkerDeps {
@@ -70,10 +74,20 @@ export interface WebhookWorkerDeps {
 /** An endpoint as a batch's deliveries need it: where, and the secrets to sign with. */
 interface Destination {
   url: URL;
-  /** One signer per secret (made once per batch: each imports its key). */
+  /** The secrets, for the signing thread. */
+  secrets: string[];
+  /** One signer per secret, for deliveries signed on the event loop (made once per batch). */
   signers: Signer[];
   disabledReason: string | null;
   failing: boolean;
+}
+
+/** A claimed batch made ready: its endpoints, and its deliveries' signatures when the signing thread made them. */
+interface Batch {
+  destinations: Map<string, Destination>;
+  /** `webhook-signature` by delivery id, made for `seconds`; null: signed when posted. */
+  signatures: Map<string, string> | null;
+  seconds: number;
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWorkerOptions) {
@@ -86,23 +100,50 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   // undici is loaded by the first batch a process claims, not at every start (the processes of a
   // deployment without webhooks never deliver one).
   let client: Promise<Dispatcher> | null = null;
-  const http = () => (client ??= import('undici').then(({ Agent }) => new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency })));
+  let ready: Dispatcher | null = null; // the same, once loaded: a delivery need not await it
+  const http = () =>
+    (client ??= import('undici').then(({ Agent }) => (ready = new Agent({ connect: options.allowPrivate ? {} : { lookup: guardedLookup }, connections: options.concurrency }))));
 
   const jobs = deps.jobs ?? deps.db;
+  const signing = createSigningThread({ minimum: options.signOffThreadFrom ?? 32 });
 
   async function claimBatch(owner: string, limit: number, at: Date, leaseUntil: Date) {
-    const destinations = new Map<string, Destination>();
-    if (jobs !== deps.db && (await oldestDueAt(deps.db, at.toISOString())) === null) return { claimed: 0, rows: [], prepared: destinations };
+    const nothing = { claimed: 0, rows: [], prepared: { destinations: new Map(), signatures: null, seconds: 0 } satisfies Batch };
+    if (jobs !== deps.db && (await oldestDueAt(deps.db, at.toISOString())) === null) return nothing;
     const rows = await claimDue(jobs, deps.dialect, owner, limit, at.toISOString(), leaseUntil.toISOString());
-    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, at.getTime() - Date.parse(row.dueAt)) / 1000);
-    if (rows.length === 0) return { claimed: 0, rows, prepared: destinations };
+    for (const row of rows) deps.metrics?.workerLag.observe(Math.max(0, at.getTime() - row.dueAtMs) / 1000);
+    if (rows.length === 0) return nothing;
+    const destinations = new Map<string, Destination>();
     const endpoints = await findEndpointsByIds(jobs, [...new Set(rows.map((row) => row.endpointId))]);
     for (const endpoint of endpoints) destinations.set(endpoint.id, destinationOf(endpoint, at));
-    return { claimed: rows.length, rows, prepared: destinations };
+    return { claimed: rows.length, rows, prepared: await signed(rows, destinations) };
   }
 
   function destinationOf(endpoint: StoredEndpoint, at: Date): Destination {
-    return { url: new URL(endpoint.url), signers: signingSecrets(deps.secrets, endpoint, at).map(createSigner), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
+    const secrets = signingSecrets(deps.secrets, endpoint, at);
+    return { url: new URL(endpoint.url), secrets, signers: secrets.map(createSigner), disabledReason: endpoint.disabledAt ? (endpoint.disabledReason ?? 'disabled') : null, failing: endpoint.failingSince !== null };
+  }
+
+  /** The batch with its deliveries signed on the signing thread, when it takes the batch. */
+  async function signed(rows: readonly ClaimedDelivery[], destinations: Map<string, Destination>): Promise<Batch> {
+    const seconds = Math.floor(Date.now() / 1000);
+    const endpointIndex = new Map<string, number>();
+    const secrets: string[][] = [];
+    const messages: Array<[number, string, string]> = [];
+    for (const row of rows) {
+      const destination = destinations.get(row.endpointId);
+      if (!destination || destination.disabledReason) continue; // never posted
+      let index = endpointIndex.get(row.endpointId);
+      if (index === undefined) {
+        index = secrets.length;
+        endpointIndex.set(row.endpointId, index);
+        secrets.push(destination.secrets);
+      }
+      messages.push([index, row.id, row.payload]);
+    }
+    const headers = await signing.sign({ secrets, messages, seconds });
+    const signatures = headers && new Map(messages.map(([, id], i) => [id, headers[i]!]));
+    return { destinations, signatures, seconds };
   }
 
   type Attempt = Omit<DeliveryOutcome, 'endpointWasFailing'>;
@@ -122,10 +163,10 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     };
   }
 
-  async function deliver(row: ClaimedDelivery, destinations: Map<string, Destination>): Promise<DeliveryOutcome> {
-    const destination = destinations.get(row.endpointId);
+  async function deliver(row: ClaimedDelivery, batch: Batch): Promise<DeliveryOutcome> {
+    const destination = batch.destinations.get(row.endpointId);
     const started = performance.now();
-    const outcome = await attempt(row, destination);
+    const outcome = await attempt(row, destination, batch);
     if (deps.metrics) {
       deps.metrics.duration.observe((performance.now() - started) / 1000);
       deps.metrics.deliveries.inc({ outcome: OUTCOME_LABELS[outcome.status] });
@@ -134,21 +175,23 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   }
 
   /** POST one delivery to its destination; answers the outcome and never throws. */
-  async function attempt(row: ClaimedDelivery, destination: Destination | undefined): Promise<Attempt> {
+  async function attempt(row: ClaimedDelivery, destination: Destination | undefined, batch: Batch): Promise<Attempt> {
     if (!destination) return failed(row, 'the endpoint no longer exists', null, null, true);
     if (destination.disabledReason) return failed(row, `the endpoint is disabled: ${destination.disabledReason}`, null, null, true);
     try {
       if (!options.allowPrivate) assertPublicHost(destination.url);
-      const dispatcher = await http();
-      const sentAt = new Date();
+      const dispatcher = ready ?? (await http());
+      // Signed with its batch unless it waited too long for a lane since; then signed now.
+      const seconds = Math.floor(Date.now() / 1000);
+      const presigned = seconds - batch.seconds <= RESIGN_AFTER_SECONDS ? batch.signatures?.get(row.id) : undefined;
       const answer = await postWebhook(dispatcher, {
         url: destination.url,
         headers: {
           'content-type': 'application/json',
           'user-agent': userAgent,
           'webhook-id': row.id,
-          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': signatureHeader(destination.signers, row.id, sentAt, row.payload),
+          'webhook-timestamp': String(presigned === undefined ? seconds : batch.seconds),
+          'webhook-signature': presigned ?? signatureHeader(destination.signers, row.id, new Date(seconds * 1000), row.payload),
         },
         body: row.payload,
         timeoutMs,
@@ -164,7 +207,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
     }
   }
 
-  const kind: JobKind<ClaimedDelivery, Map<string, Destination>, DeliveryOutcome> = {
+  const kind: JobKind<ClaimedDelivery, Batch, DeliveryOutcome> = {
     name: 'webhook',
     concurrency: options.concurrency,
     // Large batches: at thousands of deliveries a second, each claim and record statement is
@@ -180,8 +223,18 @@ export function createWebhookWorker(deps: WebhookWorkerDeps, options: WebhookWor
   const runner = createJobRunner(kind, { log: deps.log, pollMs: options.pollMs });
   return {
     ...runner,
+    /**
+     * Load what delivering needs (undici, the signing thread) now rather than with the first
+     * batch: a benchmark does this before its clock, as a server's worker has done it long
+     * before its thousandth delivery.
+     */
+    async warm(): Promise<void> {
+      await http();
+      await signing.warm();
+    },
     async stop(): Promise<void> {
       await runner.stop();
+      await signing.close();
       if (client) await (await client).close();
     },
   };

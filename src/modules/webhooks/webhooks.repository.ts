@@ -6,7 +6,7 @@
 import type { Compilable, ExpressionBuilder, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { type BulkColumns, insertRows, isOneOf } from '../../db/bulk-insert.ts';
-import { decodeJson, type DialectName, encodeJson } from '../../db/dialect.ts';
+import { decodeJson, type DialectName, encodeJson, epochMillis } from '../../db/dialect.ts';
 import { fetchPage } from '../../db/paginate.ts';
 import { prepareQuery } from '../../db/prepared.ts';
 import { executeInOneTransaction } from '../../db/sqlite-thread.ts';
@@ -243,7 +243,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** Attempts made before this one. */
   attempts: number;
-  dueAt: string;
+  /** When it became due, in milliseconds since the epoch. */
+  dueAtMs: number;
 }
 
 /**
@@ -257,9 +258,9 @@ export async function claimDue(db: Db, dialect: DialectName, owner: string, limi
     .updateTable('webhookDeliveries')
     .set({ leaseOwner: owner, leaseUntil })
     .where('id', 'in', queue.dueIds(db, dialect, limit, now))
-    .returning((eb) => ['id', 'endpointId', 'attempts', 'nextAttemptAt', bodyOf(eb)])
+    .returning((eb) => ['id', 'endpointId', 'attempts', epochMillis(dialect, 'nextAttemptAt').as('dueAtMs'), bodyOf(eb)])
     .execute();
-  return rows.map((row) => ({ id: row.id, endpointId: row.endpointId, payload: row.body, attempts: Number(row.attempts), dueAt: toIso(row.nextAttemptAt) }));
+  return rows.map((row) => ({ id: row.id, endpointId: row.endpointId, payload: row.body, attempts: Number(row.attempts), dueAtMs: Number(row.dueAtMs) }));
 }
 
 export const { extendLeases, releaseLeases, countUnfinished, oldestDueAt } = queue;
