@@ -99,7 +99,7 @@ export async function insertRows<T extends keyof Database & string>(
     }
     if (constant) return sql`${sql.val(first)}::${sql.raw(type)}`;
     const alias = sql.raw(`c${arrays.length}`);
-    arrays.push(sql`json_array_elements_text(${sql.val(JSON.stringify(values))}::json)`);
+    arrays.push(sql`json_array_elements_text(${sql.val(JSON.stringify(values, wellFormed))}::json)`);
     return type === 'text' ? sql`u.${alias}` : sql`u.${alias}::${sql.raw(type)}`;
   });
   const source =
@@ -152,5 +152,5 @@ export function isOneOf(db: Kysely<Database>, column: string, values: readonly s
   if (values.length === 0) return [];
   const ref = sql.ref(column);
   if (dialectOf(db) === 'postgres') return [sql<SqlBool>`${ref} = any(${sql.val(values)}::text[])`];
-  return [sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(values, wellFormed)}))`];
+  return [sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(values)}))`];
 }
