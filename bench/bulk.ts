@@ -178,9 +178,10 @@ const PARENT_ROWS = [
   [`insert into webhook_endpoints (id, organization_id, url, description, secret_sealed, created_at, updated_at) values (?, ?, '${ENDPOINT_URL}', '', 'sealed', ?, ?)`, ['endpoint', 'org', 'now', 'now']],
 ] as const;
 
-function insertParents(run: (statement: string, values: unknown[]) => unknown, ids: { orgId: string; enterpriseId: string; endpointId: string; now: string }) {
+/** Each parent row's statement (with `?` placeholders) and values, in insert order. */
+function parentRows(ids: { orgId: string; enterpriseId: string; endpointId: string; now: string }): Array<[string, unknown[]]> {
   const value = { org: ids.orgId, enterprise: ids.enterpriseId, endpoint: ids.endpointId, now: ids.now };
-  return PARENT_ROWS.map(([statement, names]) => run(statement, names.map((name) => value[name])));
+  return PARENT_ROWS.map(([statement, names]) => [statement, names.map((name) => value[name])]);
 }
 
 type CeilingKind = 'multi-row' | 'json' | 'unnest';
@@ -198,7 +199,7 @@ async function measureCeiling(dir: string, run: number, kind: CeilingKind, event
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY'); // as src/db/database.ts sets it
   const { tables } = rows;
-  insertParents((statement, values) => db.prepare(statement).run(values), rows);
+  for (const [statement, values] of parentRows(rows)) db.prepare(statement).run(values);
   // The fastest way this driver inserts these rows: multi-row INSERTs prepared once per chunk
   // size, parameters bound straight from arrays, in one transaction.
   const multiRowInsert = ({ table, columns, rows }: TableRows) => {
@@ -241,7 +242,7 @@ async function measurePostgresCeiling(url: string, kind: CeilingKind, rows: Retu
     let parameter = 0;
     return statement.replace(/\?/g, () => `$${++parameter}`);
   };
-  await Promise.all(insertParents((statement, values) => client.query(numbered(statement), values), rows));
+  for (const [statement, values] of parentRows(rows)) await client.query(numbered(statement), values);
   const multiRowInsert = async ({ table, columns, rows }: TableRows) => {
     const perChunk = Math.floor(30_000 / columns.length);
     for (let i = 0; i < rows.length; i += perChunk) {

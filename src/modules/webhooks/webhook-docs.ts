@@ -106,7 +106,7 @@ const DATA_DESCRIPTIONS: Record<WebhookEventType, string> = {
 
 const HEADERS = [
   { name: 'webhook-id', description: 'The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised' },
-  { name: 'webhook-timestamp', description: 'Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes)' },
+  { name: 'webhook-timestamp', description: 'Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes)' },
   {
     name: 'webhook-signature',
     description:

@@ -2,7 +2,7 @@
  * The webhook worker: a job runner (jobs/job-runner.ts) over webhook deliveries. Each delivery is
  * one POST of the stored body, signed per the Standard Webhooks specification:
  *   webhook-id         the message id, the same on every attempt
- *   webhook-timestamp  Unix seconds of this attempt
+ *   webhook-timestamp  Unix seconds of this attempt (to within seconds: see signing-thread.ts)
  *   webhook-signature  `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated, one per
  *                      secret the endpoint verifies with (two while a rotated secret is still valid)
  * A 2xx answer delivers it. Anything else — another status, a timeout (15 s for the whole
