@@ -20864,7 +20864,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -20955,7 +20955,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21048,7 +21048,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21139,7 +21139,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21230,7 +21230,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21342,7 +21342,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21397,7 +21397,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21454,7 +21454,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21511,7 +21511,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21623,7 +21623,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
@@ -21689,7 +21689,7 @@ export interface operations {
             header: {
                 /** @description The message id (msg_…): the same on every attempt of this message, so a repeat can be recognised */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt; refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
+                /** @description Unix seconds of this attempt, to within a few seconds (a batch is signed when it is claimed); refuse messages far from your clock (Standard Webhooks verifiers allow 5 minutes) */
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the endpoint secret (after `whsec_`, base64-decoded); two signatures for 24 h after a rotation */
                 "webhook-signature": string;
