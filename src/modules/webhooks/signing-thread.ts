@@ -119,13 +119,8 @@ export function createSigningThread(options: { minimum: number }) {
 
     async close(): Promise<void> {
       const stopping = worker;
-      worker = null;
-      unavailable = true;
-      for (const request of pending.values()) request.resolve(null);
-      pending.clear();
+      fail(); // batches still out are signed on the event loop
       if (stopping) await stopping.terminate();
     },
   };
 }
-
-export type SigningThread = ReturnType<typeof createSigningThread>;
