@@ -104,9 +104,11 @@ export function createJobRunner<Row extends JobRow, Prepared, Outcome extends { 
   /**
    * Work until nothing is due (or the runner stops). The lanes each take the next row from one
    * queue, across batch boundaries (no lane waits for a batch's slowest job); the next batch is
-   * claimed and prepared while the queue still holds half a batch; a batch whose rows are all
-   * settled has its outcomes recorded while the lanes go on. Recordings stay in order, one at a
-   * time, and all finish before this returns. Leases of rows held (claimed, not yet recorded)
+   * claimed and prepared while the queue still holds a whole one (half was too little: a 640-row
+   * webhook claim on PostgreSQL takes 30–45 ms, while 16 lanes send 320 deliveries in 16–32 ms,
+   * and lanes sat idle waiting for it); a batch whose rows are all settled has its outcomes
+   * recorded while the lanes go on. Recordings stay in order, one at a time, and all finish
+   * before this returns. Leases of rows held (claimed, not yet recorded)
    * are renewed every third of the lease, so a slow destination cannot let another runner take
    * and repeat them; a crash stops the renewals, and after the lease those jobs run again.
    * Answers how many rows were claimed.
@@ -164,7 +166,7 @@ export function createJobRunner<Row extends JobRow, Prepared, Outcome extends { 
 
     async function lane(): Promise<void> {
       for (;;) {
-        if (queue.length < kind.batchSize / 2) void refill();
+        if (queue.length < kind.batchSize) void refill();
         const next = queue.shift();
         if (!next) {
           const pending = claiming;
