@@ -23,6 +23,7 @@ import * as idempotencyKeys from './migrations/0014_idempotency_keys.ts';
 import * as defaultLanguage from './migrations/0015_default_language.ts';
 import * as sessions from './migrations/0016_sessions.ts';
 import * as webhookEvents from './migrations/0017_webhook_events.ts';
+import * as webhookQueuePages from './migrations/0018_webhook_queue_pages.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_default_language': defaultLanguage,
   '0016_sessions': sessions,
   '0017_webhook_events': webhookEvents,
+  '0018_webhook_queue_pages': webhookQueuePages,
 };
 
 /** Every migration's name, oldest first. */

@@ -3,15 +3,23 @@
  * QueueColumns (db/schema.ts): `status` (PENDING while the job is to do or retry; a final status
  * after), `attempts`, `next_attempt_at` (due from then), `lease_owner` and `lease_until` (who
  * holds the row, and until when: an expired lease means its runner died, and the row is
- * claimable again), and `last_error`; an index on (status, next_attempt_at) serves the claim.
+ * claimable again), and `last_error`; an index on (status, next_attempt_at) serves the claim (on
+ * PostgreSQL, webhook_deliveries has one on next_attempt_at over PENDING rows only: see below).
  * What a kind adds (the email's token and Message-ID, the webhook's endpoint and body) is its own.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { type DialectName, lockForClaim } from '../db/dialect.ts';
 import { isOneOf } from '../db/bulk-insert.ts';
 import type { Database, QueueColumns } from '../db/schema.ts';
 import { toIso } from '../lib/time.ts';
+
+/**
+ * `status = 'PENDING'` with the value in the statement's text rather than bound: PostgreSQL's
+ * due index of webhook_deliveries covers only PENDING rows (migration 0018), and the generic
+ * plan of a prepared statement can use a partial index only when its predicate is in the text.
+ */
+const PENDING = sql.lit('PENDING');
 
 /** The tables that follow the queue-table contract above. */
 export type QueueTableName = { [T in keyof Database]: Database[T] extends QueueColumns ? T : never }[keyof Database];
@@ -38,7 +46,7 @@ export function leaseQueue<T extends QueueTableName>(table: T) {
       db
         .selectFrom(name)
         .select('id')
-        .where('status', '=', 'PENDING')
+        .where('status', '=', PENDING)
         .where('nextAttemptAt', '<=', now)
         .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', now)]))
         .orderBy('nextAttemptAt')
@@ -75,8 +83,8 @@ export function leaseQueue<T extends QueueTableName>(table: T) {
     /**
      * Where the unfinished jobs stand at `now`, for the metrics scrape: `sending` (under a live
      * lease), `due` (waiting for a runner) and `waiting` (a retry holds them until later). One
-     * statement over the PENDING range of the (status, next_attempt_at) index; finished rows,
-     * which only grow, are not counted.
+     * statement over the PENDING rows of the due index; finished rows, which only grow, are not
+     * counted.
      */
     async countUnfinished(db: Db, now: string): Promise<UnfinishedCounts> {
       const rows = await db
@@ -93,7 +101,7 @@ export function leaseQueue<T extends QueueTableName>(table: T) {
             .as('state'),
           eb.fn.countAll<number>().as('n'),
         ])
-        .where('status', '=', 'PENDING')
+        .where('status', '=', PENDING)
         .groupBy('state')
         .execute();
       const counts = { sending: 0, due: 0, waiting: 0 };
@@ -106,7 +114,7 @@ export function leaseQueue<T extends QueueTableName>(table: T) {
       const row = await db
         .selectFrom(name)
         .select((eb) => eb.fn.min('nextAttemptAt').as('oldest'))
-        .where('status', '=', 'PENDING')
+        .where('status', '=', PENDING)
         .where('nextAttemptAt', '<=', now)
         .executeTakeFirst();
       return row?.oldest ? toIso(row.oldest) : null;
