@@ -13,6 +13,11 @@
  * The jobs connection and the webhook worker's signing thread are started before enrolld's clock
  * starts (a server starts each once).
  *
+ * On Linux it also prints where the machine's CPU went on each side, per delivery: this process,
+ * the receiver, and PostgreSQL's server processes (bench/machine-cpu.ts), and what enrolld's
+ * total would allow with every core busy. The sender, the receiver and the database share this
+ * machine's cores; the ceiling needs no database.
+ *
  * Usage: npm run bench:webhooks [-- --count 10000 --runs 3 --concurrency 16]
  */
 import { fork } from 'node:child_process';
@@ -30,7 +35,8 @@ import { signingSecrets } from '../src/modules/webhooks/webhook-secrets.ts';
 import { createSigner, signatureHeader } from '../src/modules/webhooks/webhook-signature.ts';
 import { createWebhookWorker } from '../src/modules/webhooks/webhook-worker.ts';
 import { createServices } from '../src/services.ts';
-import { benchDatabase, databaseLabel, postgresEnv } from './bench-database.ts';
+import { benchDatabase, databaseLabel, ON_POSTGRES, postgresEnv } from './bench-database.ts';
+import { cores, watchCpu } from './machine-cpu.ts';
 import { emitJson, type Figure, formatTable, LOADER } from './report.ts';
 
 const { values } = parseArgs({
@@ -42,16 +48,17 @@ const CONCURRENCY = Number(values.concurrency);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The receiver runs in its own process so it does not share the sender's event loop. */
-async function startReceiver(): Promise<{ url: string; stop(): void }> {
+async function startReceiver(): Promise<{ url: string; pid: number; stop(): void }> {
   const child = fork(path.resolve(import.meta.dirname, 'webhook-sink.ts'), [], { execArgv: ['--import', LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve((message as { port: number }).port)));
-  return { url: `http://127.0.0.1:${port}/hooks`, stop: () => child.kill() };
+  return { url: `http://127.0.0.1:${port}/hooks`, pid: child.pid!, stop: () => child.kill() };
 }
 
 const log = { info: () => {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 const addresses = (prefix: string) => Array.from({ length: COUNT }, (_, i) => `${prefix}${i}@bench.example.com`);
 
-async function oneRun(dir: string, run: number, receiverUrl: string) {
+async function oneRun(dir: string, run: number, receiver: { url: string; pid: number }) {
+  const receiverUrl = receiver.url; // the receiver's pid is watched for its CPU (machine-cpu.ts)
   const target = await benchDatabase(dir, `webhooks-${run}`);
   const config = loadConfig({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', ENROLLD_WEBHOOK_ALLOW_PRIVATE: 'true', ...postgresEnv() });
   const database = openDatabase(config.database);
@@ -102,6 +109,7 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   const agent = new Agent({ connections: CONCURRENCY });
   const queue = [...signed];
   const directStarted = performance.now();
+  const directMachine = watchCpu(receiver.pid);
   const directCpu = process.cpuUsage();
   const directMain = mainThreadCpu();
   await Promise.all(
@@ -115,6 +123,7 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   );
   const directMs = performance.now() - directStarted;
   const directCpuUs = cpuSince(directCpu);
+  const directMachineUse = directMachine(COUNT);
   const directMainUs = mainThreadCpu() - directMain;
   await agent.close();
 
@@ -125,12 +134,14 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
   await sql`select 1`.execute(database.jobs);
   await worker.warm(); // undici and the signing thread, likewise started once per process
   const started = performance.now();
+  const enrolldMachine = watchCpu(receiver.pid);
   const enrolldCpu = process.cpuUsage();
   const enrolldMain = mainThreadCpu();
   let delivered = 0;
   for (let handled = await worker.drain(); handled > 0; handled = await worker.drain()) delivered += handled;
   const enrolldMs = performance.now() - started;
   const enrolldCpuUs = cpuSince(enrolldCpu);
+  const enrolldMachineUse = enrolldMachine(COUNT);
   const enrolldMainUs = mainThreadCpu() - enrolldMain;
   await worker.stop();
   if (delivered !== COUNT) throw new Error(`delivered ${delivered}`);
@@ -151,7 +162,36 @@ async function oneRun(dir: string, run: number, receiverUrl: string) {
     directMainPer: directMainUs / COUNT,
     bulkWithMs,
     bulkWithoutMs,
+    enrolldMachineUse,
+    directMachineUse,
   };
+}
+
+type RunResult = Awaited<ReturnType<typeof oneRun>>;
+
+/**
+ * The machine's CPU per delivery on each side (medians): this process, the receiver, and on
+ * PostgreSQL the database server; how busy the cores were; and the rate enrolld's total would
+ * allow with every core busy, as a share of the reported ceiling. The ceiling sends without a
+ * database, so on a host where sender, receiver and database share few cores, that share bounds
+ * the ratio.
+ */
+function machineLine(results: RunResult[], ceilingRate: number): string {
+  if (results.some((r) => r.enrolldMachineUse === null || r.directMachineUse === null)) return 'machine CPU: not read (Linux /proc only)';
+  const of = (pick: (r: RunResult) => number) => median(results.map(pick));
+  const sender = of((r) => r.enrolldCpuPer);
+  const receiverUs = of((r) => r.enrolldMachineUse!.watchedUs);
+  const databaseUs = of((r) => r.enrolldMachineUse!.databaseUs);
+  const total = sender + receiverUs + databaseUs;
+  const directSender = of((r) => r.directCpuPer);
+  const directReceiver = of((r) => r.directMachineUse!.watchedUs);
+  const allowed = (cores() * 1e6) / total;
+  return [
+    `machine CPU per delivery (µs, median; ${cores()} cores): enrolld ${total.toFixed(0)} = this process ${sender.toFixed(0)} + receiver ${receiverUs.toFixed(0)}${ON_POSTGRES ? ` + PostgreSQL ${databaseUs.toFixed(0)}` : ''}`,
+    ` | undici direct ${(directSender + directReceiver).toFixed(0)} = this process ${directSender.toFixed(0)} + receiver ${directReceiver.toFixed(0)}`,
+    ` | cores busy: enrolld ${(100 * of((r) => r.enrolldMachineUse!.busy)).toFixed(0)} %, direct ${(100 * of((r) => r.directMachineUse!.busy)).toFixed(0)} %`,
+    `\nwith every core busy, enrolld's CPU per delivery allows ${allowed.toFixed(0)}/s: ${(allowed / ceilingRate).toFixed(2)} × the reported ceiling`,
+  ].join('');
 }
 
 /** User + system CPU of this thread so far, in µs (NaN on a Node without process.threadCpuUsage, before 22.19). */
@@ -171,9 +211,9 @@ const receiver = await startReceiver();
 try {
   // One run first that is not counted: both paths start cold (JIT, connections), and which one
   // runs first would otherwise decide the ratio.
-  await oneRun(dir, -1, receiver.url);
+  await oneRun(dir, -1, receiver);
   const results = [];
-  for (let run = 0; run < RUNS; run++) results.push(await oneRun(dir, run, receiver.url));
+  for (let run = 0; run < RUNS; run++) results.push(await oneRun(dir, run, receiver));
   // Each run pairs enrolld with a ceiling measured seconds before it, so the ratio of a pair is
   // what drifts least on a shared host; the run reported is the one with the median ratio.
   const middle = [...results].sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)]!;
@@ -189,6 +229,7 @@ try {
   console.log(`\nruns (deliveries/s): enrolld ${results.map((r) => r.enrolldRate.toFixed(0)).join(', ')} | undici direct ${results.map((r) => r.directRate.toFixed(0)).join(', ')} | ratios ${results.map((r) => r.ratio.toFixed(2)).join(', ')}`);
   console.log(`CPU of this process per delivery (µs, median): enrolld ${median(results.map((r) => r.enrolldCpuPer)).toFixed(1)} | undici direct ${median(results.map((r) => r.directCpuPer)).toFixed(1)} (the receiver runs in its own process)`);
   console.log(`CPU of the event loop's thread per delivery (µs, median): enrolld ${median(results.map((r) => r.enrolldMainPer)).toFixed(1)} | undici direct ${median(results.map((r) => r.directMainPer)).toFixed(1)} (on SQLite the queue's statements run on the jobs thread)`);
+  console.log(machineLine(results, direct));
   console.log(`runs (bulk ms): with ${results.map((r) => r.bulkWithMs.toFixed(0)).join(', ')} | without ${results.map((r) => r.bulkWithoutMs.toFixed(0)).join(', ')}`);
   console.log(`database: ${databaseLabel()}`);
   if (values.json) emitJson(figures, databaseLabel());
